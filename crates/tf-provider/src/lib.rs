@@ -1,1 +1,31 @@
-//! placeholder
+//! Terraform plugin protocol 5 for Rust providers.
+//!
+//! Terraform starts a provider binary through hashicorp/go-plugin and talks gRPC (`tfplugin5`) to it. This
+//! crate owns everything about that conversation so the provider code only implements the traits in
+//! [`provider`]:
+//!
+//! - [`value`]: cty types and values with their msgpack and JSON codecs;
+//! - [`schema`]: schema types and builders;
+//! - [`diagnostics`]: errors and warnings with attribute paths;
+//! - [`provider`]: the `Provider` / `Resource` / `DataSource` traits;
+//! - [`server`]: the go-plugin handshake, AutoMTLS, the gRPC services and [`serve`];
+//! - [`logging`]: hclog-shaped JSON logs on stderr;
+//! - [`proto`]: the generated protocol types.
+
+pub mod diagnostics;
+pub mod proto;
+pub mod provider;
+pub mod schema;
+pub mod value;
+
+pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use provider::{
+    ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, DataSourceReadResponse,
+    ImportRequest, ImportResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
+    Resource, UpgradeRequest, UpgradeResponse,
+};
+pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use value::{Number, Refinements, Type, Value};
+
+/// Re-exported so implementors use the same `async_trait` as the traits.
+pub use async_trait::async_trait;

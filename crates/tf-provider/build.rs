@@ -1,0 +1,16 @@
+//! Compiles the Terraform plugin protocol and go-plugin side-service protos with protox (pure Rust, no
+//! system `protoc`) and generates tonic server and client stubs.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let protos = ["proto/tfplugin5.proto", "proto/grpc_controller.proto"];
+    for proto in &protos {
+        println!("cargo:rerun-if-changed={proto}");
+    }
+    let descriptors = protox::compile(protos, ["proto"])?;
+    tonic_prost_build::configure()
+        .build_server(true)
+        // Client stubs are used by the in-process tests and are handy for tools.
+        .build_client(true)
+        .compile_fds(descriptors)?;
+    Ok(())
+}

@@ -1,0 +1,764 @@
+//! The ARM routes: accounts and their deployments, with the service's validation rules.
+//!
+//! Every ARM and operation-poll request goes through [`entry`]: it is recorded, fault rules run, the bearer
+//! token is checked, then the request is dispatched. Paths are parsed by hand because ARM path segments are
+//! case-insensitive, which axum's router is not.
+
+use crate::Shared;
+use crate::faults::{ConnectionKiller, FaultAction, take_matching};
+use crate::ids::{AccountPath, ArmTarget, deployment_key, parse_arm_path};
+use crate::lro;
+use crate::state::{
+    Account, Deployment, LroStyle, OperationKind, Quirks, RecordedRequest, Store,
+    fill_server_fields, is_anthropic, set_provisioning_state,
+};
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Router versions before this one accept no `routing`.
+pub(crate) const FIRST_ROUTING_VERSION: &str = "2025-11-18";
+/// What the service assigns to a model-router deployment sent without a version.
+pub(crate) const DEFAULT_ROUTER_VERSION: &str = "2025-11-18";
+pub(crate) const KNOWN_INDUSTRIES: [&str; 9] = [
+    "technology",
+    "finance",
+    "healthcare",
+    "education",
+    "retail",
+    "manufacturing",
+    "government",
+    "media",
+    "other",
+];
+const CORRELATION_HEADER: &str = "x-ms-correlation-request-id";
+
+/// An ARM error answer: `{"error": {"code", "message"}}`.
+pub(crate) fn arm_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    let body = json!({"error": {"code": code, "message": message.into()}});
+    (status, axum::Json(body)).into_response()
+}
+
+/// The pipeline every ARM and poll request goes through (fallback handler of the base router).
+pub(crate) async fn entry(
+    State(shared): State<Arc<Shared>>,
+    killer: Option<Extension<ConnectionKiller>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_string();
+    let query = uri.query().unwrap_or_default().to_string();
+    let header_text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+    };
+    let bearer = bearer_token(&headers);
+    let correlation_id = header_text(CORRELATION_HEADER);
+    let recorded = RecordedRequest {
+        method: method.to_string(),
+        path: path.clone(),
+        query: query.clone(),
+        status: 0,
+        body: serde_json::from_slice(&body).ok(),
+        bearer_token: bearer.clone(),
+        correlation_id: correlation_id.clone(),
+        user_agent: header_text("user-agent"),
+    };
+    let (seq, fault) = {
+        let mut store = shared.lock();
+        let seq = store.record_request(recorded);
+        (
+            seq,
+            take_matching(&mut store.faults, method.as_str(), &path),
+        )
+    };
+
+    let response = match fault {
+        Some(FaultAction::DropConnection) => {
+            tracing::info!(%method, %path, "fault: dropping the connection");
+            if let Some(Extension(killer)) = killer {
+                killer.kill();
+                // The connection task drops this future together with the socket.
+                return std::future::pending::<Response>().await;
+            }
+            arm_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalServerError",
+                "connection drop requested but not available on this listener",
+            )
+        }
+        Some(FaultAction::Status {
+            status,
+            code,
+            message,
+            retry_after_secs,
+        }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = arm_error(status, &code, message);
+            if let Some(secs) = retry_after_secs {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            response
+        }
+        Some(FaultAction::Delay { ms }) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            authorized_dispatch(&shared, &method, &uri, bearer.as_deref(), &body).await
+        }
+        None => authorized_dispatch(&shared, &method, &uri, bearer.as_deref(), &body).await,
+    };
+    finish(&shared, seq, &method, &path, correlation_id, response)
+}
+
+fn finish(
+    shared: &Shared,
+    seq: u64,
+    method: &Method,
+    path: &str,
+    correlation_id: Option<String>,
+    mut response: Response,
+) -> Response {
+    let status = response.status().as_u16();
+    shared.lock().set_request_status(seq, status);
+    tracing::info!(%method, %path, status, "arm request");
+    let correlation = correlation_id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&correlation) {
+        headers.insert(CORRELATION_HEADER, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+        headers.insert("x-ms-request-id", value);
+    }
+    response
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
+/// The token rule: with a static token configured, only it and issued tokens pass; without one, any
+/// non-empty bearer passes. No bearer at all is always refused.
+fn check_bearer(shared: &Shared, bearer: Option<&str>) -> Result<(), Response> {
+    let unauthorized = |code: &str, message: &str| {
+        let mut response = arm_error(StatusCode::UNAUTHORIZED, code, message);
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(
+                "Bearer authorization_uri=\"https://localhost/\", error=\"invalid_token\"",
+            ),
+        );
+        response
+    };
+    let Some(token) = bearer else {
+        return Err(unauthorized(
+            "AuthenticationFailed",
+            "Authentication failed. The 'Authorization' header is missing.",
+        ));
+    };
+    let Some(expected) = shared.static_token.as_deref() else {
+        return Ok(());
+    };
+    if token == expected || shared.lock().issued_tokens.contains(token) {
+        Ok(())
+    } else {
+        Err(unauthorized(
+            "InvalidAuthenticationToken",
+            "The access token is invalid.",
+        ))
+    }
+}
+
+async fn authorized_dispatch(
+    shared: &Arc<Shared>,
+    method: &Method,
+    uri: &Uri,
+    bearer: Option<&str>,
+    body: &Bytes,
+) -> Response {
+    if let Err(response) = check_bearer(shared, bearer) {
+        return response;
+    }
+    dispatch(shared, method, uri, body).await
+}
+
+async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, body: &Bytes) -> Response {
+    let path = uri.path();
+    if let Some(id) = path.strip_prefix("/operations/") {
+        return lro::poll_async_operation(shared, id);
+    }
+    if let Some(id) = path.strip_prefix("/operationResults/") {
+        return lro::poll_location(shared, id);
+    }
+    let Some(target) = parse_arm_path(path) else {
+        return arm_error(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!("The emulator serves no resource at '{path}'."),
+        );
+    };
+    let query: HashMap<String, String> = Query::try_from_uri(uri)
+        .map(|Query(q)| q)
+        .unwrap_or_default();
+    let Some(api_version) = query.get("api-version").filter(|v| !v.is_empty()) else {
+        return arm_error(
+            StatusCode::BAD_REQUEST,
+            "MissingApiVersionParameter",
+            "The api-version query parameter (?api-version=) is required for all requests.",
+        );
+    };
+    match (target, method.clone()) {
+        (ArmTarget::Account(account), Method::GET) => get_account(shared, &account),
+        (ArmTarget::DeploymentList(account), Method::GET) => list_deployments(
+            shared,
+            &account,
+            path,
+            api_version,
+            query.get("$skiptoken").map(String::as_str),
+        ),
+        (ArmTarget::Deployment(account, name), Method::GET) => {
+            get_deployment(shared, &account, &name)
+        }
+        (ArmTarget::Deployment(account, name), Method::PUT) => {
+            put_deployment(shared, &account, &name, api_version, body).await
+        }
+        (ArmTarget::Deployment(account, name), Method::DELETE) => {
+            delete_deployment(shared, &account, &name, api_version).await
+        }
+        (_, method) => arm_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            format!("The emulator does not support {method} on '{path}'."),
+        ),
+    }
+}
+
+fn account_not_found(account: &AccountPath) -> Response {
+    arm_error(
+        StatusCode::NOT_FOUND,
+        "ResourceNotFound",
+        format!(
+            "The Resource 'Microsoft.CognitiveServices/accounts/{}' under resource group '{}' was not found.",
+            account.name, account.resource_group
+        ),
+    )
+}
+
+fn parent_not_found(account: &AccountPath) -> Response {
+    arm_error(
+        StatusCode::NOT_FOUND,
+        "ParentResourceNotFound",
+        format!(
+            "Can not perform requested operation on nested resource. Parent resource '{}' not found.",
+            account.name
+        ),
+    )
+}
+
+fn deployment_not_found(name: &str) -> Response {
+    arm_error(
+        StatusCode::NOT_FOUND,
+        "DeploymentNotFound",
+        format!("Deployment '{name}' not found."),
+    )
+}
+
+/// Spells `resourceGroups` in lower case when the quirk asks for it.
+fn quirk_id(id: &str, quirks: &Quirks) -> String {
+    if !quirks.resourcegroups_lowercase {
+        return id.to_string();
+    }
+    match id.to_ascii_lowercase().find("/resourcegroups/") {
+        Some(at) => format!(
+            "{}/resourcegroups/{}",
+            &id[..at],
+            &id[at + "/resourcegroups/".len()..]
+        ),
+        None => id.to_string(),
+    }
+}
+
+pub(crate) fn render_account(account: &Account, quirks: &Quirks) -> Value {
+    let name = &account.path.name;
+    let endpoint = format!("https://{}.openai.azure.com/", name.to_ascii_lowercase());
+    json!({
+        "id": quirk_id(&account.path.to_string(), quirks),
+        "name": name,
+        "type": "Microsoft.CognitiveServices/accounts",
+        "kind": account.kind,
+        "location": account.location,
+        "sku": {"name": "S0"},
+        "properties": {
+            "endpoint": endpoint,
+            "endpoints": {
+                "OpenAI Language Model Instance API": endpoint,
+                "AI Foundry API": format!("https://{}.services.ai.azure.com/", name.to_ascii_lowercase()),
+            },
+            "customSubDomainName": name.to_ascii_lowercase(),
+            "provisioningState": "Succeeded",
+            "publicNetworkAccess": "Enabled",
+        }
+    })
+}
+
+/// The deployment as GET returns it: quirks applied, modelProviderData omitted unless echoed.
+pub(crate) fn render_deployment(body: &Value, quirks: &Quirks) -> Value {
+    let mut rendered = body.clone();
+    if let Some(id) = rendered.get("id").and_then(Value::as_str) {
+        let id = quirk_id(id, quirks);
+        rendered["id"] = json!(id);
+    }
+    if let Some(properties) = rendered
+        .get_mut("properties")
+        .and_then(Value::as_object_mut)
+    {
+        if !quirks.echo_model_provider_data {
+            properties.remove("modelProviderData");
+        }
+        if let Some(routing) = properties.get_mut("routing").and_then(Value::as_object_mut) {
+            if quirks.reverse_models {
+                if let Some(models) = routing.get_mut("models").and_then(Value::as_array_mut) {
+                    models.reverse();
+                }
+            }
+            if quirks.capitalize_mode {
+                if let Some(mode) = routing.get("mode").and_then(Value::as_str) {
+                    let mut chars = mode.chars();
+                    let capitalised: String = chars
+                        .next()
+                        .map(|first| first.to_uppercase().chain(chars).collect())
+                        .unwrap_or_default();
+                    routing.insert("mode".into(), json!(capitalised));
+                }
+            }
+        }
+    }
+    rendered
+}
+
+fn get_account(shared: &Shared, account: &AccountPath) -> Response {
+    let store = shared.lock_advanced();
+    match store.account_by_key(&account.key()) {
+        Some(found) => axum::Json(render_account(found, &store.settings.quirks)).into_response(),
+        None => account_not_found(account),
+    }
+}
+
+fn get_deployment(shared: &Shared, account: &AccountPath, name: &str) -> Response {
+    let store = shared.lock_advanced();
+    if store.account_by_key(&account.key()).is_none() {
+        return parent_not_found(account);
+    }
+    match store.deployments.get(&deployment_key(account, name)) {
+        Some(deployment) => {
+            axum::Json(render_deployment(&deployment.body, &store.settings.quirks)).into_response()
+        }
+        None => deployment_not_found(name),
+    }
+}
+
+fn list_deployments(
+    shared: &Shared,
+    account: &AccountPath,
+    path: &str,
+    api_version: &str,
+    skip_token: Option<&str>,
+) -> Response {
+    let store = shared.lock_advanced();
+    let account_key = account.key();
+    if store.account_by_key(&account_key).is_none() {
+        return parent_not_found(account);
+    }
+    let skip = match skip_token.map(str::parse::<usize>) {
+        None => 0,
+        Some(Ok(skip)) => skip,
+        Some(Err(_)) => {
+            return arm_error(
+                StatusCode::BAD_REQUEST,
+                "InvalidSkipToken",
+                "The $skiptoken is not valid.",
+            );
+        }
+    };
+    let page_size = store.settings.page_size.max(1);
+    let all: Vec<&Deployment> = store
+        .deployments
+        .values()
+        .filter(|d| d.account_key == account_key)
+        .collect();
+    let value: Vec<Value> = all
+        .iter()
+        .skip(skip)
+        .take(page_size)
+        .map(|d| render_deployment(&d.body, &store.settings.quirks))
+        .collect();
+    let mut page = json!({"value": value});
+    if skip + page_size < all.len() {
+        page["nextLink"] = json!(format!(
+            "{}{}?api-version={}&$skiptoken={}",
+            shared.base_url,
+            path,
+            api_version,
+            skip + page_size
+        ));
+    }
+    axum::Json(page).into_response()
+}
+
+fn invalid_properties(message: impl Into<String>) -> Response {
+    arm_error(
+        StatusCode::BAD_REQUEST,
+        "InvalidResourceProperties",
+        message,
+    )
+}
+
+fn text_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+fn same_text(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// The service's checks on a deployment PUT body. `body` may be completed (router version default).
+fn validate_put(
+    store: &Store,
+    account: &Account,
+    name: &str,
+    body: &mut Value,
+) -> Result<(), Response> {
+    if !body.is_object() {
+        return Err(arm_error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequestContent",
+            "The request content must be a JSON object.",
+        ));
+    }
+    if text_at(body, "/sku/name").is_none_or(str::is_empty) {
+        return Err(invalid_properties(
+            "The sku of model deployment is not provided.",
+        ));
+    }
+    let Some(model) = body.pointer("/properties/model").filter(|m| m.is_object()) else {
+        return Err(invalid_properties(
+            "The model of the deployment is not provided (properties.model).",
+        ));
+    };
+    let model_name = model
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if model_name.is_empty() {
+        return Err(invalid_properties(
+            "The model name of the deployment is not provided (properties.model.name).",
+        ));
+    }
+    let model_format = model
+        .get("format")
+        .and_then(Value::as_str)
+        .map(String::from);
+
+    let key = deployment_key(&account.path, name);
+    if let Some(existing) = store.deployments.get(&key) {
+        let old_name = text_at(&existing.body, "/properties/model/name");
+        let old_format = text_at(&existing.body, "/properties/model/format");
+        if !same_text(old_name, Some(&model_name))
+            || !same_text(old_format, model_format.as_deref())
+        {
+            return Err(invalid_properties(format!(
+                "The model of deployment '{name}' cannot be changed from '{}' to '{model_name}'; create a new deployment instead.",
+                old_name.unwrap_or_default()
+            )));
+        }
+    }
+
+    if is_anthropic(Some(model)) {
+        validate_model_provider_data(body.pointer("/properties/modelProviderData"))?;
+    }
+
+    let routing = body
+        .pointer("/properties/routing")
+        .filter(|r| !r.is_null())
+        .cloned();
+    if model_name.eq_ignore_ascii_case("model-router") {
+        if text_at(body, "/properties/model/version").is_none() {
+            if let Some(model) = body
+                .pointer_mut("/properties/model")
+                .and_then(Value::as_object_mut)
+            {
+                model.insert("version".into(), json!(DEFAULT_ROUTER_VERSION));
+            }
+        }
+        let version = text_at(body, "/properties/model/version").unwrap_or(DEFAULT_ROUTER_VERSION);
+        if let Some(routing) = &routing {
+            if version < FIRST_ROUTING_VERSION {
+                return Err(invalid_properties(format!(
+                    "Routing configuration (properties.routing) requires model-router version {FIRST_ROUTING_VERSION} or later; this deployment uses version '{version}'."
+                )));
+            }
+            validate_routing(store, account, name, body, routing)?;
+        }
+    } else if routing.is_some() {
+        return Err(invalid_properties(format!(
+            "Routing configuration (properties.routing) applies only to model-router deployments, not to model '{model_name}'."
+        )));
+    }
+    Ok(())
+}
+
+fn validate_model_provider_data(data: Option<&Value>) -> Result<(), Response> {
+    let invalid =
+        |message: String| arm_error(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message);
+    let Some(data) = data.filter(|d| d.is_object()) else {
+        return Err(invalid(
+            "ModelProviderData is required for Anthropic model deployments but was not provided. Please provide all required fields: industry, organizationName, and countryCode.".into(),
+        ));
+    };
+    let field = |name: &str| data.get(name).and_then(Value::as_str).map(str::trim);
+    if field("organizationName").is_none_or(str::is_empty) {
+        return Err(invalid(
+            "ModelProviderData.organizationName is required for Anthropic model deployments."
+                .into(),
+        ));
+    }
+    let country = field("countryCode").unwrap_or_default();
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(invalid(format!(
+            "ModelProviderData.countryCode must be a two-letter ISO 3166 country code, got '{country}'."
+        )));
+    }
+    let industry = field("industry").unwrap_or_default();
+    if !KNOWN_INDUSTRIES.contains(&industry) {
+        return Err(invalid(format!(
+            "ModelProviderData.industry must be one of {} (lowercase), got '{industry}'.",
+            KNOWN_INDUSTRIES.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Mode, non-empty subset, and the Claude rule: every Anthropic model in the subset needs a succeeded
+/// deployment of that model, version and sku.name in the same account.
+fn validate_routing(
+    store: &Store,
+    account: &Account,
+    name: &str,
+    body: &Value,
+    routing: &Value,
+) -> Result<(), Response> {
+    if let Some(mode) = routing.get("mode").filter(|m| !m.is_null()) {
+        let valid = mode.as_str().is_some_and(|m| {
+            ["balanced", "quality", "cost"]
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(m))
+        });
+        if !valid {
+            return Err(invalid_properties(format!(
+                "The routing mode {mode} is not supported; use balanced, quality or cost."
+            )));
+        }
+    }
+    let Some(models) = routing.get("models").filter(|m| !m.is_null()) else {
+        return Ok(());
+    };
+    let Some(models) = models.as_array().filter(|m| !m.is_empty()) else {
+        return Err(invalid_properties(
+            "properties.routing.models must hold at least one model.",
+        ));
+    };
+    let sku_name = text_at(body, "/sku/name");
+    let own_key = deployment_key(&account.path, name);
+    for model in models.iter().filter(|m| is_anthropic(Some(m))) {
+        let wanted_name = model
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let wanted_version = model.get("version").and_then(Value::as_str);
+        let deployed = store.deployments.iter().any(|(key, d)| {
+            *key != own_key
+                && d.account_key == account.path.key()
+                && is_anthropic(d.body.pointer("/properties/model"))
+                && same_text(
+                    text_at(&d.body, "/properties/model/name"),
+                    Some(wanted_name),
+                )
+                && wanted_version
+                    .is_none_or(|v| text_at(&d.body, "/properties/model/version") == Some(v))
+                && same_text(text_at(&d.body, "/sku/name"), sku_name)
+                && text_at(&d.body, "/properties/provisioningState") == Some("Succeeded")
+        });
+        if !deployed {
+            return Err(invalid_properties(format!(
+                "The routing configuration references the Anthropic model '{wanted_name}' version '{}', which must first be deployed in account '{}' with sku '{}' (a succeeded deployment with format 'Anthropic').",
+                wanted_version.unwrap_or("(any)"),
+                account.path.name,
+                sku_name.unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn conflict(account: &AccountPath) -> Response {
+    arm_error(
+        StatusCode::CONFLICT,
+        "RequestConflict",
+        format!(
+            "Another operation is being performed on the parent resource '{account}'. Please try again later."
+        ),
+    )
+}
+
+async fn put_deployment(
+    shared: &Arc<Shared>,
+    account: &AccountPath,
+    name: &str,
+    api_version: &str,
+    raw_body: &Bytes,
+) -> Response {
+    let Ok(mut body) = serde_json::from_slice::<Value>(raw_body) else {
+        return arm_error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequestContent",
+            "The request content is not valid JSON.",
+        );
+    };
+    let now = Instant::now();
+    let (op_id, created, style, account_path) = {
+        let mut store = shared.lock_advanced();
+        let Some(found) = store.account_by_key(&account.key()).cloned() else {
+            return parent_not_found(account);
+        };
+        if let Err(response) = validate_put(&store, &found, name, &mut body) {
+            return response;
+        }
+        if store.account_busy(&found.path.key(), now) {
+            return conflict(&found.path);
+        }
+        let key = deployment_key(&found.path, name);
+        let previous = store.deployments.get(&key).map(|d| d.body.clone());
+        let created = previous.is_none();
+        if store.settings.quirks.drop_routing {
+            if let Some(properties) = body.get_mut("properties").and_then(Value::as_object_mut) {
+                properties.remove("routing");
+            }
+        }
+        // The stored name keeps the spelling of the first PUT.
+        let stored_name = previous
+            .as_ref()
+            .and_then(|p| p.get("name").and_then(Value::as_str))
+            .unwrap_or(name)
+            .to_string();
+        fill_server_fields(&mut body, &found.path, &stored_name, previous.as_ref());
+        set_provisioning_state(&mut body, if created { "Creating" } else { "Updating" });
+        store.deployments.insert(
+            key.clone(),
+            Deployment {
+                account_key: found.path.key(),
+                body,
+            },
+        );
+        let op_id =
+            store.start_operation(&found.path.key(), &key, OperationKind::Put { created }, now);
+        (op_id, created, store.settings.lro_style, found.path)
+    };
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    if style == LroStyle::Synchronous {
+        return lro::wait_synchronously(shared, &op_id, status).await;
+    }
+    let store = shared.lock_advanced();
+    let Some(operation) = store.operations.get(&op_id) else {
+        return conflict(&account_path);
+    };
+    let key = operation.deployment_key.clone();
+    // The first answer always shows the accepted, non-terminal state, even when the operation is already done.
+    let mut shown = store
+        .deployments
+        .get(&key)
+        .map(|d| d.body.clone())
+        .or_else(|| operation.final_body.clone())
+        .unwrap_or(Value::Null);
+    set_provisioning_state(&mut shown, if created { "Creating" } else { "Updating" });
+    let mut response = (
+        status,
+        axum::Json(render_deployment(&shown, &store.settings.quirks)),
+    )
+        .into_response();
+    lro::add_operation_headers(
+        response.headers_mut(),
+        style,
+        &shared.base_url,
+        operation,
+        api_version,
+        false,
+        now,
+    );
+    response
+}
+
+async fn delete_deployment(
+    shared: &Arc<Shared>,
+    account: &AccountPath,
+    name: &str,
+    api_version: &str,
+) -> Response {
+    let now = Instant::now();
+    let (op_id, style) = {
+        let mut store = shared.lock_advanced();
+        let Some(found) = store.account_by_key(&account.key()).cloned() else {
+            return parent_not_found(account);
+        };
+        let key = deployment_key(&found.path, name);
+        if !store.deployments.contains_key(&key) {
+            return StatusCode::NO_CONTENT.into_response();
+        }
+        if store.account_busy(&found.path.key(), now) {
+            return conflict(&found.path);
+        }
+        if let Some(deployment) = store.deployments.get_mut(&key) {
+            set_provisioning_state(&mut deployment.body, "Deleting");
+        }
+        let op_id = store.start_operation(&found.path.key(), &key, OperationKind::Delete, now);
+        (op_id, store.settings.lro_style)
+    };
+    if style == LroStyle::Synchronous {
+        return lro::wait_synchronously(shared, &op_id, StatusCode::OK).await;
+    }
+    let store = shared.lock_advanced();
+    let mut response = StatusCode::ACCEPTED.into_response();
+    if let Some(operation) = store.operations.get(&op_id) {
+        lro::add_operation_headers(
+            response.headers_mut(),
+            style,
+            &shared.base_url,
+            operation,
+            api_version,
+            true,
+            now,
+        );
+    }
+    response
+}

@@ -1,0 +1,267 @@
+//! The provider block: its schema, how its values are read, and the checks Terraform runs before `Configure`.
+//!
+//! Every argument is optional and falls back to the environment variable azurerm uses for it, so pipelines that
+//! already deploy Azure need no new secrets. The fallbacks themselves live in the ARM crate
+//! ([`AuthSettings::with_env_fallbacks`]) because they decide which credential is used.
+
+use modelrouter_arm::{AuthSettings, CloudEnvironment};
+use tf_provider::{Attribute, AttributePath, Block, Diagnostics, Schema, Type, Value};
+
+/// ARM api-version used for deployment calls unless the provider block says otherwise. `routing` first appears in
+/// this version.
+pub const DEFAULT_API_VERSION: &str = "2025-10-01-preview";
+
+/// The environments `environment` accepts.
+pub const ENVIRONMENTS: [&str; 3] = ["public", "usgovernment", "china"];
+
+/// The provider block's arguments after reading the configuration (environment fallbacks not yet applied).
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    pub auth: AuthSettings,
+    pub api_version: String,
+    pub strict_catalog: bool,
+}
+
+pub fn schema() -> Schema {
+    let string = |name: &str, description: &str| Attribute::optional(name, Type::String).describe(description);
+    let flag = |name: &str, description: &str| Attribute::optional(name, Type::Bool).describe(description);
+    let block = Block::new()
+        .describe("Manages Azure AI Foundry model router deployments through Azure Resource Manager.")
+        .attribute(string("tenant_id", "Microsoft Entra tenant id. Environment: `ARM_TENANT_ID`."))
+        .attribute(string(
+            "client_id",
+            "Client id of the app registration or managed identity. Environment: `ARM_CLIENT_ID`.",
+        ))
+        .attribute(
+            string("client_secret", "Service principal client secret. Environment: `ARM_CLIENT_SECRET`.")
+                .sensitive(),
+        )
+        .attribute(flag(
+            "use_oidc",
+            "Authenticate with workload identity federation (GitHub Actions, Azure DevOps, Kubernetes). \
+             Environment: `ARM_USE_OIDC`.",
+        ))
+        .attribute(
+            string(
+                "oidc_token",
+                "The federated OIDC assertion itself. Environment: `ARM_OIDC_TOKEN`. In GitHub Actions the token \
+                 is fetched from `ACTIONS_ID_TOKEN_REQUEST_URL` with `ACTIONS_ID_TOKEN_REQUEST_TOKEN` instead.",
+            )
+            .sensitive(),
+        )
+        .attribute(string(
+            "oidc_token_file_path",
+            "Path of a file holding the federated OIDC assertion. Environment: `ARM_OIDC_TOKEN_FILE_PATH`, \
+             then `AZURE_FEDERATED_TOKEN_FILE`.",
+        ))
+        .attribute(flag("use_msi", "Authenticate with a managed identity. Environment: `ARM_USE_MSI`."))
+        .attribute(flag(
+            "use_cli",
+            "Authenticate with the Azure CLI login. Environment: `ARM_USE_CLI`. Default `true`.",
+        ))
+        .attribute(
+            string(
+                "access_token",
+                "A ready bearer token for Azure Resource Manager, e.g. from `az account get-access-token \
+                 --resource https://management.azure.com`. Environment: `ARM_ACCESS_TOKEN`.",
+            )
+            .sensitive(),
+        )
+        .attribute(string(
+            "environment",
+            "Azure cloud: `public` (default), `usgovernment` or `china`. Environment: `ARM_ENVIRONMENT`.",
+        ))
+        .attribute(string(
+            "resource_manager_endpoint",
+            "Overrides the cloud's Azure Resource Manager base URL (for example the local emulator). `http://` \
+             is accepted only for loopback hosts. Environment: `ARM_RESOURCE_MANAGER_ENDPOINT`.",
+        ))
+        .attribute(string(
+            "api_version",
+            "ARM api-version for deployment calls. Default `2025-10-01-preview`, the first that carries routing.",
+        ))
+        .attribute(flag(
+            "strict_catalog",
+            "Default `true`: a model or router version missing from the embedded catalog is an error. `false` \
+             makes it a warning and sends what was written (for models Azure adds before a provider release).",
+        ));
+    Schema { version: 0, block }
+}
+
+/// Checks the values that are known; unknown ones (e.g. from variables during `validate`) are skipped.
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if let Some(environment) = config.get("environment").as_str() {
+        if CloudEnvironment::parse(environment).is_err() {
+            diags.error_at(
+                AttributePath::root().attr("environment"),
+                "Unsupported Azure environment",
+                format!(
+                    "environment = {environment:?} is not an Azure cloud this provider knows. Allowed values: {}.",
+                    quoted_list(&ENVIRONMENTS)
+                ),
+            );
+        }
+    }
+    if let Some(endpoint) = config.get("resource_manager_endpoint").as_str() {
+        if let Err(problem) = check_endpoint(endpoint) {
+            diags.error_at(
+                AttributePath::root().attr("resource_manager_endpoint"),
+                "Invalid resource_manager_endpoint",
+                format!("resource_manager_endpoint = {endpoint:?}: {problem}"),
+            );
+        }
+    }
+    if let Some(api_version) = config.get("api_version").as_str() {
+        if !is_api_version(api_version) {
+            diags.error_at(
+                AttributePath::root().attr("api_version"),
+                "Invalid api_version",
+                format!(
+                    "api_version = {api_version:?} is not an ARM api-version. Expected a date such as \
+                     \"{DEFAULT_API_VERSION}\" or \"2026-03-01\" (YYYY-MM-DD, optionally with a -preview suffix)."
+                ),
+            );
+        }
+    }
+    diags
+}
+
+/// Reads the (wholly known, validated) configuration that `Configure` receives.
+pub fn read(config: &Value) -> ProviderConfig {
+    let string = |name: &str| config.get(name).as_str().map(str::to_owned);
+    let flag = |name: &str| config.get(name).as_bool();
+    let auth = AuthSettings {
+        tenant_id: string("tenant_id"),
+        client_id: string("client_id"),
+        client_secret: string("client_secret").map(Into::into),
+        use_oidc: flag("use_oidc"),
+        oidc_token: string("oidc_token").map(Into::into),
+        oidc_token_file_path: string("oidc_token_file_path"),
+        use_msi: flag("use_msi"),
+        use_cli: flag("use_cli"),
+        access_token: string("access_token").map(Into::into),
+        environment: string("environment"),
+        resource_manager_endpoint: string("resource_manager_endpoint"),
+        ..AuthSettings::default()
+    };
+    ProviderConfig {
+        auth,
+        api_version: string("api_version").unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
+        strict_catalog: flag("strict_catalog").unwrap_or(true),
+    }
+}
+
+/// `https://` anywhere; `http://` only for loopback hosts, so a token is never sent in clear text over a network.
+fn check_endpoint(endpoint: &str) -> Result<(), String> {
+    let (scheme, rest) = endpoint
+        .split_once("://")
+        .ok_or_else(|| "expected an absolute URL such as \"https://management.azure.com\"".to_owned())?;
+    let host_port = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
+    };
+    if host.is_empty() {
+        return Err("the URL has no host".to_owned());
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(()),
+        "http" if is_loopback(host) => Ok(()),
+        "http" => Err(format!(
+            "http:// is accepted only for loopback hosts (localhost, 127.0.0.1, ::1), not {host:?}: \
+             use https:// so the bearer token is never sent unencrypted"
+        )),
+        other => Err(format!("unsupported scheme {other:?}; use https://")),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn is_api_version(s: &str) -> bool {
+    let (date, suffix) = match s.split_once('-').map(|_| s.split_at(s.len().min(10))) {
+        Some(parts) => parts,
+        None => return false,
+    };
+    let bytes = date.as_bytes();
+    let date_ok = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    date_ok && (suffix.is_empty() || suffix == "-preview")
+}
+
+pub(crate) fn quoted_list(values: &[&str]) -> String {
+    values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (*k, Value::string(*v))))
+    }
+
+    fn error_paths(diags: &Diagnostics) -> Vec<String> {
+        diags
+            .iter()
+            .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn unknown_environment_is_reported_on_its_attribute_with_the_allowed_values() {
+        let diags = validate(&config(&[("environment", "mars")]));
+        assert!(diags.has_errors());
+        assert_eq!(error_paths(&diags), ["environment"]);
+        let detail = &diags.iter().next().unwrap().detail;
+        assert!(detail.contains("\"mars\"") && detail.contains("\"usgovernment\""), "{detail}");
+    }
+
+    #[test]
+    fn known_environments_pass() {
+        for env in ENVIRONMENTS {
+            assert!(!validate(&config(&[("environment", env)])).has_errors(), "{env}");
+        }
+    }
+
+    #[test]
+    fn http_endpoint_only_for_loopback() {
+        for ok in ["https://management.azure.com", "http://127.0.0.1:8080", "http://localhost:1/x", "http://[::1]:9"] {
+            assert!(check_endpoint(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://management.azure.com", "http://10.0.0.1:80", "ftp://x", "management.azure.com"] {
+            assert!(check_endpoint(bad).is_err(), "{bad}");
+        }
+        let diags = validate(&config(&[("resource_manager_endpoint", "http://example.com")]));
+        assert_eq!(error_paths(&diags), ["resource_manager_endpoint"]);
+    }
+
+    #[test]
+    fn api_version_shape() {
+        for ok in ["2025-10-01-preview", "2026-03-01"] {
+            assert!(is_api_version(ok), "{ok}");
+        }
+        for bad in ["2025-10-01-beta", "latest", "2025-1-01", ""] {
+            assert!(!is_api_version(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_values_are_not_judged() {
+        let cfg = Value::object([("environment", Value::unknown()), ("api_version", Value::unknown())]);
+        assert!(!validate(&cfg).has_errors());
+    }
+
+    #[test]
+    fn defaults_when_absent() {
+        let cfg = read(&Value::object([("environment", Value::Null)]));
+        assert_eq!(cfg.api_version, DEFAULT_API_VERSION);
+        assert!(cfg.strict_catalog);
+    }
+}

@@ -1,0 +1,18 @@
+//! Managed resources. Each resource keeps its schema, model, validation and CRUD side by side; the machinery the
+//! two share (ARM writes with read-back, drift-aware reads, timeouts, import) lives in one place.
+
+use std::sync::Arc;
+
+use tf_provider::Resource;
+
+use crate::provider::ProviderState;
+use common::lifecycle::DeploymentResource;
+
+pub mod claude_dependency;
+pub mod common;
+pub mod deployment;
+
+/// Every managed resource type this provider serves.
+pub fn all(state: &Arc<ProviderState>) -> Vec<Arc<dyn Resource>> {
+    vec![Arc::new(DeploymentResource::new(deployment::Router, state.clone()))]
+}

@@ -1,0 +1,205 @@
+//! Acceptance-test harness: runs the real `terraform` binary in temporary directories against the provider
+//! built by cargo, installed into a temporary filesystem mirror (AutoMTLS on, as for users).
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-modelrouter");
+pub const EMULATOR_BINARY: &str = env!("CARGO_BIN_EXE_modelrouter-emulator");
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Environment variables a developer's shell may hold that would make a test depend on that shell.
+const HOST_ENV_TO_CLEAR: &[&str] = &[
+    "TF_CLI_CONFIG_FILE",
+    "TF_LOG",
+    "TF_LOG_PROVIDER",
+    "TF_LOG_PATH",
+    "TF_DISABLE_PLUGIN_TLS",
+    "TF_PLUGIN_CACHE_DIR",
+    "TF_DATA_DIR",
+    "ARM_TENANT_ID",
+    "ARM_CLIENT_ID",
+    "ARM_CLIENT_SECRET",
+    "ARM_USE_OIDC",
+    "ARM_OIDC_TOKEN",
+    "ARM_OIDC_TOKEN_FILE_PATH",
+    "ARM_USE_MSI",
+    "ARM_USE_CLI",
+    "ARM_ACCESS_TOKEN",
+    "ARM_ENVIRONMENT",
+    "ARM_RESOURCE_MANAGER_ENDPOINT",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+];
+
+/// A filesystem mirror holding the freshly built provider, and a CLI config that uses only it.
+pub struct Mirror {
+    _dir: tempfile::TempDir,
+    pub cli_config: PathBuf,
+}
+
+pub fn mirror() -> &'static Mirror {
+    static MIRROR: OnceLock<Mirror> = OnceLock::new();
+    MIRROR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir for the mirror");
+        let platform = format!("{}_{}", std::env::consts::OS, go_arch());
+        let package = dir
+            .path()
+            .join("registry.terraform.io/modelrouter/modelrouter")
+            .join(VERSION)
+            .join(platform);
+        std::fs::create_dir_all(&package).expect("mirror package dir");
+        let executable = package.join(format!("terraform-provider-modelrouter_v{VERSION}"));
+        std::os::unix::fs::symlink(PROVIDER_BINARY, &executable).expect("link the provider into the mirror");
+        let cli_config = dir.path().join("terraformrc");
+        std::fs::write(
+            &cli_config,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = \
+                 [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n  direct {{\n    exclude = \
+                 [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n}}\n",
+                dir.path().display()
+            ),
+        )
+        .expect("write CLI config");
+        Mirror { _dir: dir, cli_config }
+    })
+}
+
+fn go_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    }
+}
+
+/// What one terraform command printed.
+pub struct TfOutput {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl TfOutput {
+    fn from(output: Output) -> Self {
+        TfOutput {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn combined(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+impl std::fmt::Debug for TfOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+/// One Terraform working directory.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl Workdir {
+    pub fn new(main_tf: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp workdir");
+        std::fs::write(dir.path().join("main.tf"), main_tf).expect("write main.tf");
+        Workdir { dir, env: Vec::new() }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, name: &str, content: &str) {
+        std::fs::write(self.dir.path().join(name), content).expect("write file");
+    }
+
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.push((key.to_owned(), value.to_owned()));
+    }
+
+    pub fn run(&self, args: &[&str]) -> TfOutput {
+        let mut command = Command::new("terraform");
+        command.args(args).current_dir(self.dir.path());
+        for key in HOST_ENV_TO_CLEAR {
+            command.env_remove(key);
+        }
+        command
+            .env("TF_CLI_CONFIG_FILE", &mirror().cli_config)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0");
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        TfOutput::from(command.output().expect("run terraform (is it on PATH?)"))
+    }
+
+    /// Runs a command that must succeed.
+    pub fn ok(&self, args: &[&str]) -> TfOutput {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "terraform {} failed:\n{out:?}", args.join(" "));
+        out
+    }
+
+    pub fn init(&self) -> TfOutput {
+        self.ok(&["init", "-no-color", "-input=false"])
+    }
+
+    pub fn apply(&self) -> TfOutput {
+        self.ok(&["apply", "-no-color", "-auto-approve", "-input=false"])
+    }
+
+    pub fn destroy(&self) -> TfOutput {
+        self.ok(&["destroy", "-no-color", "-auto-approve", "-input=false"])
+    }
+
+    /// `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes, 1 = error.
+    pub fn plan(&self, extra: &[&str]) -> TfOutput {
+        let mut args = vec!["plan", "-no-color", "-input=false", "-detailed-exitcode"];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    pub fn assert_plan_empty(&self) {
+        let out = self.plan(&["-refresh=false"]);
+        assert_eq!(out.code, 0, "the non-refresh plan after apply was not empty:\n{out:?}");
+        let out = self.plan(&[]);
+        assert_eq!(out.code, 0, "the refresh plan after apply was not empty:\n{out:?}");
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.ok(args);
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("terraform {args:?} printed no JSON ({e}):\n{out:?}"))
+    }
+
+    pub fn outputs(&self) -> serde_json::Value {
+        self.json(&["output", "-json"])
+    }
+
+    pub fn show(&self) -> serde_json::Value {
+        self.json(&["show", "-json"])
+    }
+}
+
+/// The `terraform { required_providers }` block every test configuration starts with.
+pub const REQUIRED_PROVIDERS: &str = r#"
+terraform {
+  required_providers {
+    modelrouter = {
+      source = "modelrouter/modelrouter"
+    }
+  }
+}
+"#;

@@ -11,6 +11,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_server(true)
         // Client stubs are used by the in-process tests and are handy for tools.
         .build_client(true)
+        // RPCs we do not implement answer UNIMPLEMENTED, which Terraform tolerates for optional ones.
+        .generate_default_stubs(true)
         .compile_fds(descriptors)?;
     Ok(())
 }

@@ -13,9 +13,11 @@
 //! - [`proto`]: the generated protocol types.
 
 pub mod diagnostics;
+pub mod logging;
 pub mod proto;
 pub mod provider;
 pub mod schema;
+pub mod server;
 pub mod value;
 
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
@@ -25,6 +27,7 @@ pub use provider::{
     Resource, UpgradeRequest, UpgradeResponse,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use server::{ServeOptions, serve};
 pub use value::{Number, Refinements, Type, Value};
 
 /// Re-exported so implementors use the same `async_trait` as the traits.

@@ -1,0 +1,497 @@
+//! The `tfplugin5.Provider` gRPC service: decode with the schema type, dispatch to the traits, encode.
+//!
+//! Every failure (unknown type name, undecodable value, a panic in provider code) becomes an error
+//! diagnostic in an OK response: Terraform turns gRPC errors into an opaque "Plugin error".
+//! Schemas and value types are computed once at start-up, not per call.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures::FutureExt as _;
+use tonic::{Request, Response, Status};
+
+use super::convert::{
+    decode_dynamic, diagnostics_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::proto::tfplugin5 as pb;
+use crate::proto::tfplugin5::provider_server::Provider as ProviderRpc;
+use crate::provider::{
+    ApplyRequest, ConfigureRequest, DataSource, ImportRequest, PlanRequest, Provider, ReadRequest,
+    Resource, UpgradeRequest,
+};
+use crate::value::{Type, Value};
+
+tokio::task_local! {
+    /// Set while an RPC handler runs, so the panic hook knows the panic will be caught.
+    pub(crate) static IN_RPC_HANDLER: &'static str;
+}
+
+struct ResourceEntry {
+    resource: Arc<dyn Resource>,
+    ty: Type,
+}
+
+struct DataSourceEntry {
+    data_source: Arc<dyn DataSource>,
+    ty: Type,
+}
+
+/// The Provider service around a [`Provider`] implementation.
+pub struct ProviderService {
+    provider: Arc<dyn Provider>,
+    provider_type: Type,
+    resources: HashMap<String, ResourceEntry>,
+    data_sources: HashMap<String, DataSourceEntry>,
+    schema_response: pb::get_provider_schema::Response,
+}
+
+impl ProviderService {
+    /// Collects schemas and types once.
+    pub fn new(provider: Arc<dyn Provider>) -> ProviderService {
+        let provider_schema = provider.schema();
+        let mut schema_response = pb::get_provider_schema::Response {
+            provider: Some(schema_to_proto(&provider_schema)),
+            server_capabilities: Some(pb::ServerCapabilities {
+                plan_destroy: false,
+                get_provider_schema_optional: false,
+                move_resource_state: false,
+            }),
+            ..Default::default()
+        };
+        let mut resources = HashMap::new();
+        for resource in provider.resources() {
+            let schema = resource.schema();
+            let name = resource.type_name().to_string();
+            schema_response
+                .resource_schemas
+                .insert(name.clone(), schema_to_proto(&schema));
+            resources.insert(
+                name,
+                ResourceEntry {
+                    resource,
+                    ty: schema.block.value_type(),
+                },
+            );
+        }
+        let mut data_sources = HashMap::new();
+        for data_source in provider.data_sources() {
+            let schema = data_source.schema();
+            let name = data_source.type_name().to_string();
+            schema_response
+                .data_source_schemas
+                .insert(name.clone(), schema_to_proto(&schema));
+            data_sources.insert(
+                name,
+                DataSourceEntry {
+                    data_source,
+                    ty: schema.block.value_type(),
+                },
+            );
+        }
+        ProviderService {
+            provider_type: provider_schema.block.value_type(),
+            provider,
+            resources,
+            data_sources,
+            schema_response,
+        }
+    }
+
+    fn resource(&self, type_name: &str) -> Result<&ResourceEntry, Diagnostics> {
+        self.resources.get(type_name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown resource type",
+                format!("This provider has no managed resource type {type_name:?}."),
+            )
+            .into()
+        })
+    }
+
+    fn data_source(&self, type_name: &str) -> Result<&DataSourceEntry, Diagnostics> {
+        self.data_sources.get(type_name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown data source type",
+                format!("This provider has no data source {type_name:?}."),
+            )
+            .into()
+        })
+    }
+}
+
+/// Decodes one request value or explains which one could not be read.
+fn decode(what: &str, value: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics> {
+    decode_dynamic(value, ty).map_err(|e| {
+        Diagnostic::error(
+            format!("Invalid {what} received from Terraform"),
+            format!("Cannot decode the {what}: {e}"),
+        )
+        .into()
+    })
+}
+
+/// Encodes one response value; a failure is a provider defect, reported as such.
+fn encode(what: &str, value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostics> {
+    encode_dynamic(value, ty).map_err(|e| {
+        Diagnostic::error(
+            "Provider produced an invalid value",
+            format!("The {what} does not match the schema: {e}. This is a bug in the provider."),
+        )
+        .into()
+    })
+}
+
+/// Responses that carry diagnostics; lets [`run`] fill in a failure uniformly.
+trait WithDiagnostics: Default {
+    fn set_diagnostics(&mut self, diagnostics: Vec<pb::Diagnostic>);
+}
+
+macro_rules! with_diagnostics {
+    ($($t:ty),* $(,)?) => {$(
+        impl WithDiagnostics for $t {
+            fn set_diagnostics(&mut self, diagnostics: Vec<pb::Diagnostic>) {
+                self.diagnostics = diagnostics;
+            }
+        }
+    )*};
+}
+
+with_diagnostics!(
+    pb::get_metadata::Response,
+    pb::get_provider_schema::Response,
+    pb::prepare_provider_config::Response,
+    pb::validate_resource_type_config::Response,
+    pb::validate_data_source_config::Response,
+    pb::upgrade_resource_state::Response,
+    pb::configure::Response,
+    pb::read_resource::Response,
+    pb::plan_resource_change::Response,
+    pb::apply_resource_change::Response,
+    pb::import_resource_state::Response,
+    pb::read_data_source::Response,
+);
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_string()
+    }
+}
+
+/// Runs one handler: catches panics, turns `Err(diagnostics)` into a response with only diagnostics.
+async fn run<R: WithDiagnostics>(
+    rpc: &'static str,
+    handler: impl Future<Output = Result<R, Diagnostics>>,
+) -> Result<Response<R>, Status> {
+    tracing::trace!(rpc, "RPC started");
+    let outcome = IN_RPC_HANDLER
+        .scope(rpc, AssertUnwindSafe(handler).catch_unwind())
+        .await;
+    let response = match outcome {
+        Ok(Ok(response)) => response,
+        Ok(Err(diagnostics)) => {
+            let mut response = R::default();
+            response.set_diagnostics(diagnostics_to_proto(&diagnostics));
+            response
+        }
+        Err(payload) => {
+            let message = panic_message(payload.as_ref());
+            tracing::error!(rpc, panic = %message, "provider panicked; the request failed, the process continues");
+            let mut response = R::default();
+            response.set_diagnostics(diagnostics_to_proto(
+                &Diagnostic::error(
+                    "Provider internal error",
+                    format!("The provider panicked while handling {rpc}: {message}. This is a bug in the provider."),
+                )
+                .into(),
+            ));
+            response
+        }
+    };
+    tracing::trace!(rpc, "RPC finished");
+    Ok(Response::new(response))
+}
+
+#[tonic::async_trait]
+impl ProviderRpc for ProviderService {
+    async fn get_metadata(
+        &self,
+        _request: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        run("GetMetadata", async {
+            Ok(pb::get_metadata::Response {
+                server_capabilities: self.schema_response.server_capabilities,
+                resources: self
+                    .resources
+                    .keys()
+                    .map(|name| pb::get_metadata::ResourceMetadata {
+                        type_name: name.clone(),
+                    })
+                    .collect(),
+                data_sources: self
+                    .data_sources
+                    .keys()
+                    .map(|name| pb::get_metadata::DataSourceMetadata {
+                        type_name: name.clone(),
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+        })
+        .await
+    }
+
+    async fn get_schema(
+        &self,
+        _request: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        run("GetSchema", async { Ok(self.schema_response.clone()) }).await
+    }
+
+    async fn prepare_provider_config(
+        &self,
+        request: Request<pb::prepare_provider_config::Request>,
+    ) -> Result<Response<pb::prepare_provider_config::Response>, Status> {
+        let req = request.into_inner();
+        run("PrepareProviderConfig", async {
+            let config = decode(
+                "provider configuration",
+                req.config.as_ref(),
+                &self.provider_type,
+            )?;
+            let diagnostics = self.provider.validate(&config);
+            // Terraform ignores prepared_config (it only warns when it differs): echo the input.
+            Ok(pb::prepare_provider_config::Response {
+                prepared_config: req.config.clone(),
+                diagnostics: diagnostics_to_proto(&diagnostics),
+            })
+        })
+        .await
+    }
+
+    async fn validate_resource_type_config(
+        &self,
+        request: Request<pb::validate_resource_type_config::Request>,
+    ) -> Result<Response<pb::validate_resource_type_config::Response>, Status> {
+        let req = request.into_inner();
+        run("ValidateResourceTypeConfig", async {
+            let entry = self.resource(&req.type_name)?;
+            let config = decode("configuration", req.config.as_ref(), &entry.ty)?;
+            let diagnostics = entry.resource.validate(&config);
+            Ok(pb::validate_resource_type_config::Response {
+                diagnostics: diagnostics_to_proto(&diagnostics),
+            })
+        })
+        .await
+    }
+
+    async fn validate_data_source_config(
+        &self,
+        request: Request<pb::validate_data_source_config::Request>,
+    ) -> Result<Response<pb::validate_data_source_config::Response>, Status> {
+        let req = request.into_inner();
+        run("ValidateDataSourceConfig", async {
+            let entry = self.data_source(&req.type_name)?;
+            let config = decode("configuration", req.config.as_ref(), &entry.ty)?;
+            let diagnostics = entry.data_source.validate(&config);
+            Ok(pb::validate_data_source_config::Response {
+                diagnostics: diagnostics_to_proto(&diagnostics),
+            })
+        })
+        .await
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        request: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        run("UpgradeResourceState", async {
+            let entry = self.resource(&req.type_name)?;
+            let raw = req.raw_state.unwrap_or_default();
+            if raw.json.is_empty() && !raw.flatmap.is_empty() {
+                return Err(Diagnostic::error(
+                    "Unsupported legacy state",
+                    "The stored state uses the pre-0.12 flatmap format, which this provider cannot read.",
+                )
+                .into());
+            }
+            let upgraded =
+                entry.resource.upgrade(UpgradeRequest { version: req.version, raw_state_json: raw.json });
+            Ok(pb::upgrade_resource_state::Response {
+                upgraded_state: Some(encode("upgraded state", &upgraded.upgraded_state, &entry.ty)?),
+                diagnostics: diagnostics_to_proto(&upgraded.diagnostics),
+            })
+        })
+        .await
+    }
+
+    async fn configure(
+        &self,
+        request: Request<pb::configure::Request>,
+    ) -> Result<Response<pb::configure::Response>, Status> {
+        let req = request.into_inner();
+        run("Configure", async {
+            let config = decode(
+                "provider configuration",
+                req.config.as_ref(),
+                &self.provider_type,
+            )?;
+            let diagnostics = self
+                .provider
+                .configure(ConfigureRequest {
+                    terraform_version: req.terraform_version,
+                    config,
+                })
+                .await;
+            Ok(pb::configure::Response {
+                diagnostics: diagnostics_to_proto(&diagnostics),
+            })
+        })
+        .await
+    }
+
+    async fn read_resource(
+        &self,
+        request: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = request.into_inner();
+        run("ReadResource", async {
+            let entry = self.resource(&req.type_name)?;
+            let current_state = decode("current state", req.current_state.as_ref(), &entry.ty)?;
+            let out = entry
+                .resource
+                .read(ReadRequest {
+                    current_state,
+                    private: req.private,
+                })
+                .await;
+            Ok(pb::read_resource::Response {
+                new_state: Some(encode("new state", &out.new_state, &entry.ty)?),
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                private: out.private,
+                deferred: None,
+            })
+        })
+        .await
+    }
+
+    async fn plan_resource_change(
+        &self,
+        request: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = request.into_inner();
+        run("PlanResourceChange", async {
+            let entry = self.resource(&req.type_name)?;
+            let plan = PlanRequest {
+                prior_state: decode("prior state", req.prior_state.as_ref(), &entry.ty)?,
+                proposed_new_state: decode(
+                    "proposed new state",
+                    req.proposed_new_state.as_ref(),
+                    &entry.ty,
+                )?,
+                config: decode("configuration", req.config.as_ref(), &entry.ty)?,
+                prior_private: req.prior_private,
+            };
+            let out = entry.resource.plan(plan).await;
+            Ok(pb::plan_resource_change::Response {
+                planned_state: Some(encode("planned state", &out.planned_state, &entry.ty)?),
+                requires_replace: out.requires_replace.iter().map(path_to_proto).collect(),
+                planned_private: out.planned_private,
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                legacy_type_system: false,
+                deferred: None,
+            })
+        })
+        .await
+    }
+
+    async fn apply_resource_change(
+        &self,
+        request: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = request.into_inner();
+        run("ApplyResourceChange", async {
+            let entry = self.resource(&req.type_name)?;
+            let apply = ApplyRequest {
+                prior_state: decode("prior state", req.prior_state.as_ref(), &entry.ty)?,
+                planned_state: decode("planned state", req.planned_state.as_ref(), &entry.ty)?,
+                config: decode("configuration", req.config.as_ref(), &entry.ty)?,
+                planned_private: req.planned_private,
+            };
+            let out = entry.resource.apply(apply).await;
+            Ok(pb::apply_resource_change::Response {
+                new_state: Some(encode("new state", &out.new_state, &entry.ty)?),
+                private: out.private,
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                legacy_type_system: false,
+            })
+        })
+        .await
+    }
+
+    async fn import_resource_state(
+        &self,
+        request: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        run("ImportResourceState", async {
+            let entry = self.resource(&req.type_name)?;
+            let out = entry.resource.import(ImportRequest { id: req.id }).await;
+            // Terraform wants exactly one imported object; with an error and nothing imported, send none.
+            let imported_resources = if out.diagnostics.has_errors() && out.state.is_null() {
+                Vec::new()
+            } else {
+                vec![pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(encode("imported state", &out.state, &entry.ty)?),
+                    private: out.private,
+                }]
+            };
+            Ok(pb::import_resource_state::Response {
+                imported_resources,
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                deferred: None,
+            })
+        })
+        .await
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = request.into_inner();
+        run("ReadDataSource", async {
+            let entry = self.data_source(&req.type_name)?;
+            let config = decode("configuration", req.config.as_ref(), &entry.ty)?;
+            let out = entry.data_source.read(config).await;
+            Ok(pb::read_data_source::Response {
+                state: Some(encode("data source state", &out.state, &entry.ty)?),
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                deferred: None,
+            })
+        })
+        .await
+    }
+
+    async fn stop(
+        &self,
+        _request: Request<pb::stop::Request>,
+    ) -> Result<Response<pb::stop::Response>, Status> {
+        tracing::info!("Stop requested: cancelling in-flight work");
+        let provider = self.provider.clone();
+        let stopping = AssertUnwindSafe(async move { provider.stop() }).catch_unwind();
+        let error = match IN_RPC_HANDLER.scope("Stop", stopping).await {
+            Ok(()) => String::new(),
+            Err(payload) => format!("stop panicked: {}", panic_message(payload.as_ref())),
+        };
+        Ok(Response::new(pb::stop::Response { error }))
+    }
+}

@@ -1,1 +1,34 @@
-//! placeholder
+//! Azure Resource Manager client for `Microsoft.CognitiveServices/accounts/{account}/deployments`.
+//!
+//! - `id`: account and deployment ids (case-insensitive parsing, canonical display, lock keys);
+//! - `model`: tolerant wire types that keep unknown fields for read-modify-write;
+//! - `error`: [`ArmError`] (with [`ArmError::accepted`]) and [`ConfigError`];
+//! - `auth`: provider settings, azurerm environment fallbacks, the credential chain, [`Secret`];
+//! - `transport`: HTTP with bearer token, correlation ids, retries, deadline and cancellation;
+//! - `retry`: what is retried and how long to wait;
+//! - `lro`: long-running operations (Azure-AsyncOperation, Location, provisioningState);
+//! - `locks`: per-account write serialisation;
+//! - `client`: [`ArmClient`].
+
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod id;
+pub mod locks;
+pub mod lro;
+pub mod model;
+pub mod retry;
+pub mod transport;
+
+pub use auth::{
+    AuthError, AuthSettings, CloudEnvironment, CredentialKind, OidcSource, Secret, token_scope,
+};
+pub use client::{
+    ACCOUNT_API_VERSION, ArmClient, ClientConfig, DEFAULT_API_VERSION, default_user_agent,
+};
+pub use error::{ArmError, ConfigError, ErrorDetail};
+pub use id::{AccountId, DeploymentId, IdError};
+pub use model::{
+    Account, Deployment, DeploymentModel, DeploymentProperties, ModelProviderData, Routing, Sku,
+};
+pub use retry::RetryPolicy;

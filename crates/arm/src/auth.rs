@@ -1,0 +1,835 @@
+//! Authentication settings, their environment fallbacks and the credential chain.
+//!
+//! Settings come from the provider block; every `None` falls back to the environment variable azurerm uses
+//! ([`AuthSettings::with_env_fallbacks`]). One credential is then picked, in this order: a ready access token,
+//! a client secret, OIDC (a token, a token file, or the GitHub Actions token request URL), managed identity,
+//! the Azure CLI. Tokens are requested for the scope `<ARM base>/.default` and cached until shortly before they
+//! expire.
+//!
+//! Test hooks (documented so acceptance tests can point the provider at an emulator):
+//! - `AZURE_AUTHORITY_HOST` overrides the login endpoint (it must be `https://`; azure_identity refuses anything else);
+//! - `ARM_TEST_CA_CERT_FILE` names a PEM file of extra trusted root certificates, added to the system store, for
+//!   the ARM endpoint and the login endpoint alike.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use azure_core::credentials::TokenCredential;
+use azure_core::http::{ClientMethodOptions, ClientOptions, Transport};
+use azure_identity::{
+    AzureCliCredential, AzureCliCredentialOptions, ClientAssertion, ClientAssertionCredential,
+    ClientAssertionCredentialOptions, ClientSecretCredential, ClientSecretCredentialOptions,
+    ManagedIdentityCredential, ManagedIdentityCredentialOptions, UserAssignedId,
+};
+use time::OffsetDateTime;
+use url::Url;
+
+/// The audience GitHub Actions and Entra ID agree on for federated credentials.
+const FEDERATED_AUDIENCE: &str = "api://AzureADTokenExchange";
+/// Refresh a cached token this long before it expires.
+const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+/// A secret string. `Debug` and `Display` print `<redacted>`; use [`Secret::expose`] to read it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Secret {
+        Secret(value.to_string())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Authentication failures and inconsistent settings.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AuthError {
+    #[error("invalid {setting}: {reason}")]
+    InvalidSetting {
+        setting: &'static str,
+        reason: String,
+    },
+    #[error("{credential} needs {missing}")]
+    Incomplete {
+        credential: &'static str,
+        missing: String,
+    },
+    #[error(
+        "no credential configured: set access_token, client_id + client_secret + tenant_id, use_oidc with a token source, use_msi, or log in with the Azure CLI (use_cli)"
+    )]
+    NoCredential,
+    #[error("{credential} could not obtain a token: {message}")]
+    Credential {
+        credential: &'static str,
+        message: String,
+    },
+}
+
+/// The Azure clouds the provider knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CloudEnvironment {
+    #[default]
+    Public,
+    UsGovernment,
+    China,
+}
+
+impl CloudEnvironment {
+    /// Parses `public`, `usgovernment` or `china` (any case).
+    pub fn parse(s: &str) -> Result<CloudEnvironment, AuthError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "public" | "" => Ok(CloudEnvironment::Public),
+            "usgovernment" => Ok(CloudEnvironment::UsGovernment),
+            "china" => Ok(CloudEnvironment::China),
+            other => Err(AuthError::InvalidSetting {
+                setting: "environment",
+                reason: format!("`{other}` is not one of public, usgovernment, china"),
+            }),
+        }
+    }
+
+    pub fn resource_manager_endpoint(self) -> &'static str {
+        match self {
+            CloudEnvironment::Public => "https://management.azure.com",
+            CloudEnvironment::UsGovernment => "https://management.usgovcloudapi.net",
+            CloudEnvironment::China => "https://management.chinacloudapi.cn",
+        }
+    }
+
+    pub fn authority_host(self) -> &'static str {
+        match self {
+            CloudEnvironment::Public => "https://login.microsoftonline.com",
+            CloudEnvironment::UsGovernment => "https://login.microsoftonline.us",
+            CloudEnvironment::China => "https://login.chinacloudapi.cn",
+        }
+    }
+}
+
+/// Provider block values; `None` = fall back to the environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthSettings {
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub oidc_token: Option<Secret>,
+    pub oidc_token_file_path: Option<String>,
+    pub oidc_request_url: Option<String>,
+    pub oidc_request_token: Option<Secret>,
+    pub access_token: Option<Secret>,
+    pub resource_manager_endpoint: Option<String>,
+    pub environment: Option<String>,
+    pub use_oidc: Option<bool>,
+    pub use_msi: Option<bool>,
+    pub use_cli: Option<bool>,
+    /// Login endpoint override (env `AZURE_AUTHORITY_HOST`); must be `https://`.
+    pub authority_host: Option<String>,
+    /// PEM file of extra trusted root certificates (env `ARM_TEST_CA_CERT_FILE`).
+    pub ca_cert_file: Option<String>,
+}
+
+/// Which credential the settings select.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    AccessToken,
+    ClientSecret,
+    Oidc(OidcSource),
+    ManagedIdentity,
+    AzureCli,
+}
+
+/// Where an OIDC assertion comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OidcSource {
+    Token,
+    TokenFile,
+    GitHubActions,
+}
+
+impl CredentialKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            CredentialKind::AccessToken => "access token",
+            CredentialKind::ClientSecret => "client secret credential",
+            CredentialKind::Oidc(OidcSource::Token) => "OIDC credential (token)",
+            CredentialKind::Oidc(OidcSource::TokenFile) => "OIDC credential (token file)",
+            CredentialKind::Oidc(OidcSource::GitHubActions) => "OIDC credential (GitHub Actions)",
+            CredentialKind::ManagedIdentity => "managed identity credential",
+            CredentialKind::AzureCli => "Azure CLI credential",
+        }
+    }
+}
+
+/// Reads `true/false/1/0/yes/no` (any case). Anything else is ignored with a warning.
+fn parse_bool(name: &str, value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Some(true),
+        "false" | "0" | "no" => Some(false),
+        "" => None,
+        _ => {
+            // Booleans are not secrets; naming the value helps the user.
+            tracing::warn!(
+                variable = name,
+                value,
+                "ignoring a value that is not a boolean"
+            );
+            None
+        }
+    }
+}
+
+impl AuthSettings {
+    /// Fills every unset field from the environment (azurerm variable names). `env` returns a variable's value;
+    /// empty values count as unset. Pass `|k| std::env::var(k).ok()` for the process environment.
+    pub fn with_env_fallbacks(self, env: impl Fn(&str) -> Option<String>) -> AuthSettings {
+        let get = |names: &[&str]| -> Option<String> {
+            names
+                .iter()
+                .find_map(|n| env(n).filter(|v| !v.trim().is_empty()))
+        };
+        let get_bool =
+            |name: &str| -> Option<bool> { env(name).and_then(|v| parse_bool(name, &v)) };
+        let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        let non_empty_secret = |v: Option<Secret>| v.filter(|s| !s.expose().trim().is_empty());
+        AuthSettings {
+            tenant_id: non_empty(self.tenant_id)
+                .or_else(|| get(&["ARM_TENANT_ID", "AZURE_TENANT_ID"])),
+            client_id: non_empty(self.client_id)
+                .or_else(|| get(&["ARM_CLIENT_ID", "AZURE_CLIENT_ID"])),
+            client_secret: non_empty_secret(self.client_secret)
+                .or_else(|| get(&["ARM_CLIENT_SECRET"]).map(Secret)),
+            oidc_token: non_empty_secret(self.oidc_token)
+                .or_else(|| get(&["ARM_OIDC_TOKEN"]).map(Secret)),
+            oidc_token_file_path: non_empty(self.oidc_token_file_path)
+                .or_else(|| get(&["ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"])),
+            oidc_request_url: non_empty(self.oidc_request_url)
+                .or_else(|| get(&["ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"])),
+            oidc_request_token: non_empty_secret(self.oidc_request_token).or_else(|| {
+                get(&["ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]).map(Secret)
+            }),
+            access_token: non_empty_secret(self.access_token)
+                .or_else(|| get(&["ARM_ACCESS_TOKEN"]).map(Secret)),
+            resource_manager_endpoint: non_empty(self.resource_manager_endpoint)
+                .or_else(|| get(&["ARM_RESOURCE_MANAGER_ENDPOINT"])),
+            environment: non_empty(self.environment).or_else(|| get(&["ARM_ENVIRONMENT"])),
+            use_oidc: self.use_oidc.or_else(|| get_bool("ARM_USE_OIDC")),
+            use_msi: self.use_msi.or_else(|| get_bool("ARM_USE_MSI")),
+            use_cli: self.use_cli.or_else(|| get_bool("ARM_USE_CLI")),
+            authority_host: non_empty(self.authority_host)
+                .or_else(|| get(&["AZURE_AUTHORITY_HOST"])),
+            ca_cert_file: non_empty(self.ca_cert_file).or_else(|| get(&["ARM_TEST_CA_CERT_FILE"])),
+        }
+    }
+
+    /// Settings from the process environment alone.
+    pub fn from_env() -> AuthSettings {
+        AuthSettings::default().with_env_fallbacks(|k| std::env::var(k).ok())
+    }
+
+    /// The cloud named by `environment` (default public).
+    pub fn cloud(&self) -> Result<CloudEnvironment, AuthError> {
+        self.environment
+            .as_deref()
+            .map(CloudEnvironment::parse)
+            .unwrap_or(Ok(CloudEnvironment::Public))
+    }
+
+    /// The ARM base URL: `resource_manager_endpoint`, else the cloud's.
+    pub fn arm_endpoint(&self) -> Result<String, AuthError> {
+        match &self.resource_manager_endpoint {
+            Some(e) => Ok(e.trim().trim_end_matches('/').to_string()),
+            None => Ok(self.cloud()?.resource_manager_endpoint().to_string()),
+        }
+    }
+
+    /// The login endpoint: `authority_host`, else the cloud's.
+    pub fn authority(&self) -> Result<String, AuthError> {
+        match &self.authority_host {
+            Some(h) => Ok(h.trim().to_string()),
+            None => Ok(self.cloud()?.authority_host().to_string()),
+        }
+    }
+
+    /// Picks the credential: access token, client secret, OIDC, managed identity, Azure CLI.
+    pub fn credential_kind(&self) -> Result<CredentialKind, AuthError> {
+        if self.access_token.is_some() {
+            return Ok(CredentialKind::AccessToken);
+        }
+        if self.client_secret.is_some() {
+            self.require_tenant_and_client(CredentialKind::ClientSecret)?;
+            return Ok(CredentialKind::ClientSecret);
+        }
+        if self.use_oidc == Some(true) {
+            let source = if self.oidc_token.is_some() {
+                OidcSource::Token
+            } else if self.oidc_token_file_path.is_some() {
+                OidcSource::TokenFile
+            } else if self.oidc_request_url.is_some() && self.oidc_request_token.is_some() {
+                OidcSource::GitHubActions
+            } else {
+                return Err(AuthError::Incomplete {
+                    credential: "use_oidc",
+                    missing: "oidc_token, oidc_token_file_path, or oidc_request_url with oidc_request_token \
+                              (ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH / AZURE_FEDERATED_TOKEN_FILE, \
+                              ACTIONS_ID_TOKEN_REQUEST_URL + ACTIONS_ID_TOKEN_REQUEST_TOKEN)"
+                        .to_string(),
+                });
+            };
+            let kind = CredentialKind::Oidc(source);
+            self.require_tenant_and_client(kind)?;
+            return Ok(kind);
+        }
+        if self.use_msi == Some(true) {
+            return Ok(CredentialKind::ManagedIdentity);
+        }
+        if self.use_cli.unwrap_or(true) {
+            return Ok(CredentialKind::AzureCli);
+        }
+        Err(AuthError::NoCredential)
+    }
+
+    fn require_tenant_and_client(&self, kind: CredentialKind) -> Result<(), AuthError> {
+        let mut missing = Vec::new();
+        if self.tenant_id.is_none() {
+            missing.push("tenant_id (ARM_TENANT_ID)");
+        }
+        if self.client_id.is_none() {
+            missing.push("client_id (ARM_CLIENT_ID)");
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(AuthError::Incomplete {
+                credential: kind.name(),
+                missing: missing.join(" and "),
+            })
+        }
+    }
+}
+
+/// The token scope for an ARM base URL: `<base>/.default`.
+pub fn token_scope(arm_endpoint: &str) -> String {
+    format!("{}/.default", arm_endpoint.trim_end_matches('/'))
+}
+
+/// Hands out bearer tokens for ARM, caching them until shortly before expiry.
+pub(crate) struct TokenProvider {
+    kind: CredentialKind,
+    source: TokenSource,
+    scope: String,
+    cache: tokio::sync::Mutex<Option<(Secret, OffsetDateTime)>>,
+}
+
+enum TokenSource {
+    Static(Secret),
+    Credential(Arc<dyn TokenCredential>),
+}
+
+impl fmt::Debug for TokenProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenProvider")
+            .field("kind", &self.kind)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenProvider {
+    /// Builds the credential the settings select. No network I/O happens here.
+    pub(crate) fn new(
+        settings: &AuthSettings,
+        scope: String,
+        http: reqwest::Client,
+    ) -> Result<Self, AuthError> {
+        let kind = settings.credential_kind()?;
+        let client_options = || -> Result<ClientOptions, AuthError> {
+            let mut cloud = azure_core::cloud::CustomConfiguration::default();
+            cloud.authority_host = settings.authority()?;
+            Ok(ClientOptions {
+                transport: Some(Transport::new(Arc::new(http.clone()))),
+                cloud: Some(Arc::new(cloud.into())),
+                ..Default::default()
+            })
+        };
+        let azure_err = |e: azure_core::Error| AuthError::Credential {
+            credential: kind.name(),
+            message: e.to_string(),
+        };
+        let tenant = || settings.tenant_id.clone().unwrap_or_default();
+        let client = || settings.client_id.clone().unwrap_or_default();
+        let assertion_credential = |assertion: Assertion| -> Result<TokenSource, AuthError> {
+            let options = ClientAssertionCredentialOptions {
+                client_options: client_options()?,
+            };
+            let cred = ClientAssertionCredential::new(tenant(), client(), assertion, Some(options))
+                .map_err(azure_err)?;
+            Ok(TokenSource::Credential(cred))
+        };
+        let source = match kind {
+            CredentialKind::AccessToken => TokenSource::Static(
+                settings
+                    .access_token
+                    .clone()
+                    .unwrap_or_else(|| Secret::new("")),
+            ),
+            CredentialKind::ClientSecret => {
+                let secret = settings
+                    .client_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string())
+                    .unwrap_or_default();
+                let options = ClientSecretCredentialOptions {
+                    client_options: client_options()?,
+                };
+                let cred = ClientSecretCredential::new(
+                    &tenant(),
+                    client(),
+                    azure_core::credentials::Secret::new(secret),
+                    Some(options),
+                )
+                .map_err(azure_err)?;
+                TokenSource::Credential(cred)
+            }
+            CredentialKind::Oidc(OidcSource::Token) => assertion_credential(Assertion::Static(
+                settings
+                    .oidc_token
+                    .clone()
+                    .unwrap_or_else(|| Secret::new("")),
+            ))?,
+            CredentialKind::Oidc(OidcSource::TokenFile) => assertion_credential(Assertion::File(
+                PathBuf::from(settings.oidc_token_file_path.clone().unwrap_or_default()),
+            ))?,
+            CredentialKind::Oidc(OidcSource::GitHubActions) => {
+                let raw = settings.oidc_request_url.clone().unwrap_or_default();
+                let url = github_request_url(&raw)?;
+                let token = settings
+                    .oidc_request_token
+                    .clone()
+                    .unwrap_or_else(|| Secret::new(""));
+                assertion_credential(Assertion::GitHubActions {
+                    url,
+                    token,
+                    http: http.clone(),
+                })?
+            }
+            CredentialKind::ManagedIdentity => {
+                let options = ManagedIdentityCredentialOptions {
+                    user_assigned_id: settings.client_id.clone().map(UserAssignedId::ClientId),
+                    client_options: client_options()?,
+                };
+                TokenSource::Credential(
+                    ManagedIdentityCredential::new(Some(options)).map_err(azure_err)?,
+                )
+            }
+            CredentialKind::AzureCli => {
+                let options = AzureCliCredentialOptions {
+                    tenant_id: settings.tenant_id.clone(),
+                    ..Default::default()
+                };
+                TokenSource::Credential(AzureCliCredential::new(Some(options)).map_err(azure_err)?)
+            }
+        };
+        Ok(TokenProvider {
+            kind,
+            source,
+            scope,
+            cache: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    pub(crate) fn kind(&self) -> CredentialKind {
+        self.kind
+    }
+
+    /// A bearer token for ARM; cached until [`TOKEN_REFRESH_MARGIN`] before expiry.
+    pub(crate) async fn token(&self) -> Result<Secret, AuthError> {
+        let credential = match &self.source {
+            TokenSource::Static(token) => return Ok(token.clone()),
+            TokenSource::Credential(c) => c,
+        };
+        let mut cache = self.cache.lock().await;
+        if let Some((token, expires_on)) = cache.as_ref()
+            && *expires_on - TOKEN_REFRESH_MARGIN > OffsetDateTime::now_utc()
+        {
+            return Ok(token.clone());
+        }
+        let started = std::time::Instant::now();
+        let access = credential
+            .get_token(&[self.scope.as_str()], None)
+            .await
+            .map_err(|e| AuthError::Credential {
+                credential: self.kind.name(),
+                message: e.to_string(),
+            })?;
+        tracing::debug!(
+            credential = self.kind.name(),
+            scope = %self.scope,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "obtained an access token"
+        );
+        let token = Secret::new(access.token.secret());
+        *cache = Some((token.clone(), access.expires_on));
+        Ok(token)
+    }
+}
+
+/// `ACTIONS_ID_TOKEN_REQUEST_URL` plus the `audience` GitHub needs for Entra ID federation.
+fn github_request_url(raw: &str) -> Result<Url, AuthError> {
+    let mut url = Url::parse(raw).map_err(|e| AuthError::InvalidSetting {
+        setting: "oidc_request_url",
+        reason: format!("not a URL: {e}"),
+    })?;
+    if !url.query_pairs().any(|(k, _)| k == "audience") {
+        url.query_pairs_mut()
+            .append_pair("audience", FEDERATED_AUDIENCE);
+    }
+    Ok(url)
+}
+
+/// Sources of a federated (OIDC) client assertion.
+#[derive(Debug)]
+enum Assertion {
+    Static(Secret),
+    /// Read on every token request: Kubernetes rotates the projected token file.
+    File(PathBuf),
+    GitHubActions {
+        url: Url,
+        token: Secret,
+        http: reqwest::Client,
+    },
+}
+
+fn assertion_error(message: String) -> azure_core::Error {
+    azure_core::Error::with_message(azure_core::error::ErrorKind::Credential, message)
+}
+
+#[async_trait::async_trait]
+impl ClientAssertion for Assertion {
+    async fn secret(
+        &self,
+        _options: Option<ClientMethodOptions<'_>>,
+    ) -> azure_core::Result<String> {
+        match self {
+            Assertion::Static(token) => Ok(token.expose().to_string()),
+            Assertion::File(path) => {
+                let text = tokio::fs::read_to_string(path).await.map_err(|e| {
+                    assertion_error(format!(
+                        "reading the OIDC token file {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                let token = text.trim();
+                if token.is_empty() {
+                    return Err(assertion_error(format!(
+                        "the OIDC token file {} is empty",
+                        path.display()
+                    )));
+                }
+                Ok(token.to_string())
+            }
+            Assertion::GitHubActions { url, token, http } => {
+                let endpoint = format!("{}{}", url.origin().ascii_serialization(), url.path());
+                let response = http
+                    .get(url.clone())
+                    .bearer_auth(token.expose())
+                    .header(reqwest::header::ACCEPT, "application/json")
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        assertion_error(format!(
+                            "requesting the GitHub Actions OIDC token from {endpoint}: {e}"
+                        ))
+                    })?;
+                let status = response.status();
+                if !status.is_success() {
+                    return Err(assertion_error(format!(
+                        "the GitHub Actions OIDC token request to {endpoint} answered HTTP {}",
+                        status.as_u16()
+                    )));
+                }
+                #[derive(serde::Deserialize)]
+                struct Answer {
+                    value: Option<String>,
+                }
+                let answer: Answer = response.json().await.map_err(|e| {
+                    assertion_error(format!(
+                        "decoding the GitHub Actions OIDC token answer from {endpoint}: {e}"
+                    ))
+                })?;
+                answer.value.filter(|v| !v.is_empty()).ok_or_else(|| {
+                    assertion_error(format!(
+                        "the GitHub Actions OIDC token answer from {endpoint} has no `value`"
+                    ))
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| map.get(k).cloned()
+    }
+
+    #[test]
+    fn secret_never_prints_its_value() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s} {s:?}"), "<redacted> <redacted>");
+        let settings = AuthSettings {
+            client_secret: Some(s),
+            ..Default::default()
+        };
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn env_fills_only_unset_fields_with_azurerm_names() {
+        let env = env_of(&[
+            ("ARM_TENANT_ID", "t-env"),
+            ("ARM_CLIENT_ID", "c-env"),
+            ("ARM_CLIENT_SECRET", "s-env"),
+            ("ARM_USE_OIDC", "TRUE"),
+            ("ARM_USE_MSI", "0"),
+            ("ARM_USE_CLI", "false"),
+            ("ARM_ENVIRONMENT", "china"),
+            ("ARM_RESOURCE_MANAGER_ENDPOINT", "http://127.0.0.1:1"),
+            ("ARM_ACCESS_TOKEN", "tok"),
+            ("AZURE_AUTHORITY_HOST", "https://localhost:2"),
+            ("ARM_TEST_CA_CERT_FILE", "/tmp/ca.pem"),
+        ]);
+        let s = AuthSettings {
+            tenant_id: Some("t-block".into()),
+            use_cli: Some(true),
+            ..Default::default()
+        }
+        .with_env_fallbacks(env);
+        assert_eq!(s.tenant_id.as_deref(), Some("t-block"));
+        assert_eq!(s.client_id.as_deref(), Some("c-env"));
+        assert_eq!(s.client_secret.as_ref().map(Secret::expose), Some("s-env"));
+        assert_eq!(
+            (s.use_oidc, s.use_msi, s.use_cli),
+            (Some(true), Some(false), Some(true))
+        );
+        assert_eq!(s.environment.as_deref(), Some("china"));
+        assert_eq!(s.access_token.as_ref().map(Secret::expose), Some("tok"));
+        assert_eq!(s.authority_host.as_deref(), Some("https://localhost:2"));
+        assert_eq!(s.ca_cert_file.as_deref(), Some("/tmp/ca.pem"));
+        assert_eq!(s.arm_endpoint().unwrap(), "http://127.0.0.1:1");
+    }
+
+    #[test]
+    fn oidc_sources_fall_back_in_order() {
+        let s = AuthSettings::default().with_env_fallbacks(env_of(&[
+            ("AZURE_FEDERATED_TOKEN_FILE", "/var/run/token"),
+            (
+                "ACTIONS_ID_TOKEN_REQUEST_URL",
+                "https://gh/token?api-version=2.0",
+            ),
+            ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ghs"),
+            ("AZURE_CLIENT_ID", "wi-client"),
+        ]));
+        assert_eq!(s.oidc_token_file_path.as_deref(), Some("/var/run/token"));
+        assert_eq!(
+            s.oidc_request_url.as_deref(),
+            Some("https://gh/token?api-version=2.0")
+        );
+        assert_eq!(s.client_id.as_deref(), Some("wi-client"));
+        // ARM_* names win over the generic ones.
+        let s = AuthSettings::default().with_env_fallbacks(env_of(&[
+            ("ARM_OIDC_TOKEN_FILE_PATH", "/a"),
+            ("AZURE_FEDERATED_TOKEN_FILE", "/b"),
+        ]));
+        assert_eq!(s.oidc_token_file_path.as_deref(), Some("/a"));
+    }
+
+    #[test]
+    fn empty_values_and_bad_booleans_count_as_unset() {
+        let s = AuthSettings {
+            client_id: Some(String::new()),
+            ..Default::default()
+        }
+        .with_env_fallbacks(env_of(&[
+            ("ARM_CLIENT_ID", "from-env"),
+            ("ARM_CLIENT_SECRET", "  "),
+            ("ARM_USE_MSI", "maybe"),
+        ]));
+        assert_eq!(s.client_id.as_deref(), Some("from-env"));
+        assert!(s.client_secret.is_none());
+        assert_eq!(s.use_msi, None);
+    }
+
+    #[test]
+    fn credential_order() {
+        let full = AuthSettings {
+            tenant_id: Some("t".into()),
+            client_id: Some("c".into()),
+            client_secret: Some("s".into()),
+            oidc_token: Some("jwt".into()),
+            use_oidc: Some(true),
+            use_msi: Some(true),
+            access_token: Some("tok".into()),
+            ..Default::default()
+        };
+        assert_eq!(full.credential_kind().unwrap(), CredentialKind::AccessToken);
+        let s = AuthSettings {
+            access_token: None,
+            ..full.clone()
+        };
+        assert_eq!(s.credential_kind().unwrap(), CredentialKind::ClientSecret);
+        let s = AuthSettings {
+            client_secret: None,
+            ..s
+        };
+        assert_eq!(
+            s.credential_kind().unwrap(),
+            CredentialKind::Oidc(OidcSource::Token)
+        );
+        let s2 = AuthSettings {
+            oidc_token: None,
+            oidc_token_file_path: Some("/f".into()),
+            ..s.clone()
+        };
+        assert_eq!(
+            s2.credential_kind().unwrap(),
+            CredentialKind::Oidc(OidcSource::TokenFile)
+        );
+        let s3 = AuthSettings {
+            oidc_token: None,
+            oidc_request_url: Some("https://x".into()),
+            oidc_request_token: Some("r".into()),
+            ..s.clone()
+        };
+        assert_eq!(
+            s3.credential_kind().unwrap(),
+            CredentialKind::Oidc(OidcSource::GitHubActions)
+        );
+        let s = AuthSettings {
+            use_oidc: Some(false),
+            ..s
+        };
+        assert_eq!(
+            s.credential_kind().unwrap(),
+            CredentialKind::ManagedIdentity
+        );
+        let s = AuthSettings { use_msi: None, ..s };
+        assert_eq!(
+            s.credential_kind().unwrap(),
+            CredentialKind::AzureCli,
+            "use_cli defaults to true"
+        );
+        let s = AuthSettings {
+            use_cli: Some(false),
+            ..s
+        };
+        assert!(matches!(s.credential_kind(), Err(AuthError::NoCredential)));
+    }
+
+    #[test]
+    fn incomplete_credentials_say_what_is_missing() {
+        let s = AuthSettings {
+            client_secret: Some("s".into()),
+            client_id: Some("c".into()),
+            ..Default::default()
+        };
+        let msg = s.credential_kind().unwrap_err().to_string();
+        assert!(
+            msg.contains("tenant_id (ARM_TENANT_ID)") && !msg.contains("client_id"),
+            "{msg}"
+        );
+        let s = AuthSettings {
+            use_oidc: Some(true),
+            ..Default::default()
+        };
+        let msg = s.credential_kind().unwrap_err().to_string();
+        assert!(msg.contains("ACTIONS_ID_TOKEN_REQUEST_URL"), "{msg}");
+    }
+
+    #[test]
+    fn clouds_and_scopes() {
+        let cases = [
+            (
+                "public",
+                "https://management.azure.com",
+                "https://login.microsoftonline.com",
+            ),
+            (
+                "USGovernment",
+                "https://management.usgovcloudapi.net",
+                "https://login.microsoftonline.us",
+            ),
+            (
+                "china",
+                "https://management.chinacloudapi.cn",
+                "https://login.chinacloudapi.cn",
+            ),
+        ];
+        for (name, arm, login) in cases {
+            let s = AuthSettings {
+                environment: Some(name.into()),
+                ..Default::default()
+            };
+            assert_eq!(s.arm_endpoint().unwrap(), arm);
+            assert_eq!(s.authority().unwrap(), login);
+            assert_eq!(token_scope(arm), format!("{arm}/.default"));
+        }
+        assert_eq!(
+            AuthSettings::default().arm_endpoint().unwrap(),
+            "https://management.azure.com"
+        );
+        assert!(
+            CloudEnvironment::parse("germany")
+                .unwrap_err()
+                .to_string()
+                .contains("public, usgovernment, china")
+        );
+        assert_eq!(
+            token_scope("http://127.0.0.1:8080/"),
+            "http://127.0.0.1:8080/.default"
+        );
+    }
+
+    #[test]
+    fn github_request_url_gets_the_federation_audience() {
+        let u = github_request_url("https://gh.example/token?api-version=2.0").unwrap();
+        assert_eq!(
+            u.as_str(),
+            "https://gh.example/token?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange"
+        );
+        let u = github_request_url("http://127.0.0.1:1/github/oidc?audience=custom").unwrap();
+        assert_eq!(u.query(), Some("audience=custom"));
+    }
+}

@@ -1,0 +1,487 @@
+//! `ArmClient`: the deployments API with locks, long-running operations, retries and cancellation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::{AuthSettings, TokenProvider, token_scope};
+use crate::error::{ArmError, ConfigError};
+use crate::id::{AccountId, DeploymentId};
+use crate::locks::AccountLocks;
+use crate::lro::{self, PollTarget, State, classify_state};
+use crate::model::{Account, Deployment, DeploymentPage};
+use crate::retry::RetryPolicy;
+use crate::transport::{Intent, Operation, Response, Transport, is_loopback_host, parse_base_url};
+
+/// The ARM api-version used for deployment calls unless configured otherwise.
+pub const DEFAULT_API_VERSION: &str = "2025-10-01-preview";
+/// The api-version used to read the account.
+pub const ACCOUNT_API_VERSION: &str = "2025-10-01-preview";
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A list longer than this many pages is a service loop, not data.
+const MAX_PAGES: usize = 10_000;
+
+/// `terraform-provider-modelrouter/<provider version> modelrouter-arm/<crate version>`.
+pub fn default_user_agent(provider_version: &str) -> String {
+    format!(
+        "terraform-provider-modelrouter/{provider_version} modelrouter-arm/{}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Everything `ArmClient::new` needs. `settings` should already have had
+/// [`AuthSettings::with_env_fallbacks`] applied; the client itself reads no environment variable.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub settings: AuthSettings,
+    pub api_version: String,
+    pub user_agent: String,
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    pub fn new(settings: AuthSettings) -> ClientConfig {
+        ClientConfig {
+            settings,
+            api_version: DEFAULT_API_VERSION.to_string(),
+            user_agent: default_user_agent(env!("CARGO_PKG_VERSION")),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig::new(AuthSettings::default())
+    }
+}
+
+/// The ARM client. Cheap to clone; clones share locks, caches and the cancellation token.
+#[derive(Clone)]
+pub struct ArmClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    api_version: String,
+    locks: AccountLocks,
+    cancel: CancellationToken,
+    accounts: Mutex<HashMap<String, Account>>,
+}
+
+impl std::fmt::Debug for ArmClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArmClient")
+            .field("endpoint", &self.inner.transport.base().as_str())
+            .field("api_version", &self.inner.api_version)
+            .finish_non_exhaustive()
+    }
+}
+
+fn load_extra_roots(path: &str) -> Result<Vec<reqwest::Certificate>, ConfigError> {
+    let err = |reason: String| ConfigError::CaCertificates {
+        path: path.to_string(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| err(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(err("no PEM certificate in the file".into()));
+    }
+    Ok(certs)
+}
+
+impl ArmClient {
+    /// Builds the client. Refuses `http://` to a non-loopback host (and any other insecure endpoint) here,
+    /// before any connection is attempted. Performs no network I/O.
+    pub fn new(config: ClientConfig) -> Result<ArmClient, ConfigError> {
+        let settings = &config.settings;
+        let endpoint = settings.arm_endpoint()?;
+        let base = parse_base_url(&endpoint)?;
+        let mut builder = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(CONNECT_TIMEOUT);
+        if let Some(path) = &settings.ca_cert_file {
+            builder = builder.tls_certs_merge(load_extra_roots(path)?);
+        }
+        if is_loopback_host(&base) {
+            // A system proxy must not intercept a local endpoint (emulator, tests).
+            builder = builder.no_proxy();
+        }
+        let http = builder
+            .build()
+            .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
+        let scope = token_scope(endpoint.trim_end_matches('/'));
+        let tokens = TokenProvider::new(settings, scope, http.clone())?;
+        tracing::debug!(endpoint = %base, credential = tokens.kind().name(), api_version = %config.api_version, "ARM client configured");
+        let transport =
+            Transport::new(http, base, tokens, &config.user_agent, config.retry.clone())?;
+        Ok(ArmClient {
+            inner: Arc::new(Inner {
+                transport,
+                api_version: config.api_version,
+                locks: AccountLocks::default(),
+                cancel: CancellationToken::new(),
+                accounts: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// Stop: every wait and poll, now and later, returns [`ArmError::Cancelled`] promptly.
+    pub fn cancel(&self) {
+        self.inner.cancel.cancel();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancel.is_cancelled()
+    }
+
+    pub fn api_version(&self) -> &str {
+        &self.inner.api_version
+    }
+
+    fn operation(&self, deadline: Instant) -> Operation {
+        Operation::new(deadline, self.inner.cancel.clone())
+    }
+
+    fn url(&self, path: &str) -> Url {
+        self.inner.transport.arm_url(path, &self.inner.api_version)
+    }
+
+    /// GET a deployment; `None` when it does not exist.
+    pub async fn get_deployment(
+        &self,
+        id: &DeploymentId,
+        deadline: Instant,
+    ) -> Result<Option<Deployment>, ArmError> {
+        let mut op = self.operation(deadline);
+        let span = tracing::debug_span!("arm_get_deployment", id = %id, correlation_id = %op.correlation_id);
+        async {
+            let url = self.url(&id.to_string());
+            let response = self
+                .inner
+                .transport
+                .send(&mut op, Method::GET, &url, None, Intent::Read)
+                .await?;
+            match response.status {
+                StatusCode::OK => Ok(Some(response.json("the deployment", &op)?)),
+                StatusCode::NOT_FOUND => Ok(None),
+                _ => Err(response.into_error(&op)),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Creates or replaces a deployment and waits until the operation is terminal. Returns the deployment as a
+    /// final GET reads it. Holds the account's write lock throughout (re-entrant inside `with_account_lock`).
+    pub async fn put_deployment(
+        &self,
+        id: &DeploymentId,
+        body: &Deployment,
+        deadline: Instant,
+    ) -> Result<Deployment, ArmError> {
+        let mut op = self.operation(deadline);
+        let span = tracing::debug_span!("arm_put_deployment", id = %id, correlation_id = %op.correlation_id);
+        let result = async {
+            let _lock = op
+                .guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) })
+                .await?;
+            self.put_locked(&mut op, id, body).await
+        }
+        .instrument(span)
+        .await;
+        result.map_err(|e| e.after_acceptance(op.accepted))
+    }
+
+    async fn put_locked(
+        &self,
+        op: &mut Operation,
+        id: &DeploymentId,
+        body: &Deployment,
+    ) -> Result<Deployment, ArmError> {
+        let transport = &self.inner.transport;
+        let url = self.url(&id.to_string());
+        let bytes = serde_json::to_vec(body).map_err(|e| ArmError::Decode {
+            what: "the request body".into(),
+            message: e.to_string(),
+            correlation_id: op.correlation_id.clone(),
+            accepted: false,
+        })?;
+        let first = transport
+            .send(op, Method::PUT, &url, Some(&bytes), Intent::Write)
+            .await?;
+        if !matches!(
+            first.status,
+            StatusCode::OK | StatusCode::CREATED | StatusCode::ACCEPTED
+        ) {
+            return Err(first.into_error(op));
+        }
+        op.accepted = true;
+        tracing::debug!(correlation_id = %op.correlation_id, status = first.status.as_u16(), "PUT accepted");
+        let wait = lro::first_wait(transport, &first);
+        match lro::poll_target(transport, &first, &url)? {
+            PollTarget::AsyncOperation(poll) => {
+                lro::follow_async_operation(transport, op, poll, wait).await?
+            }
+            PollTarget::Location(poll) => lro::follow_location(transport, op, poll, wait).await?,
+            PollTarget::Resource => {
+                let state = if first.status == StatusCode::ACCEPTED {
+                    State::Running
+                } else {
+                    let echoed: Deployment = first.json("the deployment", op)?;
+                    classify_state(echoed.provisioning_state())
+                };
+                match state {
+                    State::Succeeded => {} // synchronous: read it back below
+                    State::Running | State::Failed(_) => {
+                        // A failed state in the PUT answer is confirmed (with any error) by the poll itself.
+                        let wait = if matches!(state, State::Failed(_)) {
+                            Duration::ZERO
+                        } else {
+                            wait
+                        };
+                        return lro::poll_resource_until_terminal(transport, op, &url, wait).await;
+                    }
+                }
+            }
+        }
+        let response = transport
+            .send(op, Method::GET, &url, None, Intent::Read)
+            .await?;
+        match response.status {
+            StatusCode::OK => response.json("the deployment", op),
+            _ => Err(response.into_error(op)),
+        }
+    }
+
+    /// Deletes a deployment and waits until GET answers 404. Deleting a missing deployment succeeds.
+    pub async fn delete_deployment(
+        &self,
+        id: &DeploymentId,
+        deadline: Instant,
+    ) -> Result<(), ArmError> {
+        let mut op = self.operation(deadline);
+        let span = tracing::debug_span!("arm_delete_deployment", id = %id, correlation_id = %op.correlation_id);
+        let result = async {
+            let _lock = op
+                .guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) })
+                .await?;
+            self.delete_locked(&mut op, id).await
+        }
+        .instrument(span)
+        .await;
+        result.map_err(|e| e.after_acceptance(op.accepted))
+    }
+
+    async fn delete_locked(&self, op: &mut Operation, id: &DeploymentId) -> Result<(), ArmError> {
+        let transport = &self.inner.transport;
+        let url = self.url(&id.to_string());
+        let first: Response = transport
+            .send(op, Method::DELETE, &url, None, Intent::Write)
+            .await?;
+        match first.status {
+            StatusCode::NOT_FOUND | StatusCode::NO_CONTENT => return Ok(()),
+            StatusCode::OK | StatusCode::ACCEPTED => {}
+            _ => return Err(first.into_error(op)),
+        }
+        op.accepted = true;
+        tracing::debug!(correlation_id = %op.correlation_id, status = first.status.as_u16(), "DELETE accepted");
+        let wait = lro::first_wait(transport, &first);
+        let confirm_wait = match lro::poll_target(transport, &first, &url)? {
+            PollTarget::AsyncOperation(poll) => {
+                lro::follow_async_operation(transport, op, poll, wait).await?;
+                Duration::ZERO
+            }
+            PollTarget::Location(poll) => {
+                lro::follow_location(transport, op, poll, wait).await?;
+                Duration::ZERO
+            }
+            PollTarget::Resource if first.status == StatusCode::OK => Duration::ZERO,
+            PollTarget::Resource => wait,
+        };
+        lro::poll_until_gone(transport, op, &url, confirm_wait).await
+    }
+
+    /// Lists the deployments of an account, following `nextLink`.
+    pub async fn list_deployments(
+        &self,
+        account: &AccountId,
+        deadline: Instant,
+    ) -> Result<Vec<Deployment>, ArmError> {
+        let mut op = self.operation(deadline);
+        let span = tracing::debug_span!("arm_list_deployments", account = %account, correlation_id = %op.correlation_id);
+        async {
+            let transport = &self.inner.transport;
+            let mut url = self.url(&format!("{account}/deployments"));
+            let mut all = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for _ in 0..MAX_PAGES {
+                let response = transport
+                    .send(&mut op, Method::GET, &url, None, Intent::Read)
+                    .await?;
+                if response.status != StatusCode::OK {
+                    return Err(response.into_error(&op));
+                }
+                let page: DeploymentPage = response.json("a page of deployments", &op)?;
+                all.extend(page.value);
+                match page.next_link.filter(|l| !l.trim().is_empty()) {
+                    None => return Ok(all),
+                    Some(next) => {
+                        if !seen.insert(next.clone()) {
+                            return Err(ArmError::Decode {
+                                what: "the deployment list".into(),
+                                message: "nextLink repeats a page already read".into(),
+                                correlation_id: op.correlation_id.clone(),
+                                accepted: false,
+                            });
+                        }
+                        url = transport.vet_service_url(&next)?;
+                    }
+                }
+            }
+            Err(ArmError::Decode {
+                what: "the deployment list".into(),
+                message: format!("more than {MAX_PAGES} pages"),
+                correlation_id: op.correlation_id.clone(),
+                accepted: false,
+            })
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Reads the account (location, kind, endpoint). Cached per account for the life of the client.
+    pub async fn get_account(
+        &self,
+        account: &AccountId,
+        deadline: Instant,
+    ) -> Result<Account, ArmError> {
+        let key = account.lock_key();
+        if let Some(hit) = self
+            .inner
+            .accounts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return Ok(hit.clone());
+        }
+        let mut op = self.operation(deadline);
+        let span = tracing::debug_span!("arm_get_account", account = %account, correlation_id = %op.correlation_id);
+        let found = async {
+            let url = self
+                .inner
+                .transport
+                .arm_url(&account.to_string(), ACCOUNT_API_VERSION);
+            let response = self
+                .inner
+                .transport
+                .send(&mut op, Method::GET, &url, None, Intent::Read)
+                .await?;
+            match response.status {
+                StatusCode::OK => response.json::<Account>("the account", &op),
+                _ => Err(response.into_error(&op)),
+            }
+        }
+        .instrument(span)
+        .await?;
+        self.inner
+            .accounts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, found.clone());
+        Ok(found)
+    }
+
+    /// Runs a read-check-write sequence holding the account's write lock. `put_deployment`/`delete_deployment`
+    /// awaited *directly* inside `f` reuse the lock (a task-local marker) instead of deadlocking; writes in a task
+    /// spawned from `f` would wait for it. See [`crate::locks`].
+    pub async fn with_account_lock<T>(&self, account: &AccountId, f: impl Future<Output = T>) -> T {
+        self.inner.locks.with_lock(&account.lock_key(), f).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Secret;
+
+    fn config(endpoint: &str) -> ClientConfig {
+        ClientConfig::new(AuthSettings {
+            resource_manager_endpoint: Some(endpoint.into()),
+            access_token: Some(Secret::new("t")),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn new_refuses_plain_http_to_remote_hosts() {
+        for bad in [
+            "http://management.azure.com",
+            "http://10.1.2.3:8080",
+            "http://localhost.evil.example",
+        ] {
+            let err = ArmClient::new(config(bad)).unwrap_err();
+            assert!(
+                matches!(err, ConfigError::InsecureEndpoint { .. }),
+                "{bad}: {err}"
+            );
+            assert!(
+                err.to_string().contains("only allowed for loopback"),
+                "{err}"
+            );
+        }
+        for ok in [
+            "http://127.0.0.1:9",
+            "http://localhost:9/",
+            "https://management.azure.com",
+        ] {
+            ArmClient::new(config(ok)).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+    }
+
+    #[test]
+    fn new_reports_credential_and_ca_problems() {
+        let cfg = ClientConfig::new(AuthSettings {
+            use_cli: Some(false),
+            ..Default::default()
+        });
+        assert!(matches!(
+            ArmClient::new(cfg),
+            Err(ConfigError::Auth(crate::AuthError::NoCredential))
+        ));
+        let mut cfg = config("https://management.azure.com");
+        cfg.settings.ca_cert_file = Some("/nonexistent/ca.pem".into());
+        let err = ArmClient::new(cfg).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
+        let mut cfg = config("https://management.azure.com");
+        cfg.settings.environment = Some("mars".into());
+        cfg.settings.resource_manager_endpoint = None;
+        assert!(
+            ArmClient::new(cfg)
+                .unwrap_err()
+                .to_string()
+                .contains("mars")
+        );
+    }
+
+    #[test]
+    fn urls_carry_the_api_version() {
+        let client = ArmClient::new(config("http://127.0.0.1:9/")).unwrap();
+        let id = DeploymentId::parse(
+            "/subscriptions/s/resourcegroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/d",
+        )
+        .unwrap();
+        assert_eq!(
+            client.url(&id.to_string()).as_str(),
+            "http://127.0.0.1:9/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/d?api-version=2025-10-01-preview"
+        );
+    }
+}

@@ -1,0 +1,365 @@
+//! Typed errors of the ARM client.
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt;
+
+use crate::auth::AuthError;
+
+/// One entry of an ARM error's `details`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    pub target: Option<String>,
+}
+
+impl fmt::Display for ErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(target) = &self.target {
+            write!(f, " (target {target})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every way an ARM call can fail.
+///
+/// `accepted` (see [`ArmError::accepted`]) says whether the service had (or may have) accepted a PUT or DELETE
+/// before the failure: the caller must then assume the change may exist (keep the resource in state, tainted).
+#[derive(Debug, thiserror::Error)]
+pub enum ArmError {
+    /// The service answered with an error status that was not retried (or retries ran out).
+    #[error("{code}: {message}{} (HTTP {status}, correlation id {correlation_id})", format_details(.details))]
+    Service {
+        status: u16,
+        code: String,
+        message: String,
+        details: Vec<ErrorDetail>,
+        correlation_id: String,
+        accepted: bool,
+    },
+    /// The long-running operation ended `Failed` or `Canceled`.
+    #[error("the operation ended {state}: {code}: {message}{} (correlation id {correlation_id})", format_details(.details))]
+    OperationFailed {
+        state: String,
+        code: String,
+        message: String,
+        details: Vec<ErrorDetail>,
+        correlation_id: String,
+    },
+    #[error("cancelled{}", if *.accepted { " after Azure had accepted the request; the change may still complete" } else { "" })]
+    Cancelled { accepted: bool },
+    #[error(
+        "timed out{}{}",
+        if *.accepted { " after Azure had accepted the request; the change may still complete" } else { "" },
+        .last_error.as_deref().map(|e| format!("; last error: {e}")).unwrap_or_default()
+    )]
+    DeadlineExceeded {
+        accepted: bool,
+        last_error: Option<String>,
+    },
+    /// The request could not be sent or the answer could not be read (after retries).
+    #[error("{message} (correlation id {correlation_id})")]
+    Transport {
+        message: String,
+        correlation_id: String,
+        accepted: bool,
+    },
+    #[error(transparent)]
+    Auth(AuthError),
+    /// The service's answer was not the JSON we expected.
+    #[error("could not decode the answer to {what}: {message} (correlation id {correlation_id})")]
+    Decode {
+        what: String,
+        message: String,
+        correlation_id: String,
+        accepted: bool,
+    },
+    /// A URL (endpoint, poll URL, next page) that would send the bearer token in clear or to another host.
+    #[error("refusing to send a bearer token to `{url}`: {reason}")]
+    InsecureEndpoint { url: String, reason: String },
+}
+
+impl ArmError {
+    /// True when the service had (or may have) accepted a PUT/DELETE before the failure.
+    pub fn accepted(&self) -> bool {
+        match self {
+            ArmError::Service { accepted, .. }
+            | ArmError::Cancelled { accepted }
+            | ArmError::DeadlineExceeded { accepted, .. }
+            | ArmError::Transport { accepted, .. }
+            | ArmError::Decode { accepted, .. } => *accepted,
+            ArmError::OperationFailed { .. } => true,
+            ArmError::Auth(_) | ArmError::InsecureEndpoint { .. } => false,
+        }
+    }
+
+    /// The ARM error code, when the service gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ArmError::Service { code, .. } | ArmError::OperationFailed { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// HTTP status of a service error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ArmError::Service { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Marks the error as happening after the service accepted the write.
+    pub(crate) fn after_acceptance(mut self, now_accepted: bool) -> ArmError {
+        if !now_accepted {
+            return self;
+        }
+        match &mut self {
+            ArmError::Service { accepted, .. }
+            | ArmError::Cancelled { accepted }
+            | ArmError::DeadlineExceeded { accepted, .. }
+            | ArmError::Transport { accepted, .. }
+            | ArmError::Decode { accepted, .. } => *accepted = true,
+            ArmError::Auth(e) => {
+                // A token refresh failed mid-poll: keep the message, but the write is already accepted.
+                return ArmError::Transport {
+                    message: format!("authentication failed while waiting for the operation: {e}"),
+                    correlation_id: String::new(),
+                    accepted: true,
+                };
+            }
+            ArmError::OperationFailed { .. } | ArmError::InsecureEndpoint { .. } => {}
+        }
+        self
+    }
+}
+
+/// Why an [`crate::ArmClient`] could not be built. Raised before any network I/O.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("refusing the ARM endpoint `{url}`: {reason}")]
+    InsecureEndpoint { url: String, reason: String },
+    #[error("invalid ARM endpoint `{url}`: {reason}")]
+    InvalidEndpoint { url: String, reason: String },
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error("could not load the extra CA certificates from `{path}`: {reason}")]
+    CaCertificates { path: String, reason: String },
+    #[error("could not build the HTTP client: {0}")]
+    HttpClient(String),
+}
+
+fn format_details(details: &[ErrorDetail]) -> String {
+    if details.is_empty() {
+        return String::new();
+    }
+    let joined: Vec<String> = details.iter().map(ToString::to_string).collect();
+    format!(" [details: {}]", joined.join("; "))
+}
+
+/// The `{code, message, target, details}` object of an ARM error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ServiceError {
+    pub code: String,
+    pub message: String,
+    pub details: Vec<ErrorDetail>,
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(default)]
+    details: Option<Vec<WireError>>,
+}
+
+impl WireError {
+    fn into_detail(self) -> ErrorDetail {
+        ErrorDetail {
+            code: self.code.unwrap_or_default(),
+            message: self.message.unwrap_or_default(),
+            target: self.target,
+        }
+    }
+}
+
+impl ServiceError {
+    /// Reads an error object `{code, message, details?}`.
+    pub(crate) fn from_object(value: &Value) -> Option<ServiceError> {
+        let wire = WireError::deserialize(value).ok()?;
+        if wire.code.is_none() && wire.message.is_none() {
+            return None;
+        }
+        let mut details: Vec<ErrorDetail> = Vec::new();
+        for d in wire.details.unwrap_or_default() {
+            // Flatten one level of nested details: they carry the useful text (e.g. policy violations).
+            let nested = d.details.as_ref().map(|v| v.len()).unwrap_or(0);
+            let WireError {
+                code,
+                message,
+                target,
+                details: inner,
+            } = d;
+            details.push(
+                WireError {
+                    code,
+                    message,
+                    target,
+                    details: None,
+                }
+                .into_detail(),
+            );
+            if nested > 0 {
+                details.extend(
+                    inner
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(WireError::into_detail),
+                );
+            }
+        }
+        Some(ServiceError {
+            code: wire.code.unwrap_or_else(|| "Unknown".to_string()),
+            message: wire.message.unwrap_or_default(),
+            details,
+        })
+    }
+
+    /// Reads an error response body defensively: `{"error": {...}}`, a flat `{code, message}`, or
+    /// `{status, error: {...}}`; anything else becomes a code derived from the HTTP status and the body text.
+    pub(crate) fn from_body(status: u16, body: &[u8]) -> ServiceError {
+        if let Ok(value) = serde_json::from_slice::<Value>(body) {
+            if let Some(inner) = value.get("error").filter(|v| v.is_object())
+                && let Some(e) = ServiceError::from_object(inner)
+            {
+                return e;
+            }
+            if let Some(e) = ServiceError::from_object(&value) {
+                return e;
+            }
+        }
+        let text = String::from_utf8_lossy(body);
+        let text = text.trim();
+        let message = if text.is_empty() {
+            format!("HTTP {status} with an empty body")
+        } else {
+            truncate(text, 500)
+        };
+        ServiceError {
+            code: status_code_name(status).to_string(),
+            message,
+            details: Vec::new(),
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{cut}…")
+}
+
+fn status_code_name(status: u16) -> &'static str {
+    match status {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => "HttpError",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_standard_error_envelope_with_details() {
+        let body = json!({"error": {"code": "InvalidResourceProperties", "message": "The sku is bad.",
+            "details": [{"code": "Inner", "message": "m1", "target": "sku.name",
+                         "details": [{"code": "Deeper", "message": "m2"}]}]}});
+        let e = ServiceError::from_body(400, body.to_string().as_bytes());
+        assert_eq!(e.code, "InvalidResourceProperties");
+        assert_eq!(e.message, "The sku is bad.");
+        assert_eq!(e.details.len(), 2);
+        assert_eq!(e.details[0].target.as_deref(), Some("sku.name"));
+        assert_eq!(e.details[1].code, "Deeper");
+    }
+
+    #[test]
+    fn parses_flat_and_odd_shapes() {
+        let e = ServiceError::from_body(409, br#"{"code":"RequestConflict","message":"busy"}"#);
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("RequestConflict", "busy")
+        );
+        let e = ServiceError::from_body(502, b"<html>bad gateway</html>");
+        assert_eq!(e.code, "BadGateway");
+        assert_eq!(e.message, "<html>bad gateway</html>");
+        let e = ServiceError::from_body(503, b"");
+        assert_eq!(e.code, "ServiceUnavailable");
+        assert!(e.message.contains("empty body"));
+        let e = ServiceError::from_body(
+            400,
+            format!("{{\"error\": \"{}\"}}", "x".repeat(2000)).as_bytes(),
+        );
+        assert!(e.message.chars().count() <= 501);
+    }
+
+    #[test]
+    fn display_names_code_message_details_and_correlation() {
+        let e = ArmError::Service {
+            status: 400,
+            code: "InsufficientQuota".into(),
+            message: "not enough".into(),
+            details: vec![ErrorDetail {
+                code: "Q".into(),
+                message: "tpm".into(),
+                target: None,
+            }],
+            correlation_id: "cid-1".into(),
+            accepted: false,
+        };
+        assert_eq!(
+            e.to_string(),
+            "InsufficientQuota: not enough [details: Q: tpm] (HTTP 400, correlation id cid-1)"
+        );
+        assert!(!e.accepted());
+        assert!(e.after_acceptance(true).accepted());
+        let op = ArmError::OperationFailed {
+            state: "Failed".into(),
+            code: "C".into(),
+            message: "M".into(),
+            details: vec![],
+            correlation_id: "x".into(),
+        };
+        assert!(op.accepted());
+        assert!(op.to_string().contains("ended Failed: C: M"));
+        let t = ArmError::DeadlineExceeded {
+            accepted: true,
+            last_error: Some("409 busy".into()),
+        };
+        assert!(
+            t.to_string()
+                .contains("may still complete; last error: 409 busy"),
+            "{t}"
+        );
+    }
+}

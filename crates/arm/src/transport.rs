@@ -1,0 +1,533 @@
+//! One HTTP request to ARM, with a bearer token, retries, the operation's deadline and cancellation.
+//!
+//! Every logical operation (a GET, a PUT with its polling, ...) is an [`Operation`]: it carries one
+//! `x-ms-correlation-request-id` (uuid v4) sent on each of its requests and logged, its deadline, its cancellation
+//! token, and whether the service has (or may have) accepted the write. Logs name method, URL (query values other
+//! than `api-version` elided), status, correlation id and timings; never a header value or a body.
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::auth::TokenProvider;
+use crate::error::{ArmError, ConfigError, ServiceError};
+use crate::retry::{RetryPolicy, retry_after};
+
+pub(crate) const CORRELATION_HEADER: &str = "x-ms-correlation-request-id";
+
+/// True for `localhost`, `*.localhost`, 127.0.0.0/8 and ::1.
+pub fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Whether a bearer token may be sent to `url`: `https://`, or `http://` to a loopback host only.
+pub fn check_endpoint_security(url: &Url) -> Result<(), String> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback_host(url) => Ok(()),
+        "http" => Err(
+            "http:// is only allowed for loopback hosts (localhost, 127.0.0.1, ::1); use https://"
+                .into(),
+        ),
+        other => Err(format!("unsupported scheme `{other}`")),
+    }
+}
+
+/// Parses and vets the ARM base URL. Called from `ArmClient::new`, before any connection exists.
+pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw).map_err(|e| ConfigError::InvalidEndpoint {
+        url: raw.to_string(),
+        reason: e.to_string(),
+    })?;
+    check_endpoint_security(&url).map_err(|reason| ConfigError::InsecureEndpoint {
+        url: raw.to_string(),
+        reason,
+    })?;
+    if url.host().is_none() {
+        return Err(ConfigError::InvalidEndpoint {
+            url: raw.to_string(),
+            reason: "no host".into(),
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ConfigError::InvalidEndpoint {
+            url: raw.to_string(),
+            reason: "must not have a query or fragment".into(),
+        });
+    }
+    Ok(url)
+}
+
+/// A URL for logs: scheme, host, path and `api-version`; other query values are elided (skip tokens, signatures).
+pub(crate) fn loggable_url(url: &Url) -> String {
+    let mut out = format!("{}{}", url.origin().ascii_serialization(), url.path());
+    let pairs: Vec<String> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            if k == "api-version" {
+                format!("{k}={v}")
+            } else {
+                format!("{k}=…")
+            }
+        })
+        .collect();
+    if !pairs.is_empty() {
+        out.push('?');
+        out.push_str(&pairs.join("&"));
+    }
+    out
+}
+
+/// The per-operation state: correlation id, deadline, cancellation and acceptance.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    pub correlation_id: String,
+    pub deadline: Instant,
+    pub cancel: CancellationToken,
+    /// The service has (or may have) accepted the PUT/DELETE.
+    pub accepted: bool,
+    /// The last retried failure, for the timeout message.
+    pub last_error: Option<String>,
+}
+
+impl Operation {
+    pub fn new(deadline: Instant, cancel: CancellationToken) -> Operation {
+        Operation {
+            correlation_id: uuid::Uuid::new_v4().to_string(),
+            deadline,
+            cancel,
+            accepted: false,
+            last_error: None,
+        }
+    }
+
+    pub fn cancelled(&self) -> ArmError {
+        ArmError::Cancelled {
+            accepted: self.accepted,
+        }
+    }
+
+    pub fn timed_out(&self) -> ArmError {
+        ArmError::DeadlineExceeded {
+            accepted: self.accepted,
+            last_error: self.last_error.clone(),
+        }
+    }
+
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// Runs `fut` unless the operation is cancelled or its deadline passes first.
+    pub async fn guard<T>(
+        &self,
+        fut: impl Future<Output = Result<T, ArmError>>,
+    ) -> Result<T, ArmError> {
+        if self.cancel.is_cancelled() {
+            return Err(self.cancelled());
+        }
+        let deadline = tokio::time::Instant::from_std(self.deadline);
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(self.cancelled()),
+            _ = tokio::time::sleep_until(deadline) => Err(self.timed_out()),
+            r = fut => r,
+        }
+    }
+
+    /// Waits `delay`, or fails at once when the wait would end past the deadline (nothing useful can follow).
+    pub async fn sleep(&self, delay: Duration) -> Result<(), ArmError> {
+        if delay >= self.remaining() {
+            return Err(self.timed_out());
+        }
+        self.guard(async {
+            tokio::time::sleep(delay).await;
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// An HTTP answer, body read in full.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Turns an error answer into the typed error.
+    pub fn into_error(self, op: &Operation) -> ArmError {
+        let e = ServiceError::from_body(self.status.as_u16(), &self.body);
+        ArmError::Service {
+            status: self.status.as_u16(),
+            code: e.code,
+            message: e.message,
+            details: e.details,
+            correlation_id: op.correlation_id.clone(),
+            accepted: op.accepted,
+        }
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        op: &Operation,
+    ) -> Result<T, ArmError> {
+        serde_json::from_slice(&self.body).map_err(|e| ArmError::Decode {
+            what: what.to_string(),
+            message: e.to_string(),
+            correlation_id: op.correlation_id.clone(),
+            accepted: op.accepted,
+        })
+    }
+}
+
+/// Whether a request changes state: a dropped PUT/DELETE may have been applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Intent {
+    Read,
+    Write,
+}
+
+/// The HTTP side of the client: a reqwest client, the ARM base, the token provider.
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    base: Url,
+    tokens: TokenProvider,
+    user_agent: HeaderValue,
+    policy: RetryPolicy,
+}
+
+impl Transport {
+    pub fn new(
+        http: reqwest::Client,
+        base: Url,
+        tokens: TokenProvider,
+        user_agent: &str,
+        policy: RetryPolicy,
+    ) -> Result<Transport, ConfigError> {
+        let user_agent = HeaderValue::from_str(user_agent).map_err(|e| {
+            ConfigError::HttpClient(format!("invalid user agent `{user_agent}`: {e}"))
+        })?;
+        Ok(Transport {
+            http,
+            base,
+            tokens,
+            user_agent,
+            policy,
+        })
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    /// Builds a URL under the ARM base: `{base}{path}?api-version=...`.
+    pub fn arm_url(&self, path: &str, api_version: &str) -> Url {
+        let mut url = self.base.clone();
+        let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        url.query_pairs_mut()
+            .append_pair("api-version", api_version);
+        url
+    }
+
+    /// Vets a URL the service handed us (poll URL, next page): same origin as the ARM base, so the bearer token
+    /// never goes to another host or over plain HTTP.
+    pub fn vet_service_url(&self, raw: &str) -> Result<Url, ArmError> {
+        let url = Url::parse(raw).map_err(|e| ArmError::InsecureEndpoint {
+            url: raw.to_string(),
+            reason: format!("not an absolute URL: {e}"),
+        })?;
+        check_endpoint_security(&url).map_err(|reason| ArmError::InsecureEndpoint {
+            url: loggable_url(&url),
+            reason,
+        })?;
+        if url.origin() != self.base.origin() {
+            return Err(ArmError::InsecureEndpoint {
+                url: loggable_url(&url),
+                reason: format!(
+                    "it is not on the ARM endpoint {}",
+                    self.base.origin().ascii_serialization()
+                ),
+            });
+        }
+        Ok(url)
+    }
+
+    /// Sends one request, retrying throttling, transient failures and `RequestConflict` within the deadline.
+    /// Answers that are not retried (success or not) are returned as they are.
+    pub async fn send(
+        &self,
+        op: &mut Operation,
+        method: Method,
+        url: &Url,
+        body: Option<&[u8]>,
+        intent: Intent,
+    ) -> Result<Response, ArmError> {
+        let mut attempt: u32 = 0;
+        loop {
+            let started = Instant::now();
+            let outcome = op
+                .guard(async { Ok(self.attempt(op, method.clone(), url, body).await) })
+                .await?;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let hint = match outcome {
+                Ok(response) => {
+                    let status = response.status.as_u16();
+                    tracing::debug!(
+                        method = %method, url = %loggable_url(url), status, elapsed_ms, attempt,
+                        correlation_id = %op.correlation_id, "ARM request"
+                    );
+                    let code = if status >= 400 {
+                        Some(ServiceError::from_body(status, &response.body).code)
+                    } else {
+                        None
+                    };
+                    if !self.policy.is_retryable_status(status, code.as_deref()) {
+                        return Ok(response);
+                    }
+                    let hint = retry_after(&response.headers, SystemTime::now());
+                    op.last_error = Some(format!("HTTP {status} {}", code.unwrap_or_default()));
+                    hint
+                }
+                Err(AttemptError::Fatal(e)) => return Err(e),
+                Err(AttemptError::Retryable {
+                    message,
+                    reached_server,
+                }) => {
+                    tracing::debug!(
+                        method = %method, url = %loggable_url(url), elapsed_ms, attempt,
+                        correlation_id = %op.correlation_id, error = %message, "ARM request failed"
+                    );
+                    if reached_server && intent == Intent::Write {
+                        // The write may have been applied before the connection broke.
+                        op.accepted = true;
+                    }
+                    op.last_error = Some(message);
+                    None
+                }
+            };
+            let delay = self.policy.delay(attempt, hint);
+            tracing::debug!(
+                correlation_id = %op.correlation_id, delay_ms = delay.as_millis() as u64, attempt,
+                last_error = op.last_error.as_deref().unwrap_or(""), "retrying ARM request"
+            );
+            op.sleep(delay).await?;
+            attempt = attempt.saturating_add(1);
+        }
+    }
+
+    async fn attempt(
+        &self,
+        op: &Operation,
+        method: Method,
+        url: &Url,
+        body: Option<&[u8]>,
+    ) -> Result<Response, AttemptError> {
+        let token = self
+            .tokens
+            .token()
+            .await
+            .map_err(|e| AttemptError::Fatal(ArmError::Auth(e)))?;
+        let mut bearer =
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                AttemptError::Fatal(ArmError::Auth(crate::auth::AuthError::Credential {
+                    credential: self.tokens.kind().name(),
+                    message: "the token contains characters not allowed in an HTTP header".into(),
+                }))
+            })?;
+        // Keeps the value out of hyper's/h2's debug output and out of HPACK tables.
+        bearer.set_sensitive(true);
+        let timeout = self
+            .policy
+            .request_timeout
+            .min(op.remaining().max(Duration::from_millis(1)));
+        let mut request = self
+            .http
+            .request(method, url.clone())
+            .timeout(timeout)
+            .header(header::AUTHORIZATION, bearer)
+            .header(header::USER_AGENT, self.user_agent.clone())
+            .header(header::ACCEPT, "application/json")
+            .header(CORRELATION_HEADER, op.correlation_id.as_str())
+            .header("x-ms-client-request-id", uuid::Uuid::new_v4().to_string());
+        if let Some(body) = body {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        let response = request.send().await.map_err(AttemptError::from_reqwest)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(AttemptError::from_reqwest)?
+            .to_vec();
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+enum AttemptError {
+    Fatal(ArmError),
+    /// No usable answer. `reached_server` is false only when the connection was never established.
+    Retryable {
+        message: String,
+        reached_server: bool,
+    },
+}
+
+impl AttemptError {
+    fn from_reqwest(e: reqwest::Error) -> AttemptError {
+        let kind = if e.is_timeout() {
+            "timed out"
+        } else if e.is_connect() {
+            "could not connect"
+        } else if e.is_body() || e.is_decode() {
+            "the answer was cut off"
+        } else {
+            "the connection failed"
+        };
+        // reqwest's Display names the URL; ours carries no secrets (tokens travel in headers only).
+        let mut message = format!("{kind}: {e}");
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        AttemptError::Retryable {
+            message,
+            reached_server: !e.is_connect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for ok in [
+            "http://localhost:1",
+            "http://LOCALHOST./",
+            "http://arm.localhost",
+            "http://127.0.0.1",
+            "http://127.9.9.9:80",
+            "http://[::1]:8080",
+        ] {
+            assert!(is_loopback_host(&url(ok)), "{ok}");
+        }
+        for no in [
+            "http://10.0.0.1",
+            "http://localhost.example.com",
+            "http://[::2]",
+            "http://management.azure.com",
+            "http://0.0.0.0",
+        ] {
+            assert!(!is_loopback_host(&url(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn endpoint_security() {
+        assert!(check_endpoint_security(&url("https://management.azure.com")).is_ok());
+        assert!(check_endpoint_security(&url("http://127.0.0.1:8080")).is_ok());
+        let e = check_endpoint_security(&url("http://management.azure.com")).unwrap_err();
+        assert!(e.contains("only allowed for loopback"), "{e}");
+        assert!(check_endpoint_security(&url("ftp://localhost")).is_err());
+        assert!(matches!(
+            parse_base_url("http://example.com"),
+            Err(ConfigError::InsecureEndpoint { .. })
+        ));
+        assert!(matches!(
+            parse_base_url("not a url"),
+            Err(ConfigError::InvalidEndpoint { .. })
+        ));
+        assert!(matches!(
+            parse_base_url("https://x/?a=b"),
+            Err(ConfigError::InvalidEndpoint { .. })
+        ));
+    }
+
+    #[test]
+    fn loggable_url_elides_query_values_but_api_version() {
+        let u = url(
+            "https://management.azure.com/subscriptions/s/x?api-version=2025-10-01-preview&$skiptoken=SECRET&sig=abc",
+        );
+        let shown = loggable_url(&u);
+        assert_eq!(
+            shown,
+            "https://management.azure.com/subscriptions/s/x?api-version=2025-10-01-preview&$skiptoken=…&sig=…"
+        );
+        assert!(!shown.contains("SECRET"));
+    }
+
+    #[tokio::test]
+    async fn operation_sleep_respects_deadline_and_cancel() {
+        let cancel = CancellationToken::new();
+        let op = Operation::new(Instant::now() + Duration::from_millis(200), cancel.clone());
+        let started = Instant::now();
+        assert!(matches!(
+            op.sleep(Duration::from_secs(5)).await,
+            Err(ArmError::DeadlineExceeded { .. })
+        ));
+        assert!(
+            started.elapsed() < Duration::from_millis(50),
+            "fails at once when the wait cannot fit"
+        );
+        op.sleep(Duration::from_millis(10)).await.unwrap();
+        let mut op = Operation::new(Instant::now() + Duration::from_secs(60), cancel.clone());
+        op.accepted = true;
+        let canceller = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            canceller.cancel();
+        });
+        let started = Instant::now();
+        assert!(matches!(
+            op.sleep(Duration::from_secs(30)).await,
+            Err(ArmError::Cancelled { accepted: true })
+        ));
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_ne!(
+            Operation::new(Instant::now(), cancel.clone()).correlation_id,
+            op.correlation_id
+        );
+    }
+}

@@ -39,10 +39,34 @@ pub(crate) const KNOWN_INDUSTRIES: [&str; 9] = [
 ];
 const CORRELATION_HEADER: &str = "x-ms-correlation-request-id";
 
-/// An ARM error answer: `{"error": {"code", "message"}}`.
+/// An ARM error answer: `{"error": {"code", "message"}}` with its HTTP status.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{status} {code}: {message}")]
+pub(crate) struct ArmFailure {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+}
+
+impl ArmFailure {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ArmFailure {
+        ArmFailure {
+            status,
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ArmFailure {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {"code": self.code, "message": self.message}});
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
 pub(crate) fn arm_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    let body = json!({"error": {"code": code, "message": message.into()}});
-    (status, axum::Json(body)).into_response()
+    ArmFailure::new(status, code, message).into_response()
 }
 
 /// The pipeline every ARM and poll request goes through (fallback handler of the base router).
@@ -152,17 +176,9 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
 
 /// The token rule: with a static token configured, only it and issued tokens pass; without one, any
 /// non-empty bearer passes. No bearer at all is always refused.
-fn check_bearer(shared: &Shared, bearer: Option<&str>) -> Result<(), Response> {
-    let unauthorized = |code: &str, message: &str| {
-        let mut response = arm_error(StatusCode::UNAUTHORIZED, code, message);
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static(
-                "Bearer authorization_uri=\"https://localhost/\", error=\"invalid_token\"",
-            ),
-        );
-        response
-    };
+fn check_bearer(shared: &Shared, bearer: Option<&str>) -> Result<(), ArmFailure> {
+    let unauthorized =
+        |code: &str, message: &str| ArmFailure::new(StatusCode::UNAUTHORIZED, code, message);
     let Some(token) = bearer else {
         return Err(unauthorized(
             "AuthenticationFailed",
@@ -189,7 +205,12 @@ async fn authorized_dispatch(
     bearer: Option<&str>,
     body: &Bytes,
 ) -> Response {
-    if let Err(response) = check_bearer(shared, bearer) {
+    if let Err(failure) = check_bearer(shared, bearer) {
+        let mut response = failure.into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
         return response;
     }
     dispatch(shared, method, uri, body).await
@@ -329,20 +350,22 @@ pub(crate) fn render_deployment(body: &Value, quirks: &Quirks) -> Value {
             properties.remove("modelProviderData");
         }
         if let Some(routing) = properties.get_mut("routing").and_then(Value::as_object_mut) {
-            if quirks.reverse_models {
-                if let Some(models) = routing.get_mut("models").and_then(Value::as_array_mut) {
-                    models.reverse();
-                }
+            if let Some(models) = routing
+                .get_mut("models")
+                .and_then(Value::as_array_mut)
+                .filter(|_| quirks.reverse_models)
+            {
+                models.reverse();
             }
-            if quirks.capitalize_mode {
-                if let Some(mode) = routing.get("mode").and_then(Value::as_str) {
-                    let mut chars = mode.chars();
-                    let capitalised: String = chars
-                        .next()
-                        .map(|first| first.to_uppercase().chain(chars).collect())
-                        .unwrap_or_default();
-                    routing.insert("mode".into(), json!(capitalised));
-                }
+            if quirks.capitalize_mode
+                && let Some(mode) = routing.get("mode").and_then(Value::as_str)
+            {
+                let mut chars = mode.chars();
+                let capitalised: String = chars
+                    .next()
+                    .map(|first| first.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default();
+                routing.insert("mode".into(), json!(capitalised));
             }
         }
     }
@@ -418,8 +441,8 @@ fn list_deployments(
     axum::Json(page).into_response()
 }
 
-fn invalid_properties(message: impl Into<String>) -> Response {
-    arm_error(
+fn invalid_properties(message: impl Into<String>) -> ArmFailure {
+    ArmFailure::new(
         StatusCode::BAD_REQUEST,
         "InvalidResourceProperties",
         message,
@@ -444,9 +467,9 @@ fn validate_put(
     account: &Account,
     name: &str,
     body: &mut Value,
-) -> Result<(), Response> {
+) -> Result<(), ArmFailure> {
     if !body.is_object() {
-        return Err(arm_error(
+        return Err(ArmFailure::new(
             StatusCode::BAD_REQUEST,
             "InvalidRequestContent",
             "The request content must be a JSON object.",
@@ -500,13 +523,12 @@ fn validate_put(
         .filter(|r| !r.is_null())
         .cloned();
     if model_name.eq_ignore_ascii_case("model-router") {
-        if text_at(body, "/properties/model/version").is_none() {
-            if let Some(model) = body
+        if text_at(body, "/properties/model/version").is_none()
+            && let Some(model) = body
                 .pointer_mut("/properties/model")
                 .and_then(Value::as_object_mut)
-            {
-                model.insert("version".into(), json!(DEFAULT_ROUTER_VERSION));
-            }
+        {
+            model.insert("version".into(), json!(DEFAULT_ROUTER_VERSION));
         }
         let version = text_at(body, "/properties/model/version").unwrap_or(DEFAULT_ROUTER_VERSION);
         if let Some(routing) = &routing {
@@ -525,9 +547,10 @@ fn validate_put(
     Ok(())
 }
 
-fn validate_model_provider_data(data: Option<&Value>) -> Result<(), Response> {
-    let invalid =
-        |message: String| arm_error(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message);
+fn validate_model_provider_data(data: Option<&Value>) -> Result<(), ArmFailure> {
+    let invalid = |message: String| {
+        ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message)
+    };
     let Some(data) = data.filter(|d| d.is_object()) else {
         return Err(invalid(
             "ModelProviderData is required for Anthropic model deployments but was not provided. Please provide all required fields: industry, organizationName, and countryCode.".into(),
@@ -564,7 +587,7 @@ fn validate_routing(
     name: &str,
     body: &Value,
     routing: &Value,
-) -> Result<(), Response> {
+) -> Result<(), ArmFailure> {
     if let Some(mode) = routing.get("mode").filter(|m| !m.is_null()) {
         let valid = mode.as_str().is_some_and(|m| {
             ["balanced", "quality", "cost"]
@@ -648,8 +671,8 @@ async fn put_deployment(
         let Some(found) = store.account_by_key(&account.key()).cloned() else {
             return parent_not_found(account);
         };
-        if let Err(response) = validate_put(&store, &found, name, &mut body) {
-            return response;
+        if let Err(failure) = validate_put(&store, &found, name, &mut body) {
+            return failure.into_response();
         }
         if store.account_busy(&found.path.key(), now) {
             return conflict(&found.path);
@@ -657,10 +680,10 @@ async fn put_deployment(
         let key = deployment_key(&found.path, name);
         let previous = store.deployments.get(&key).map(|d| d.body.clone());
         let created = previous.is_none();
-        if store.settings.quirks.drop_routing {
-            if let Some(properties) = body.get_mut("properties").and_then(Value::as_object_mut) {
-                properties.remove("routing");
-            }
+        if store.settings.quirks.drop_routing
+            && let Some(properties) = body.get_mut("properties").and_then(Value::as_object_mut)
+        {
+            properties.remove("routing");
         }
         // The stored name keeps the spelling of the first PUT.
         let stored_name = previous

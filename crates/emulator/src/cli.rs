@@ -184,11 +184,11 @@ pub async fn run_cli(args: Vec<String>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Some(path) = &parsed.ca_cert_out {
-        if let Err(error) = std::fs::write(path, emulator.ca_certificate_pem()) {
-            eprintln!("modelrouter-emulator: cannot write {path}: {error}");
-            return ExitCode::FAILURE;
-        }
+    if let Some(path) = &parsed.ca_cert_out
+        && let Err(error) = std::fs::write(path, emulator.ca_certificate_pem())
+    {
+        eprintln!("modelrouter-emulator: cannot write {path}: {error}");
+        return ExitCode::FAILURE;
     }
     let base = emulator.base_url();
     println!("{base}");

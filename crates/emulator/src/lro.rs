@@ -93,10 +93,10 @@ pub(crate) fn poll_async_operation(shared: &Shared, id: &str) -> Response {
     if let Some(end) = operation.finished_at {
         body["endTime"] = json!(format_time(end));
     }
-    if operation.finished {
-        if let Some((code, message)) = operation.outcome.error() {
-            body["error"] = json!({"code": code, "message": message});
-        }
+    if operation.finished
+        && let Some((code, message)) = operation.outcome.error()
+    {
+        body["error"] = json!({"code": code, "message": message});
     }
     let mut response = axum::Json(body).into_response();
     add_retry_headers(response.headers_mut(), operation.remaining(now));

@@ -17,7 +17,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use azure_core::credentials::TokenCredential;
-use azure_core::http::{ClientMethodOptions, ClientOptions, Transport};
+use azure_core::http::{
+    ClientMethodOptions, ClientOptions, ExponentialRetryOptions, RetryOptions, Transport,
+};
 use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, ClientAssertion, ClientAssertionCredential,
     ClientAssertionCredentialOptions, ClientSecretCredential, ClientSecretCredentialOptions,
@@ -373,6 +375,7 @@ impl TokenProvider {
             cloud.authority_host = settings.authority()?;
             Ok(ClientOptions {
                 transport: Some(Transport::new(Arc::new(http.clone()))),
+                retry: token_request_retries(),
                 cloud: Some(Arc::new(cloud.into())),
                 ..Default::default()
             })
@@ -497,6 +500,17 @@ impl TokenProvider {
         *cache = Some((token.clone(), access.expires_on));
         Ok(token)
     }
+}
+
+/// Retries of token requests inside azure_identity. Its default (8 retries, up to a minute) would hide a
+/// misconfigured login endpoint until the operation's deadline; three quick retries cover transient failures.
+fn token_request_retries() -> RetryOptions {
+    RetryOptions::exponential(ExponentialRetryOptions {
+        initial_delay: azure_core::time::Duration::milliseconds(200),
+        max_retries: 3,
+        max_total_elapsed: azure_core::time::Duration::seconds(15),
+        max_delay: azure_core::time::Duration::seconds(2),
+    })
 }
 
 /// `ACTIONS_ID_TOKEN_REQUEST_URL` plus the `audience` GitHub needs for Entra ID federation.

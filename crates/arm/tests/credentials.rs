@@ -1,0 +1,174 @@
+//! Each credential kind obtains a token from the emulator and the ARM call carries it.
+//! These tests pass settings explicitly (no process environment); the ones that need the environment
+//! (managed identity, Azure CLI) live in their own test binaries.
+
+mod common;
+
+use base64::Engine;
+use common::*;
+use modelrouter_arm::{ArmClient, ArmError, AuthSettings, Secret};
+use modelrouter_emulator::{Emulator, Settings};
+use serde_json::Value;
+
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const CLIENT: &str = "0b1c2d3e-aaaa-bbbb-cccc-1234567890ab";
+
+/// Login endpoint = the emulator's TLS token endpoint, trusting its self-signed certificate.
+fn tls_settings(emu: &Emulator, dir: &tempfile::TempDir) -> AuthSettings {
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, emu.ca_certificate_pem()).unwrap();
+    AuthSettings {
+        tenant_id: Some(TENANT.into()),
+        client_id: Some(CLIENT.into()),
+        authority_host: Some(emu.authority_url()),
+        ca_cert_file: Some(ca.to_string_lossy().into_owned()),
+        use_cli: Some(false),
+        ..Default::default()
+    }
+}
+
+fn claims(jwt: &str) -> Value {
+    let payload = jwt.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+/// Two reads; returns the bearer tokens the emulator saw.
+async fn two_reads(arm: &ArmClient, emu: &Emulator) -> Vec<String> {
+    for _ in 0..2 {
+        assert!(
+            arm.get_deployment(&deployment_id("probe"), deadline(10))
+                .await
+                .expect("authorised")
+                .is_none()
+        );
+    }
+    emu.requests()
+        .into_iter()
+        .map(|r| r.bearer_token.expect("bearer sent"))
+        .collect()
+}
+
+/// The issued token went to ARM, carrying our client id and the ARM audience; it was fetched once and cached.
+fn assert_issued_token_used(emu: &Emulator, bearers: &[String], grant: &str) {
+    assert_eq!(bearers.len(), 2);
+    assert_eq!(bearers[0], bearers[1], "token cached between calls");
+    assert_ne!(bearers[0], STATIC_TOKEN);
+    let c = claims(&bearers[0]);
+    assert_eq!(c["appid"], CLIENT);
+    assert_eq!(c["tid"], TENANT);
+    assert_eq!(c["aud"], emu.base_url(), "scope is <ARM base>/.default");
+    let grants = emu.token_grants();
+    assert_eq!(grants.len(), 1, "{grants:?}");
+    assert_eq!(grants[0].grant, grant);
+    assert_eq!(
+        grants[0].scope.as_deref(),
+        Some(format!("{}/.default", emu.base_url()).as_str())
+    );
+}
+
+#[tokio::test]
+async fn static_access_token() {
+    let emu = emulator(Settings::default()).await;
+    let arm = client_with(
+        &emu,
+        AuthSettings {
+            access_token: Some(Secret::new(STATIC_TOKEN)),
+            ..Default::default()
+        },
+    );
+    let bearers = two_reads(&arm, &emu).await;
+    assert_eq!(bearers, [STATIC_TOKEN, STATIC_TOKEN]);
+    assert!(emu.token_grants().is_empty());
+}
+
+#[tokio::test]
+async fn client_secret() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = AuthSettings {
+        client_secret: Some(Secret::new("s3cr3t-value")),
+        ..tls_settings(&emu, &dir)
+    };
+    let arm = client_with(&emu, settings);
+    let bearers = two_reads(&arm, &emu).await;
+    assert_issued_token_used(&emu, &bearers, "client_secret");
+}
+
+#[tokio::test]
+async fn oidc_token() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = AuthSettings {
+        use_oidc: Some(true),
+        oidc_token: Some(Secret::new("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln")),
+        ..tls_settings(&emu, &dir)
+    };
+    let arm = client_with(&emu, settings);
+    let bearers = two_reads(&arm, &emu).await;
+    assert_issued_token_used(&emu, &bearers, "client_assertion");
+}
+
+#[tokio::test]
+async fn oidc_token_file() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("federated-token");
+    std::fs::write(&file, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJmaWxlIn0.c2ln\n").unwrap();
+    let settings = AuthSettings {
+        use_oidc: Some(true),
+        oidc_token_file_path: Some(file.to_string_lossy().into_owned()),
+        ..tls_settings(&emu, &dir)
+    };
+    let arm = client_with(&emu, settings);
+    let bearers = two_reads(&arm, &emu).await;
+    assert_issued_token_used(&emu, &bearers, "client_assertion");
+}
+
+#[tokio::test]
+async fn github_actions_request_url() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = AuthSettings {
+        use_oidc: Some(true),
+        oidc_request_url: Some(format!("{}/github/oidc", emu.base_url())),
+        oidc_request_token: Some(Secret::new("ghs_requesttoken")),
+        ..tls_settings(&emu, &dir)
+    };
+    let arm = client_with(&emu, settings.clone());
+    let bearers = two_reads(&arm, &emu).await;
+    assert_issued_token_used(&emu, &bearers, "client_assertion");
+
+    // The request URL really is used: pointing it elsewhere fails with an authentication error.
+    let broken = AuthSettings {
+        oidc_request_url: Some(format!("{}/github/nowhere", emu.base_url())),
+        ..settings
+    };
+    let err = client_with(&emu, broken)
+        .get_deployment(&deployment_id("probe"), deadline(10))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ArmError::Auth(_)), "{err:?}");
+    assert!(err.to_string().contains("GitHub Actions"), "{err}");
+}
+
+#[tokio::test]
+async fn a_failing_credential_is_an_auth_error_without_the_secret() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    // No trusted CA: the TLS handshake with the authority fails.
+    let settings = AuthSettings {
+        client_secret: Some(Secret::new("never-shown-1234")),
+        ca_cert_file: None,
+        ..tls_settings(&emu, &dir)
+    };
+    let err = client_with(&emu, settings)
+        .get_deployment(&deployment_id("probe"), deadline(10))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ArmError::Auth(_)), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains("never-shown-1234"));
+    assert!(emu.requests().is_empty(), "no ARM request without a token");
+}

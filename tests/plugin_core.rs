@@ -10,13 +10,20 @@ const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelrouter/modelrouter";
 
 #[test]
 fn offline_init_and_schema_show_the_provider_resources_and_data_source() {
-    let wd = Workdir::new(&format!("{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{}}\n"));
+    let wd = Workdir::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{}}\n"
+    ));
     let init = wd.init();
-    assert!(init.stdout.contains("Installed modelrouter/modelrouter"), "{init:?}");
+    assert!(
+        init.text().contains("Installed modelrouter/modelrouter"),
+        "{init:?}"
+    );
 
     let schema = wd.json(&["providers", "schema", "-json"]);
     let provider = &schema["provider_schemas"][PROVIDER_ADDRESS];
-    let attributes = provider["provider"]["block"]["attributes"].as_object().expect("provider attributes");
+    let attributes = provider["provider"]["block"]["attributes"]
+        .as_object()
+        .expect("provider attributes");
     for name in [
         "tenant_id",
         "client_id",
@@ -32,12 +39,20 @@ fn offline_init_and_schema_show_the_provider_resources_and_data_source() {
         "api_version",
         "strict_catalog",
     ] {
-        assert_eq!(attributes[name]["optional"], true, "provider argument {name}: {}", attributes[name]);
+        assert_eq!(
+            attributes[name]["optional"], true,
+            "provider argument {name}: {}",
+            attributes[name]
+        );
     }
     for secret in ["client_secret", "oidc_token", "access_token"] {
-        assert_eq!(attributes[secret]["sensitive"], true, "{secret} must be sensitive");
+        assert_eq!(
+            attributes[secret]["sensitive"], true,
+            "{secret} must be sensitive"
+        );
     }
-    let data_source = &provider["data_source_schemas"]["modelrouter_supported_models"]["block"]["attributes"];
+    let data_source =
+        &provider["data_source_schemas"]["modelrouter_supported_models"]["block"]["attributes"];
     assert_eq!(data_source["router_version"]["optional"], true);
     assert_eq!(data_source["models"]["computed"], true);
     assert_eq!(
@@ -88,7 +103,9 @@ output "openai_ga" {{
         ("models_2025_05_19", "2025-05-19"),
     ] {
         let rows = outputs[output]["value"].as_array().expect("models list");
-        let expected = modelrouter_catalog::catalog().router_version(version).expect("catalog version");
+        let expected = modelrouter_catalog::catalog()
+            .router_version(version)
+            .expect("catalog version");
         assert_eq!(rows.len(), expected.models.len(), "{version}");
         for (row, model) in rows.iter().zip(&expected.models) {
             assert_eq!(row["name"], model.name.as_str());
@@ -103,12 +120,33 @@ output "openai_ga" {{
             }
         }
     }
-    assert_eq!(outputs["models_2025_11_18"]["value"].as_array().unwrap().len(), 28);
-    assert_eq!(outputs["models_2025_08_07"]["value"].as_array().unwrap().len(), 8);
-    assert_eq!(outputs["models_2025_05_19"]["value"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        outputs["models_2025_11_18"]["value"]
+            .as_array()
+            .unwrap()
+            .len(),
+        28
+    );
+    assert_eq!(
+        outputs["models_2025_08_07"]["value"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+    assert_eq!(
+        outputs["models_2025_05_19"]["value"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
     let openai_ga = outputs["openai_ga"]["value"].as_array().unwrap();
     assert!(openai_ga.iter().any(|m| m == "gpt-5-mini"));
-    assert!(!openai_ga.iter().any(|m| m == "gpt-oss-120b"), "preview models are filtered out");
+    assert!(
+        !openai_ga.iter().any(|m| m == "gpt-oss-120b"),
+        "preview models are filtered out"
+    );
 
     // A data source has nothing to refresh: the plan after apply is empty.
     wd.assert_plan_empty();
@@ -122,9 +160,15 @@ fn unknown_router_version_fails_plan_on_the_argument() {
     wd.init();
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("Unknown router version"), "{out:?}");
-    assert!(out.stderr.contains("router_version = \"2024-01-01\""), "the diagnostic points at the argument:\n{out:?}");
-    assert!(out.stderr.contains("\"2025-11-18\""), "allowed values are named:\n{out:?}");
+    assert!(out.text().contains("Unknown router version"), "{out:?}");
+    assert!(
+        out.text().contains("router_version = \"2024-01-01\""),
+        "the diagnostic points at the argument:\n{out:?}"
+    );
+    assert!(
+        out.text().contains("\"2025-11-18\""),
+        "allowed values are named:\n{out:?}"
+    );
 }
 
 #[test]
@@ -136,10 +180,13 @@ fn bad_provider_argument_fails_plan_with_a_diagnostic_on_the_argument() {
     wd.init();
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("Unsupported Azure environment"), "{out:?}");
+    assert!(
+        out.text().contains("Unsupported Azure environment"),
+        "{out:?}"
+    );
     // Terraform prints the offending line of configuration under an attribute-level diagnostic.
-    assert!(out.stderr.contains("environment = \"mars\""), "{out:?}");
-    assert!(out.stderr.contains("\"usgovernment\""), "{out:?}");
+    assert!(out.text().contains("environment = \"mars\""), "{out:?}");
+    assert!(out.text().contains("\"usgovernment\""), "{out:?}");
 }
 
 #[test]
@@ -151,8 +198,8 @@ fn insecure_endpoint_is_refused_at_plan() {
     wd.init();
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("loopback"), "{out:?}");
-    assert!(out.stderr.contains("resource_manager_endpoint"), "{out:?}");
+    assert!(out.text().contains("loopback"), "{out:?}");
+    assert!(out.text().contains("resource_manager_endpoint"), "{out:?}");
 }
 
 #[test]
@@ -162,7 +209,10 @@ fn running_the_binary_by_hand_explains_and_exits_1() {
         .output()
         .expect("run provider binary");
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty(), "nothing on stdout, which belongs to the handshake");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout, which belongs to the handshake"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.to_lowercase().contains("terraform"), "{stderr}");
     assert!(stderr.to_lowercase().contains("plugin"), "{stderr}");

@@ -14,5 +14,11 @@ pub mod deployment;
 
 /// Every managed resource type this provider serves.
 pub fn all(state: &Arc<ProviderState>) -> Vec<Arc<dyn Resource>> {
-    vec![Arc::new(DeploymentResource::new(deployment::Router, state.clone()))]
+    vec![
+        Arc::new(DeploymentResource::new(deployment::Router, state.clone())),
+        Arc::new(DeploymentResource::new(
+            claude_dependency::ClaudeDependency,
+            state.clone(),
+        )),
+    ]
 }

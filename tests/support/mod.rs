@@ -96,11 +96,24 @@ impl TfOutput {
     pub fn combined(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+
+    /// stdout and stderr with runs of white space folded to one space: Terraform wraps diagnostics at 80
+    /// columns, so a phrase may straddle a line break.
+    pub fn text(&self) -> String {
+        self.combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 impl std::fmt::Debug for TfOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
@@ -114,7 +127,10 @@ impl Workdir {
     pub fn new(main_tf: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp workdir");
         std::fs::write(dir.path().join("main.tf"), main_tf).expect("write main.tf");
-        Workdir { dir, env: Vec::new() }
+        Workdir {
+            dir,
+            env: Vec::new(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -174,14 +190,21 @@ impl Workdir {
 
     pub fn assert_plan_empty(&self) {
         let out = self.plan(&["-refresh=false"]);
-        assert_eq!(out.code, 0, "the non-refresh plan after apply was not empty:\n{out:?}");
+        assert_eq!(
+            out.code, 0,
+            "the non-refresh plan after apply was not empty:\n{out:?}"
+        );
         let out = self.plan(&[]);
-        assert_eq!(out.code, 0, "the refresh plan after apply was not empty:\n{out:?}");
+        assert_eq!(
+            out.code, 0,
+            "the refresh plan after apply was not empty:\n{out:?}"
+        );
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         let out = self.ok(args);
-        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("terraform {args:?} printed no JSON ({e}):\n{out:?}"))
+        serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("terraform {args:?} printed no JSON ({e}):\n{out:?}"))
     }
 
     pub fn outputs(&self) -> serde_json::Value {
@@ -203,3 +226,78 @@ terraform {
   }
 }
 "#;
+
+/// The account every acceptance test deploys into.
+pub const ACCOUNT: &str = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-acceptance/providers/Microsoft.CognitiveServices/accounts/foundry-acc";
+/// The bearer token the test emulator accepts.
+pub const TOKEN: &str = "acceptance-test-token";
+
+/// The ARM emulator, running in this test process on its own runtime, for terraform to talk to.
+pub struct TestEmulator {
+    pub emulator: modelrouter_emulator::Emulator,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl TestEmulator {
+    pub fn start() -> Self {
+        Self::start_with(|_| {})
+    }
+
+    pub fn start_with(configure: impl FnOnce(&mut modelrouter_emulator::EmulatorOptions)) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("tokio runtime for the emulator");
+        let mut options = modelrouter_emulator::EmulatorOptions {
+            accounts: vec![modelrouter_emulator::AccountSpec::new(ACCOUNT)],
+            static_token: Some(TOKEN.to_owned()),
+            ..Default::default()
+        };
+        configure(&mut options);
+        let emulator = runtime
+            .block_on(modelrouter_emulator::Emulator::start(options))
+            .expect("start the emulator");
+        TestEmulator {
+            emulator,
+            _runtime: runtime,
+        }
+    }
+
+    /// A provider block pointing at this emulator.
+    pub fn provider_block(&self) -> String {
+        format!(
+            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n}}\n",
+            self.emulator.base_url()
+        )
+    }
+
+    /// The ARM requests with this method (PUT, GET, DELETE) so far.
+    pub fn requests(&self, method: &str) -> Vec<modelrouter_emulator::RecordedRequest> {
+        self.emulator
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == method)
+            .collect()
+    }
+
+    /// Writes (PUT/PATCH/DELETE) that reached the ARM routes.
+    pub fn writes(&self) -> Vec<modelrouter_emulator::RecordedRequest> {
+        self.emulator
+            .requests()
+            .into_iter()
+            .filter(|r| {
+                matches!(r.method.as_str(), "PUT" | "PATCH" | "DELETE")
+                    && !r.path.starts_with("/admin")
+            })
+            .collect()
+    }
+
+    pub fn deployment_id(name: &str) -> String {
+        format!("{ACCOUNT}/deployments/{name}")
+    }
+
+    pub fn stored(&self, name: &str) -> Option<serde_json::Value> {
+        self.emulator.deployment(&Self::deployment_id(name))
+    }
+}

@@ -3,5 +3,6 @@
 pub mod errors;
 pub mod lifecycle;
 pub mod names;
+pub mod sku;
 pub mod timeouts;
 pub mod values;

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use modelrouter_arm::{Account, Deployment, DeploymentModel, DeploymentProperties, Routing, Sku};
+use modelrouter_arm::{Account, Deployment, DeploymentModel, DeploymentProperties, Routing};
 use modelrouter_catalog::{ModelEntry, RouterVersion, catalog, effective_context_window};
 use tf_provider::{Type, Value};
 
+use crate::resources::common::sku;
 use crate::resources::common::values::{keep_prior_spelling, known_string};
 
 /// The model a router deployment deploys.
@@ -17,17 +18,19 @@ pub const ROUTER_MODEL_FORMAT: &str = "OpenAI";
 pub const MODES: [&str; 3] = ["balanced", "quality", "cost"];
 pub const DEFAULT_MODE: &str = "balanced";
 
-/// Deployment types model router is offered in.
-pub const SKU_NAMES: [&str; 2] = ["GlobalStandard", "DataZoneStandard"];
-pub const DEFAULT_SKU_NAME: &str = "GlobalStandard";
 /// Units of 1,000 tokens per minute; the portal's default for a new router.
 pub const DEFAULT_CAPACITY: i64 = 10;
 
-pub const VERSION_UPGRADE_OPTIONS: [&str; 3] =
-    ["OnceNewDefaultVersionAvailable", "OnceCurrentVersionExpired", "NoAutoUpgrade"];
+pub const VERSION_UPGRADE_OPTIONS: [&str; 3] = [
+    "OnceNewDefaultVersionAvailable",
+    "OnceCurrentVersionExpired",
+    "NoAutoUpgrade",
+];
 
 /// The router version a configuration means: the one it names, or the catalog's newest.
-pub fn resolve_router_version(configured: Option<&str>) -> (String, Option<&'static RouterVersion>) {
+pub fn resolve_router_version(
+    configured: Option<&str>,
+) -> (String, Option<&'static RouterVersion>) {
     match configured {
         Some(version) => (version.to_owned(), catalog().router_version(version)),
         None => {
@@ -40,7 +43,10 @@ pub fn resolve_router_version(configured: Option<&str>) -> (String, Option<&'sta
 /// The catalog row of a routed model, matched on its exact name (any case), not on aliases: an alias in a
 /// configuration is a mistake that validation reports with a suggestion.
 pub fn catalog_entry<'c>(router: &'c RouterVersion, name: &str) -> Option<&'c ModelEntry> {
-    router.models.iter().find(|m| m.name.eq_ignore_ascii_case(name.trim()))
+    router
+        .models
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(name.trim()))
 }
 
 /// Type of one element of `routed_models`.
@@ -77,7 +83,11 @@ pub fn routed_set(router_version: &Value, routing: &Value) -> Option<(Value, Val
             let name = model.get("name").as_str()?;
             match router.and_then(|r| catalog_entry(r, name).map(|e| (r, e))) {
                 Some((r, entry)) => {
-                    let index = r.models.iter().position(|m| std::ptr::eq(m, entry)).unwrap_or(usize::MAX);
+                    let index = r
+                        .models
+                        .iter()
+                        .position(|m| std::ptr::eq(m, entry))
+                        .unwrap_or(usize::MAX);
                     rows.push((index, routed_row(entry)));
                     entries.push(entry);
                 }
@@ -103,10 +113,16 @@ pub fn routed_set(router_version: &Value, routing: &Value) -> Option<(Value, Val
         }
     }
     // Catalog order, then name: a set has no order of its own, and the list must not flap between plans.
-    rows.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.get("name").as_str().cmp(&y.get("name").as_str())));
+    rows.sort_by(|(a, x), (b, y)| {
+        a.cmp(b)
+            .then_with(|| x.get("name").as_str().cmp(&y.get("name").as_str()))
+    });
     let window = effective_context_window(entries);
     let effective = window.tokens.map_or(Value::Null, |t| Value::int(t as i64));
-    Some((Value::List(rows.into_iter().map(|(_, row)| row).collect()), effective))
+    Some((
+        Value::List(rows.into_iter().map(|(_, row)| row).collect()),
+        effective,
+    ))
 }
 
 fn routed_row(entry: &ModelEntry) -> Value {
@@ -115,7 +131,12 @@ fn routed_row(entry: &ModelEntry) -> Value {
         ("name", Value::string(&entry.name)),
         ("version", Value::string(&entry.version)),
         ("preview", Value::Bool(entry.preview)),
-        ("context_window", entry.context_window.map_or(Value::Null, |w| Value::int(w as i64))),
+        (
+            "context_window",
+            entry
+                .context_window
+                .map_or(Value::Null, |w| Value::int(w as i64)),
+        ),
     ])
 }
 
@@ -123,13 +144,11 @@ fn routed_row(entry: &ModelEntry) -> Value {
 /// as Azure has it on update (read-modify-write keeps fields this provider does not model) or empty on create.
 pub fn apply_to_body(planned: &Value, body: &mut Deployment) {
     let router_version = known_string(planned.get("router_version"));
-    let sku = planned.get("sku");
-    let previous_sku_extra = body.sku.take().map(|s| s.extra).unwrap_or_default();
-    body.sku = Some(Sku {
-        name: known_string(sku.get("name")).unwrap_or_else(|| DEFAULT_SKU_NAME.to_owned()),
-        capacity: Some(sku.get("capacity").as_i64().unwrap_or(DEFAULT_CAPACITY)),
-        extra: previous_sku_extra,
-    });
+    body.sku = Some(sku::to_arm(
+        planned.get("sku"),
+        DEFAULT_CAPACITY,
+        body.sku.take(),
+    ));
     let properties: &mut DeploymentProperties = &mut body.properties;
     let previous_model_extra = properties.model.take().map(|m| m.extra).unwrap_or_default();
     properties.model = Some(DeploymentModel {
@@ -150,7 +169,9 @@ pub fn apply_to_body(planned: &Value, body: &mut Deployment) {
     properties.routing = if routing.is_null() {
         None
     } else {
-        let router = router_version.as_deref().and_then(|v| catalog().router_version(v));
+        let router = router_version
+            .as_deref()
+            .and_then(|v| catalog().router_version(v));
         let models: Vec<DeploymentModel> = routing
             .get("model")
             .elements()
@@ -160,21 +181,31 @@ pub fn apply_to_body(planned: &Value, body: &mut Deployment) {
                 // Send the catalog's spelling; the state keeps the user's.
                 let entry = router.and_then(|r| catalog_entry(r, name));
                 Some(DeploymentModel {
-                    format: known_string(model.get("format")).or_else(|| entry.map(|e| e.format.clone())),
+                    format: known_string(model.get("format"))
+                        .or_else(|| entry.map(|e| e.format.clone())),
                     name: entry.map_or_else(|| name.to_owned(), |e| e.name.clone()),
-                    version: known_string(model.get("version")).or_else(|| entry.map(|e| e.version.clone())),
+                    version: known_string(model.get("version"))
+                        .or_else(|| entry.map(|e| e.version.clone())),
                     extra: Default::default(),
                 })
             })
             .collect();
-        let previous_extra = properties.routing.take().map(|r| r.extra).unwrap_or_default();
+        let previous_extra = properties
+            .routing
+            .take()
+            .map(|r| r.extra)
+            .unwrap_or_default();
         Some(Routing {
             mode: Some(
                 known_string(routing.get("mode"))
                     .unwrap_or_else(|| DEFAULT_MODE.to_owned())
                     .to_ascii_lowercase(),
             ),
-            models: if models.is_empty() { None } else { Some(models) },
+            models: if models.is_empty() {
+                None
+            } else {
+                Some(models)
+            },
             extra: previous_extra,
         })
     };
@@ -190,23 +221,32 @@ pub fn state_from_arm(base: &Value, deployment: &Deployment, account: Option<&Ac
         state.set_attr("name", keep_prior_spelling(base.get("name"), name));
     }
     let router_version = properties.model.as_ref().and_then(|m| m.version.clone());
-    state.set_attr("router_version", router_version.map_or(Value::Null, Value::string));
+    state.set_attr(
+        "router_version",
+        router_version.map_or(Value::Null, Value::string),
+    );
     state.set_attr(
         "sku",
-        match &deployment.sku {
-            Some(sku) => Value::object([
-                ("name", keep_prior_spelling(base.get("sku").get("name"), &sku.name)),
-                ("capacity", sku.capacity.map_or(Value::Null, Value::int)),
-            ]),
-            None => Value::object([("name", Value::Null), ("capacity", Value::Null)]),
-        },
+        sku::from_arm(base.get("sku"), deployment.sku.as_ref()),
     );
-    state.set_attr("rai_policy_name", properties.rai_policy_name.as_deref().map_or(Value::Null, Value::string));
+    state.set_attr(
+        "rai_policy_name",
+        properties
+            .rai_policy_name
+            .as_deref()
+            .map_or(Value::Null, Value::string),
+    );
     state.set_attr(
         "version_upgrade_option",
-        properties.version_upgrade_option.as_deref().map_or(Value::Null, Value::string),
+        properties
+            .version_upgrade_option
+            .as_deref()
+            .map_or(Value::Null, Value::string),
     );
-    state.set_attr("routing", routing_state(base.get("routing"), properties.routing.as_ref()));
+    state.set_attr(
+        "routing",
+        routing_state(base.get("routing"), properties.routing.as_ref()),
+    );
     if let Some(endpoint) = account.and_then(|a| a.endpoint.as_deref()) {
         state.set_attr("endpoint", Value::string(endpoint));
     } else if state.get("endpoint").is_unknown() {
@@ -222,7 +262,9 @@ pub fn state_from_arm(base: &Value, deployment: &Deployment, account: Option<&Ac
 /// Azure's routing as a `routing` block. A routing that only restates the default (balanced, no subset) is
 /// shown as no block when the configuration had none, so a server that echoes its default causes no diff.
 fn routing_state(base: &Value, routing: Option<&Routing>) -> Value {
-    let Some(routing) = routing else { return Value::Null };
+    let Some(routing) = routing else {
+        return Value::Null;
+    };
     let mode = routing.mode.as_deref().map(str::to_ascii_lowercase);
     let models = routing.models.as_deref().unwrap_or_default();
     let restates_default = mode.as_deref().is_none_or(|m| m == DEFAULT_MODE) && models.is_empty();
@@ -234,21 +276,32 @@ fn routing_state(base: &Value, routing: Option<&Routing>) -> Value {
         .iter()
         .map(|model| {
             // The user's spelling of the name when it is the same model in another case.
-            let prior = prior_models
-                .iter()
-                .find(|p| p.get("name").as_str().is_some_and(|n| n.eq_ignore_ascii_case(&model.name)));
+            let prior = prior_models.iter().find(|p| {
+                p.get("name")
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&model.name))
+            });
             let name = prior
                 .and_then(|p| p.get("name").as_str())
                 .map_or_else(|| Value::string(&model.name), Value::string);
             Value::object([
                 ("name", name),
-                ("format", model.format.as_deref().map_or(Value::Null, Value::string)),
-                ("version", model.version.as_deref().map_or(Value::Null, Value::string)),
+                (
+                    "format",
+                    model.format.as_deref().map_or(Value::Null, Value::string),
+                ),
+                (
+                    "version",
+                    model.version.as_deref().map_or(Value::Null, Value::string),
+                ),
             ])
         })
         .collect();
     Value::object([
-        ("mode", Value::string(mode.as_deref().unwrap_or(DEFAULT_MODE))),
+        (
+            "mode",
+            Value::string(mode.as_deref().unwrap_or(DEFAULT_MODE)),
+        ),
         ("model", Value::Set(elements)),
     ])
 }
@@ -257,19 +310,7 @@ fn routing_state(base: &Value, routing: Option<&Routing>) -> Value {
 /// known to have had routing silently dropped by the service; this makes such a write fail loudly.
 pub fn write_mismatches(asked: &Deployment, got: &Deployment) -> Vec<String> {
     let mut problems = Vec::new();
-    let (asked_sku, got_sku) = (asked.sku.as_ref(), got.sku.as_ref());
-    let sku_name = |s: Option<&Sku>| s.map(|s| s.name.clone()).unwrap_or_else(|| "none".into());
-    if !sku_name(asked_sku).eq_ignore_ascii_case(&sku_name(got_sku)) {
-        problems.push(format!("sku.name: asked for {:?}, Azure kept {:?}", sku_name(asked_sku), sku_name(got_sku)));
-    }
-    let capacity = |s: Option<&Sku>| s.and_then(|s| s.capacity);
-    if capacity(asked_sku) != capacity(got_sku) {
-        problems.push(format!(
-            "sku.capacity: asked for {}, Azure kept {}",
-            describe_opt(capacity(asked_sku)),
-            describe_opt(capacity(got_sku))
-        ));
-    }
+    sku::mismatches(asked.sku.as_ref(), got.sku.as_ref(), &mut problems);
     let version = |d: &Deployment| d.properties.model.as_ref().and_then(|m| m.version.clone());
     if version(asked) != version(got) {
         problems.push(format!(
@@ -281,7 +322,9 @@ pub fn write_mismatches(asked: &Deployment, got: &Deployment) -> Vec<String> {
     let asked_routing = describe_routing(asked.properties.routing.as_ref());
     let got_routing = describe_routing(got.properties.routing.as_ref());
     if asked_routing != got_routing {
-        problems.push(format!("routing: asked for {asked_routing}, Azure kept {got_routing}"));
+        problems.push(format!(
+            "routing: asked for {asked_routing}, Azure kept {got_routing}"
+        ));
     }
     problems
 }
@@ -292,14 +335,26 @@ fn describe_opt<T: std::fmt::Debug>(value: Option<T>) -> String {
 
 /// A canonical description of a routing setting: mode lower-cased, models sorted, absent = the default.
 fn describe_routing(routing: Option<&Routing>) -> String {
-    let Some(routing) = routing else { return "no routing (balanced over the full default set)".into() };
-    let mode = routing.mode.as_deref().unwrap_or(DEFAULT_MODE).to_ascii_lowercase();
+    let Some(routing) = routing else {
+        return "no routing (balanced over the full default set)".into();
+    };
+    let mode = routing
+        .mode
+        .as_deref()
+        .unwrap_or(DEFAULT_MODE)
+        .to_ascii_lowercase();
     let mut models: Vec<String> = routing
         .models
         .as_deref()
         .unwrap_or_default()
         .iter()
-        .map(|m| format!("{}@{}", m.name.to_ascii_lowercase(), m.version.as_deref().unwrap_or("?")))
+        .map(|m| {
+            format!(
+                "{}@{}",
+                m.name.to_ascii_lowercase(),
+                m.version.as_deref().unwrap_or("?")
+            )
+        })
         .collect();
     models.sort();
     if models.is_empty() {

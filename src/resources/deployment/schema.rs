@@ -1,6 +1,6 @@
 //! Schema of `modelrouter_deployment`. Descriptions are the single source of the argument reference in docs/.
 
-use tf_provider::{Attribute, Block, Nesting, NestedBlock, Schema, Type};
+use tf_provider::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
 
 use super::model::routed_model_type;
 use crate::resources::common::timeouts;

@@ -9,9 +9,9 @@ use modelrouter_arm::AccountId;
 use modelrouter_catalog::{ModelEntry, RouterVersion, catalog, effective_context_window};
 use tf_provider::{AttributePath, Diagnostics, Value};
 
-use super::model::{MODES, SKU_NAMES, VERSION_UPGRADE_OPTIONS, resolve_router_version};
+use super::model::{MODES, VERSION_UPGRADE_OPTIONS, resolve_router_version};
 use crate::provider::config::quoted_list;
-use crate::resources::common::{names, timeouts};
+use crate::resources::common::{names, sku, timeouts};
 
 fn path(attr: &str) -> AttributePath {
     AttributePath::root().attr(attr)
@@ -25,7 +25,11 @@ fn routing_path(attr: &str) -> AttributePath {
 pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
     if let Some(name) = config.get("name").as_str() {
         if let Err(problem) = names::check_deployment_name(name) {
-            diags.error_at(path("name"), "Invalid deployment name", format!("name = {name:?}: {problem}"));
+            diags.error_at(
+                path("name"),
+                "Invalid deployment name",
+                format!("name = {name:?}: {problem}"),
+            );
         }
     }
     if let Some(id) = config.get("cognitive_account_id").as_str() {
@@ -40,34 +44,7 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    let sku = config.get("sku");
-    if let Some(sku_name) = sku.get("name").as_str() {
-        if !SKU_NAMES.contains(&sku_name) {
-            diags.error_at(
-                AttributePath::root().attr("sku").attr("name"),
-                "Unsupported SKU",
-                format!(
-                    "sku.name = {sku_name:?} is not a deployment type model router supports. Allowed values: {}.",
-                    quoted_list(&SKU_NAMES)
-                ),
-            );
-        }
-    }
-    if let Some(capacity) = sku.get("capacity").as_i64() {
-        if capacity < 1 {
-            diags.error_at(
-                AttributePath::root().attr("sku").attr("capacity"),
-                "Invalid capacity",
-                format!("sku.capacity = {capacity}: capacity is in units of 1,000 tokens per minute and must be at least 1."),
-            );
-        }
-    } else if let tf_provider::Value::Number(n) = sku.get("capacity") {
-        diags.error_at(
-            AttributePath::root().attr("sku").attr("capacity"),
-            "Invalid capacity",
-            format!("sku.capacity = {n:?}: capacity must be a whole number of at least 1."),
-        );
-    }
+    sku::validate(config, diags);
     if let Some(option) = config.get("version_upgrade_option").as_str() {
         if !VERSION_UPGRADE_OPTIONS.contains(&option) {
             diags.error_at(
@@ -95,7 +72,9 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
             diags.error_at(
                 path("min_context_window"),
                 "Invalid min_context_window",
-                format!("min_context_window = {min}: a context window is a positive number of tokens."),
+                format!(
+                    "min_context_window = {min}: a context window is a positive number of tokens."
+                ),
             );
         }
     }
@@ -105,7 +84,10 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
             diags.error_at(
                 routing_path("mode"),
                 "Unsupported routing mode",
-                format!("routing.mode = {mode:?} is not a routing mode. Allowed values: {}.", quoted_list(&MODES)),
+                format!(
+                    "routing.mode = {mode:?} is not a routing mode. Allowed values: {}.",
+                    quoted_list(&MODES)
+                ),
             );
         }
     }
@@ -118,7 +100,9 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
 fn check_duplicates(models: &Value, diags: &mut Diagnostics) {
     let mut seen: Vec<String> = Vec::new();
     for model in models.elements() {
-        let Some(name) = model.get("name").as_str() else { continue };
+        let Some(name) = model.get("name").as_str() else {
+            continue;
+        };
         let key = name.trim().to_ascii_lowercase();
         if seen.contains(&key) {
             diags.error_at(
@@ -138,11 +122,17 @@ fn check_duplicates(models: &Value, diags: &mut Diagnostics) {
 /// Rules that compare the configuration with the embedded catalog. With `strict = false` a model or router
 /// version the catalog does not know is a warning and the configuration is sent as written.
 pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnostics) {
-    let Some(router) = check_router_version(config, strict, diags) else { return };
+    let Some(router) = check_router_version(config, strict, diags) else {
+        return;
+    };
     let routing = config.get("routing");
     if !routing.is_null() && !router.supports_routing {
-        let supporting: Vec<&str> =
-            catalog().router_versions().iter().filter(|r| r.supports_routing).map(|r| r.version.as_str()).collect();
+        let supporting: Vec<&str> = catalog()
+            .router_versions()
+            .iter()
+            .filter(|r| r.supports_routing)
+            .map(|r| r.version.as_str())
+            .collect();
         diags.error_at(
             AttributePath::root().attr("routing"),
             "Routing needs a newer router version",
@@ -182,7 +172,11 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
     check_min_context_window(config, resolved, all_known, diags);
 }
 
-fn check_router_version<'c>(config: &Value, strict: bool, diags: &mut Diagnostics) -> Option<&'c RouterVersion> {
+fn check_router_version<'c>(
+    config: &Value,
+    strict: bool,
+    diags: &mut Diagnostics,
+) -> Option<&'c RouterVersion> {
     let version_value = config.get("router_version");
     if version_value.is_unknown() {
         return None;
@@ -214,7 +208,10 @@ fn check_model<'c>(
     diags: &mut Diagnostics,
 ) -> Option<&'c ModelEntry> {
     let name = model.get("name").as_str()?;
-    let exact = router.models.iter().find(|m| m.name.eq_ignore_ascii_case(name.trim()));
+    let exact = router
+        .models
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(name.trim()));
     let Some(entry) = exact else {
         not_in_catalog(name, router, strict, diags);
         return None;
@@ -280,7 +277,14 @@ fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, diags: &mut 
     let hint = if suggestions.is_empty() {
         String::new()
     } else {
-        format!(" Did you mean {}?", suggestions.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" or "))
+        format!(
+            " Did you mean {}?",
+            suggestions
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
     };
     let allowed: Vec<&str> = router.models.iter().map(|m| m.name.as_str()).collect();
     let detail = format!(
@@ -289,7 +293,11 @@ fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, diags: &mut 
         quoted_list(&allowed)
     );
     if strict {
-        diags.error_at(routing_path("model"), "Unknown model in routing subset", detail);
+        diags.error_at(
+            routing_path("model"),
+            "Unknown model in routing subset",
+            detail,
+        );
     } else {
         diags.warning_at(
             routing_path("model"),
@@ -301,7 +309,11 @@ fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, diags: &mut 
 
 fn contradiction(strict: bool, diags: &mut Diagnostics, detail: String) {
     if strict {
-        diags.error_at(routing_path("model"), "Model contradicts the catalog", detail);
+        diags.error_at(
+            routing_path("model"),
+            "Model contradicts the catalog",
+            detail,
+        );
     } else {
         diags.warning_at(
             routing_path("model"),
@@ -311,8 +323,15 @@ fn contradiction(strict: bool, diags: &mut Diagnostics, detail: String) {
     }
 }
 
-fn check_min_context_window(config: &Value, models: Vec<&ModelEntry>, all_known: bool, diags: &mut Diagnostics) {
-    let Some(min) = config.get("min_context_window").as_i64() else { return };
+fn check_min_context_window(
+    config: &Value,
+    models: Vec<&ModelEntry>,
+    all_known: bool,
+    diags: &mut Diagnostics,
+) {
+    let Some(min) = config.get("min_context_window").as_i64() else {
+        return;
+    };
     let window = effective_context_window(models);
     match window.tokens {
         Some(tokens) if (tokens as i64) < min => diags.error_at(

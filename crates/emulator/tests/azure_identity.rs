@@ -23,9 +23,11 @@ async fn client_secret_credential_gets_a_token_the_arm_routes_accept() {
         .expect("client");
     let mut cloud = CustomConfiguration::default();
     cloud.authority_host = emulator.authority_url();
-    let mut client_options = ClientOptions::default();
-    client_options.cloud = Some(Arc::new(cloud.into()));
-    client_options.transport = Some(Transport::new(Arc::new(http)));
+    let client_options = ClientOptions {
+        cloud: Some(Arc::new(cloud.into())),
+        transport: Some(Transport::new(Arc::new(http))),
+        ..Default::default()
+    };
     let credential = ClientSecretCredential::new(
         "00000000-0000-0000-0000-00000000000a",
         "app-client-id".to_string(),

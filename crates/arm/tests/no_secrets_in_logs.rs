@@ -1,0 +1,172 @@
+//! A trace-level capture of everything (this crate, reqwest, hyper, rustls, azure_core/azure_identity) while
+//! every file-free credential kind authenticates and a create/read/list/delete with faults runs: no secret and no
+//! token may appear in it. One test per binary, because it installs the global subscriber.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use modelrouter_arm::{AuthSettings, Secret};
+use modelrouter_emulator::{FaultAction, FaultRule, Settings};
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const CLIENT_SECRET: &str = "cs-Zq8~very-secret-client-secret";
+const OIDC_TOKEN: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJsb2ctdGVzdCJ9.b2lkYy1zZWNyZXQtc2ln";
+const FILE_TOKEN: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJmaWxlLXRlc3QifQ.ZmlsZS1zZWNyZXQtc2ln";
+const GITHUB_REQUEST_TOKEN: &str = "ghs_RequestTokenThatMustNotLeak";
+
+#[tokio::test]
+async fn trace_logs_contain_no_secret_and_no_token() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .try_init()
+        .expect("first subscriber in this process");
+
+    let emu = emulator(Settings {
+        operation_delay_ms: 100,
+        page_size: 1,
+        ..Default::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, emu.ca_certificate_pem()).unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, FILE_TOKEN).unwrap();
+    let tls = AuthSettings {
+        tenant_id: Some("tenant-1".into()),
+        client_id: Some("client-1".into()),
+        authority_host: Some(emu.authority_url()),
+        ca_cert_file: Some(ca.to_string_lossy().into_owned()),
+        use_cli: Some(false),
+        ..Default::default()
+    };
+
+    // A full lifecycle with retries on the static token.
+    let arm = client(&emu);
+    emu.inject(FaultRule {
+        method: Some("PUT".into()),
+        path_contains: None,
+        times: 1,
+        action: FaultAction::Status {
+            status: 503,
+            code: "ServiceUnavailable".into(),
+            message: "x".into(),
+            retry_after_secs: None,
+        },
+    });
+    emu.inject(FaultRule {
+        method: Some("GET".into()),
+        path_contains: Some("/operations/".into()),
+        times: 1,
+        action: FaultAction::DropConnection,
+    });
+    let id = deployment_id("logged");
+    arm.put_deployment(&id, &body(1), deadline(20))
+        .await
+        .unwrap();
+    arm.put_deployment(&deployment_id("logged-2"), &body(1), deadline(20))
+        .await
+        .unwrap();
+    assert_eq!(
+        arm.list_deployments(&account(), deadline(5))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    arm.delete_deployment(&id, deadline(20)).await.unwrap();
+
+    // Every credential kind that needs no process environment, each making an ARM call.
+    let kinds = [
+        AuthSettings {
+            client_secret: Some(Secret::new(CLIENT_SECRET)),
+            ..tls.clone()
+        },
+        AuthSettings {
+            use_oidc: Some(true),
+            oidc_token: Some(Secret::new(OIDC_TOKEN)),
+            ..tls.clone()
+        },
+        AuthSettings {
+            use_oidc: Some(true),
+            oidc_token_file_path: Some(token_file.to_string_lossy().into_owned()),
+            ..tls.clone()
+        },
+        AuthSettings {
+            use_oidc: Some(true),
+            oidc_request_url: Some(format!("{}/github/oidc", emu.base_url())),
+            oidc_request_token: Some(Secret::new(GITHUB_REQUEST_TOKEN)),
+            ..tls.clone()
+        },
+    ];
+    for settings in kinds {
+        let arm = client_with(&emu, settings);
+        arm.get_deployment(&deployment_id("logged-2"), deadline(10))
+            .await
+            .expect("authenticated");
+    }
+
+    let log = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
+    let requests = emu.requests();
+    let mut secrets: Vec<String> = vec![
+        STATIC_TOKEN.into(),
+        CLIENT_SECRET.into(),
+        OIDC_TOKEN.into(),
+        FILE_TOKEN.into(),
+        GITHUB_REQUEST_TOKEN.into(),
+    ];
+    secrets.extend(requests.iter().filter_map(|r| r.bearer_token.clone()));
+    secrets.sort();
+    secrets.dedup();
+    assert!(
+        secrets.len() >= 7,
+        "issued tokens collected: {}",
+        secrets.len()
+    );
+    for secret in &secrets {
+        assert!(
+            !log.contains(secret.as_str()),
+            "a secret or token leaked into the logs (len {})",
+            secret.len()
+        );
+        // Also no distinctive fragment (e.g. a JWT signature part logged on its own).
+        if let Some(tail) = secret.rsplit('.').next().filter(|t| t.len() >= 16) {
+            assert!(!log.contains(tail), "a token fragment leaked into the logs");
+        }
+    }
+    // The capture did see the traffic: correlation ids, statuses and retries are logged.
+    let cid = requests[0].correlation_id.clone().expect("correlation id");
+    assert!(log.contains(&cid), "correlation id logged");
+    assert!(
+        log.contains("ARM request") && log.contains("retrying ARM request"),
+        "request logs present"
+    );
+    assert!(log.contains("obtained an access token"));
+    assert!(
+        log.len() > 10_000,
+        "trace output from the HTTP stack is captured too ({} bytes)",
+        log.len()
+    );
+}

@@ -14,7 +14,7 @@ use std::io::Write as _;
 use serde_json::{Map, Value as J};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
@@ -37,10 +37,39 @@ pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> Option<Level> {
 /// (later calls are no-ops).
 pub fn init_from_env() {
     let level = level_from_env(|name| std::env::var(name).ok());
-    let filter = level.map_or(LevelFilter::OFF, LevelFilter::from_level);
     let _ = tracing_subscriber::registry()
-        .with(HclogLayer.with_filter(filter))
+        .with(HclogLayer.with_filter(filter_for(level)))
         .try_init();
+}
+
+/// Transport crates whose debug output (every HTTP/2 frame, every TLS step) would drown the provider's own.
+const NOISY_TRANSPORT_TARGETS: [&str; 8] = [
+    "h2",
+    "hyper",
+    "hyper_util",
+    "rustls",
+    "tokio_rustls",
+    "tonic",
+    "tower",
+    "tower_http",
+];
+
+/// The selected level for everything, except transport crates which stay at WARN (INFO when tracing).
+pub fn filter_for(level: Option<Level>) -> Targets {
+    let Some(level) = level else {
+        return Targets::new().with_default(LevelFilter::OFF);
+    };
+    // tracing orders levels by verbosity: ERROR < WARN < ... < TRACE. Never log more than chosen.
+    let transport_cap = if level == Level::TRACE {
+        Level::INFO
+    } else {
+        Level::WARN
+    };
+    let transport = LevelFilter::from_level(std::cmp::min(level, transport_cap));
+    NOISY_TRANSPORT_TARGETS.iter().fold(
+        Targets::new().with_default(LevelFilter::from_level(level)),
+        |targets, target| targets.with_target(*target, transport),
+    )
 }
 
 /// Go's layout `2006-01-02T15:04:05.000000Z07:00`, always in UTC.
@@ -174,6 +203,22 @@ mod tests {
             level_from_env(env(&[("TF_LOG_PROVIDER", "off"), ("TF_LOG", "trace")])),
             None
         );
+    }
+
+    #[test]
+    fn transport_crates_are_capped() {
+        let debug = filter_for(Some(Level::DEBUG));
+        assert!(debug.would_enable("tf_provider::server", &Level::DEBUG));
+        assert!(debug.would_enable("modelrouter_arm::client", &Level::DEBUG));
+        assert!(!debug.would_enable("h2::codec", &Level::DEBUG));
+        assert!(debug.would_enable("rustls::server::hs", &Level::WARN));
+        let trace = filter_for(Some(Level::TRACE));
+        assert!(trace.would_enable("tf_provider", &Level::TRACE));
+        assert!(trace.would_enable("hyper::proto", &Level::INFO));
+        assert!(!trace.would_enable("hyper::proto", &Level::DEBUG));
+        let error = filter_for(Some(Level::ERROR));
+        assert!(!error.would_enable("rustls", &Level::WARN));
+        assert!(!filter_for(None).would_enable("tf_provider", &Level::ERROR));
     }
 
     #[test]

@@ -17,13 +17,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use azure_core::credentials::TokenCredential;
-use azure_core::http::{
-    ClientMethodOptions, ClientOptions, ExponentialRetryOptions, RetryOptions, Transport,
-};
+use azure_core::http::{ClientMethodOptions, ClientOptions, RetryOptions, Transport};
 use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, ClientAssertion, ClientAssertionCredential,
-    ClientAssertionCredentialOptions, ClientSecretCredential, ClientSecretCredentialOptions,
-    ManagedIdentityCredential, ManagedIdentityCredentialOptions, UserAssignedId,
+    ClientAssertionCredentialOptions, ClientSecretCredential, ClientSecretCredentialOptions, ManagedIdentityCredential,
+    ManagedIdentityCredentialOptions, UserAssignedId,
 };
 use time::OffsetDateTime;
 use url::Url;
@@ -74,24 +72,15 @@ impl fmt::Display for Secret {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AuthError {
     #[error("invalid {setting}: {reason}")]
-    InvalidSetting {
-        setting: &'static str,
-        reason: String,
-    },
+    InvalidSetting { setting: &'static str, reason: String },
     #[error("{credential} needs {missing}")]
-    Incomplete {
-        credential: &'static str,
-        missing: String,
-    },
+    Incomplete { credential: &'static str, missing: String },
     #[error(
         "no credential configured: set access_token, client_id + client_secret + tenant_id, use_oidc with a token source, use_msi, or log in with the Azure CLI (use_cli)"
     )]
     NoCredential,
     #[error("{credential} could not obtain a token: {message}")]
-    Credential {
-        credential: &'static str,
-        message: String,
-    },
+    Credential { credential: &'static str, message: String },
 }
 
 /// The Azure clouds the provider knows.
@@ -196,11 +185,7 @@ fn parse_bool(name: &str, value: &str) -> Option<bool> {
         "" => None,
         _ => {
             // Booleans are not secrets; naming the value helps the user.
-            tracing::warn!(
-                variable = name,
-                value,
-                "ignoring a value that is not a boolean"
-            );
+            tracing::warn!(variable = name, value, "ignoring a value that is not a boolean");
             None
         }
     }
@@ -210,41 +195,30 @@ impl AuthSettings {
     /// Fills every unset field from the environment (azurerm variable names). `env` returns a variable's value;
     /// empty values count as unset. Pass `|k| std::env::var(k).ok()` for the process environment.
     pub fn with_env_fallbacks(self, env: impl Fn(&str) -> Option<String>) -> AuthSettings {
-        let get = |names: &[&str]| -> Option<String> {
-            names
-                .iter()
-                .find_map(|n| env(n).filter(|v| !v.trim().is_empty()))
-        };
-        let get_bool =
-            |name: &str| -> Option<bool> { env(name).and_then(|v| parse_bool(name, &v)) };
+        let get =
+            |names: &[&str]| -> Option<String> { names.iter().find_map(|n| env(n).filter(|v| !v.trim().is_empty())) };
+        let get_bool = |name: &str| -> Option<bool> { env(name).and_then(|v| parse_bool(name, &v)) };
         let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
         let non_empty_secret = |v: Option<Secret>| v.filter(|s| !s.expose().trim().is_empty());
         AuthSettings {
-            tenant_id: non_empty(self.tenant_id)
-                .or_else(|| get(&["ARM_TENANT_ID", "AZURE_TENANT_ID"])),
-            client_id: non_empty(self.client_id)
-                .or_else(|| get(&["ARM_CLIENT_ID", "AZURE_CLIENT_ID"])),
-            client_secret: non_empty_secret(self.client_secret)
-                .or_else(|| get(&["ARM_CLIENT_SECRET"]).map(Secret)),
-            oidc_token: non_empty_secret(self.oidc_token)
-                .or_else(|| get(&["ARM_OIDC_TOKEN"]).map(Secret)),
+            tenant_id: non_empty(self.tenant_id).or_else(|| get(&["ARM_TENANT_ID", "AZURE_TENANT_ID"])),
+            client_id: non_empty(self.client_id).or_else(|| get(&["ARM_CLIENT_ID", "AZURE_CLIENT_ID"])),
+            client_secret: non_empty_secret(self.client_secret).or_else(|| get(&["ARM_CLIENT_SECRET"]).map(Secret)),
+            oidc_token: non_empty_secret(self.oidc_token).or_else(|| get(&["ARM_OIDC_TOKEN"]).map(Secret)),
             oidc_token_file_path: non_empty(self.oidc_token_file_path)
                 .or_else(|| get(&["ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"])),
             oidc_request_url: non_empty(self.oidc_request_url)
                 .or_else(|| get(&["ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"])),
-            oidc_request_token: non_empty_secret(self.oidc_request_token).or_else(|| {
-                get(&["ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]).map(Secret)
-            }),
-            access_token: non_empty_secret(self.access_token)
-                .or_else(|| get(&["ARM_ACCESS_TOKEN"]).map(Secret)),
+            oidc_request_token: non_empty_secret(self.oidc_request_token)
+                .or_else(|| get(&["ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]).map(Secret)),
+            access_token: non_empty_secret(self.access_token).or_else(|| get(&["ARM_ACCESS_TOKEN"]).map(Secret)),
             resource_manager_endpoint: non_empty(self.resource_manager_endpoint)
                 .or_else(|| get(&["ARM_RESOURCE_MANAGER_ENDPOINT"])),
             environment: non_empty(self.environment).or_else(|| get(&["ARM_ENVIRONMENT"])),
             use_oidc: self.use_oidc.or_else(|| get_bool("ARM_USE_OIDC")),
             use_msi: self.use_msi.or_else(|| get_bool("ARM_USE_MSI")),
             use_cli: self.use_cli.or_else(|| get_bool("ARM_USE_CLI")),
-            authority_host: non_empty(self.authority_host)
-                .or_else(|| get(&["AZURE_AUTHORITY_HOST"])),
+            authority_host: non_empty(self.authority_host).or_else(|| get(&["AZURE_AUTHORITY_HOST"])),
             ca_cert_file: non_empty(self.ca_cert_file).or_else(|| get(&["ARM_TEST_CA_CERT_FILE"])),
         }
     }
@@ -256,10 +230,7 @@ impl AuthSettings {
 
     /// The cloud named by `environment` (default public).
     pub fn cloud(&self) -> Result<CloudEnvironment, AuthError> {
-        self.environment
-            .as_deref()
-            .map(CloudEnvironment::parse)
-            .unwrap_or(Ok(CloudEnvironment::Public))
+        self.environment.as_deref().map(CloudEnvironment::parse).unwrap_or(Ok(CloudEnvironment::Public))
     }
 
     /// The ARM base URL: `resource_manager_endpoint`, else the cloud's.
@@ -327,10 +298,7 @@ impl AuthSettings {
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(AuthError::Incomplete {
-                credential: kind.name(),
-                missing: missing.join(" and "),
-            })
+            Err(AuthError::Incomplete { credential: kind.name(), missing: missing.join(" and ") })
         }
     }
 }
@@ -355,61 +323,41 @@ enum TokenSource {
 
 impl fmt::Debug for TokenProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenProvider")
-            .field("kind", &self.kind)
-            .field("scope", &self.scope)
-            .finish_non_exhaustive()
+        f.debug_struct("TokenProvider").field("kind", &self.kind).field("scope", &self.scope).finish_non_exhaustive()
     }
 }
 
 impl TokenProvider {
     /// Builds the credential the settings select. No network I/O happens here.
-    pub(crate) fn new(
-        settings: &AuthSettings,
-        scope: String,
-        http: reqwest::Client,
-    ) -> Result<Self, AuthError> {
+    pub(crate) fn new(settings: &AuthSettings, scope: String, http: reqwest::Client) -> Result<Self, AuthError> {
         let kind = settings.credential_kind()?;
         let client_options = || -> Result<ClientOptions, AuthError> {
             let mut cloud = azure_core::cloud::CustomConfiguration::default();
             cloud.authority_host = settings.authority()?;
             Ok(ClientOptions {
                 transport: Some(Transport::new(Arc::new(http.clone()))),
-                retry: token_request_retries(),
+                retry: RetryOptions::none(),
                 cloud: Some(Arc::new(cloud.into())),
                 ..Default::default()
             })
         };
-        let azure_err = |e: azure_core::Error| AuthError::Credential {
-            credential: kind.name(),
-            message: e.to_string(),
-        };
+        let azure_err =
+            |e: azure_core::Error| AuthError::Credential { credential: kind.name(), message: error_chain(&e) };
         let tenant = || settings.tenant_id.clone().unwrap_or_default();
         let client = || settings.client_id.clone().unwrap_or_default();
         let assertion_credential = |assertion: Assertion| -> Result<TokenSource, AuthError> {
-            let options = ClientAssertionCredentialOptions {
-                client_options: client_options()?,
-            };
-            let cred = ClientAssertionCredential::new(tenant(), client(), assertion, Some(options))
-                .map_err(azure_err)?;
+            let options = ClientAssertionCredentialOptions { client_options: client_options()? };
+            let cred =
+                ClientAssertionCredential::new(tenant(), client(), assertion, Some(options)).map_err(azure_err)?;
             Ok(TokenSource::Credential(cred))
         };
         let source = match kind {
-            CredentialKind::AccessToken => TokenSource::Static(
-                settings
-                    .access_token
-                    .clone()
-                    .unwrap_or_else(|| Secret::new("")),
-            ),
+            CredentialKind::AccessToken => {
+                TokenSource::Static(settings.access_token.clone().unwrap_or_else(|| Secret::new("")))
+            }
             CredentialKind::ClientSecret => {
-                let secret = settings
-                    .client_secret
-                    .as_ref()
-                    .map(|s| s.expose().to_string())
-                    .unwrap_or_default();
-                let options = ClientSecretCredentialOptions {
-                    client_options: client_options()?,
-                };
+                let secret = settings.client_secret.as_ref().map(|s| s.expose().to_string()).unwrap_or_default();
+                let options = ClientSecretCredentialOptions { client_options: client_options()? };
                 let cred = ClientSecretCredential::new(
                     &tenant(),
                     client(),
@@ -419,51 +367,31 @@ impl TokenProvider {
                 .map_err(azure_err)?;
                 TokenSource::Credential(cred)
             }
-            CredentialKind::Oidc(OidcSource::Token) => assertion_credential(Assertion::Static(
-                settings
-                    .oidc_token
-                    .clone()
-                    .unwrap_or_else(|| Secret::new("")),
-            ))?,
-            CredentialKind::Oidc(OidcSource::TokenFile) => assertion_credential(Assertion::File(
-                PathBuf::from(settings.oidc_token_file_path.clone().unwrap_or_default()),
-            ))?,
+            CredentialKind::Oidc(OidcSource::Token) => {
+                assertion_credential(Assertion::Static(settings.oidc_token.clone().unwrap_or_else(|| Secret::new(""))))?
+            }
+            CredentialKind::Oidc(OidcSource::TokenFile) => assertion_credential(Assertion::File(PathBuf::from(
+                settings.oidc_token_file_path.clone().unwrap_or_default(),
+            )))?,
             CredentialKind::Oidc(OidcSource::GitHubActions) => {
                 let raw = settings.oidc_request_url.clone().unwrap_or_default();
                 let url = github_request_url(&raw)?;
-                let token = settings
-                    .oidc_request_token
-                    .clone()
-                    .unwrap_or_else(|| Secret::new(""));
-                assertion_credential(Assertion::GitHubActions {
-                    url,
-                    token,
-                    http: http.clone(),
-                })?
+                let token = settings.oidc_request_token.clone().unwrap_or_else(|| Secret::new(""));
+                assertion_credential(Assertion::GitHubActions { url, token, http: http.clone() })?
             }
             CredentialKind::ManagedIdentity => {
                 let options = ManagedIdentityCredentialOptions {
                     user_assigned_id: settings.client_id.clone().map(UserAssignedId::ClientId),
                     client_options: client_options()?,
                 };
-                TokenSource::Credential(
-                    ManagedIdentityCredential::new(Some(options)).map_err(azure_err)?,
-                )
+                TokenSource::Credential(ManagedIdentityCredential::new(Some(options)).map_err(azure_err)?)
             }
             CredentialKind::AzureCli => {
-                let options = AzureCliCredentialOptions {
-                    tenant_id: settings.tenant_id.clone(),
-                    ..Default::default()
-                };
+                let options = AzureCliCredentialOptions { tenant_id: settings.tenant_id.clone(), ..Default::default() };
                 TokenSource::Credential(AzureCliCredential::new(Some(options)).map_err(azure_err)?)
             }
         };
-        Ok(TokenProvider {
-            kind,
-            source,
-            scope,
-            cache: tokio::sync::Mutex::new(None),
-        })
+        Ok(TokenProvider { kind, source, scope, cache: tokio::sync::Mutex::new(None) })
     }
 
     pub(crate) fn kind(&self) -> CredentialKind {
@@ -483,13 +411,20 @@ impl TokenProvider {
             return Ok(token.clone());
         }
         let started = std::time::Instant::now();
-        let access = credential
-            .get_token(&[self.scope.as_str()], None)
-            .await
-            .map_err(|e| AuthError::Credential {
-                credential: self.kind.name(),
-                message: e.to_string(),
-            })?;
+        let mut attempt = 1;
+        let access = loop {
+            match credential.get_token(&[self.scope.as_str()], None).await {
+                Ok(access) => break access,
+                Err(e) if attempt < TOKEN_ATTEMPTS => {
+                    tracing::debug!(credential = self.kind.name(), attempt, error = %error_chain(&e), "token request failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(AuthError::Credential { credential: self.kind.name(), message: error_chain(&e) });
+                }
+            }
+        };
         tracing::debug!(
             credential = self.kind.name(),
             scope = %self.scope,
@@ -502,26 +437,31 @@ impl TokenProvider {
     }
 }
 
-/// Retries of token requests inside azure_identity. Its default (8 retries, up to a minute) would hide a
-/// misconfigured login endpoint until the operation's deadline; three quick retries cover transient failures.
-fn token_request_retries() -> RetryOptions {
-    RetryOptions::exponential(ExponentialRetryOptions {
-        initial_delay: azure_core::time::Duration::milliseconds(200),
-        max_retries: 3,
-        max_total_elapsed: azure_core::time::Duration::seconds(15),
-        max_delay: azure_core::time::Duration::seconds(2),
-    })
+/// An error and its causes, `outer: inner: ...` (azure_core puts the useful part, e.g. a TLS failure, in the source).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
 }
+
+/// Attempts per token request. azure_identity's own retry policy is switched off because, once it gives up, it
+/// reports only "retry policy expired" and drops the cause (a TLS failure, an AADSTS error); we retry here instead.
+const TOKEN_ATTEMPTS: u32 = 3;
 
 /// `ACTIONS_ID_TOKEN_REQUEST_URL` plus the `audience` GitHub needs for Entra ID federation.
 fn github_request_url(raw: &str) -> Result<Url, AuthError> {
-    let mut url = Url::parse(raw).map_err(|e| AuthError::InvalidSetting {
-        setting: "oidc_request_url",
-        reason: format!("not a URL: {e}"),
-    })?;
+    let mut url = Url::parse(raw)
+        .map_err(|e| AuthError::InvalidSetting { setting: "oidc_request_url", reason: format!("not a URL: {e}") })?;
     if !url.query_pairs().any(|(k, _)| k == "audience") {
-        url.query_pairs_mut()
-            .append_pair("audience", FEDERATED_AUDIENCE);
+        url.query_pairs_mut().append_pair("audience", FEDERATED_AUDIENCE);
     }
     Ok(url)
 }
@@ -545,25 +485,16 @@ fn assertion_error(message: String) -> azure_core::Error {
 
 #[async_trait::async_trait]
 impl ClientAssertion for Assertion {
-    async fn secret(
-        &self,
-        _options: Option<ClientMethodOptions<'_>>,
-    ) -> azure_core::Result<String> {
+    async fn secret(&self, _options: Option<ClientMethodOptions<'_>>) -> azure_core::Result<String> {
         match self {
             Assertion::Static(token) => Ok(token.expose().to_string()),
             Assertion::File(path) => {
-                let text = tokio::fs::read_to_string(path).await.map_err(|e| {
-                    assertion_error(format!(
-                        "reading the OIDC token file {}: {e}",
-                        path.display()
-                    ))
-                })?;
+                let text = tokio::fs::read_to_string(path)
+                    .await
+                    .map_err(|e| assertion_error(format!("reading the OIDC token file {}: {e}", path.display())))?;
                 let token = text.trim();
                 if token.is_empty() {
-                    return Err(assertion_error(format!(
-                        "the OIDC token file {} is empty",
-                        path.display()
-                    )));
+                    return Err(assertion_error(format!("the OIDC token file {} is empty", path.display())));
                 }
                 Ok(token.to_string())
             }
@@ -576,9 +507,7 @@ impl ClientAssertion for Assertion {
                     .send()
                     .await
                     .map_err(|e| {
-                        assertion_error(format!(
-                            "requesting the GitHub Actions OIDC token from {endpoint}: {e}"
-                        ))
+                        assertion_error(format!("requesting the GitHub Actions OIDC token from {endpoint}: {e}"))
                     })?;
                 let status = response.status();
                 if !status.is_success() {
@@ -592,14 +521,10 @@ impl ClientAssertion for Assertion {
                     value: Option<String>,
                 }
                 let answer: Answer = response.json().await.map_err(|e| {
-                    assertion_error(format!(
-                        "decoding the GitHub Actions OIDC token answer from {endpoint}: {e}"
-                    ))
+                    assertion_error(format!("decoding the GitHub Actions OIDC token answer from {endpoint}: {e}"))
                 })?;
                 answer.value.filter(|v| !v.is_empty()).ok_or_else(|| {
-                    assertion_error(format!(
-                        "the GitHub Actions OIDC token answer from {endpoint} has no `value`"
-                    ))
+                    assertion_error(format!("the GitHub Actions OIDC token answer from {endpoint} has no `value`"))
                 })
             }
         }
@@ -612,10 +537,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |k: &str| map.get(k).cloned()
     }
 
@@ -623,10 +545,7 @@ mod tests {
     fn secret_never_prints_its_value() {
         let s = Secret::new("hunter2");
         assert_eq!(format!("{s} {s:?}"), "<redacted> <redacted>");
-        let settings = AuthSettings {
-            client_secret: Some(s),
-            ..Default::default()
-        };
+        let settings = AuthSettings { client_secret: Some(s), ..Default::default() };
         assert!(!format!("{settings:?}").contains("hunter2"));
     }
 
@@ -645,19 +564,12 @@ mod tests {
             ("AZURE_AUTHORITY_HOST", "https://localhost:2"),
             ("ARM_TEST_CA_CERT_FILE", "/tmp/ca.pem"),
         ]);
-        let s = AuthSettings {
-            tenant_id: Some("t-block".into()),
-            use_cli: Some(true),
-            ..Default::default()
-        }
-        .with_env_fallbacks(env);
+        let s = AuthSettings { tenant_id: Some("t-block".into()), use_cli: Some(true), ..Default::default() }
+            .with_env_fallbacks(env);
         assert_eq!(s.tenant_id.as_deref(), Some("t-block"));
         assert_eq!(s.client_id.as_deref(), Some("c-env"));
         assert_eq!(s.client_secret.as_ref().map(Secret::expose), Some("s-env"));
-        assert_eq!(
-            (s.use_oidc, s.use_msi, s.use_cli),
-            (Some(true), Some(false), Some(true))
-        );
+        assert_eq!((s.use_oidc, s.use_msi, s.use_cli), (Some(true), Some(false), Some(true)));
         assert_eq!(s.environment.as_deref(), Some("china"));
         assert_eq!(s.access_token.as_ref().map(Secret::expose), Some("tok"));
         assert_eq!(s.authority_host.as_deref(), Some("https://localhost:2"));
@@ -669,34 +581,22 @@ mod tests {
     fn oidc_sources_fall_back_in_order() {
         let s = AuthSettings::default().with_env_fallbacks(env_of(&[
             ("AZURE_FEDERATED_TOKEN_FILE", "/var/run/token"),
-            (
-                "ACTIONS_ID_TOKEN_REQUEST_URL",
-                "https://gh/token?api-version=2.0",
-            ),
+            ("ACTIONS_ID_TOKEN_REQUEST_URL", "https://gh/token?api-version=2.0"),
             ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ghs"),
             ("AZURE_CLIENT_ID", "wi-client"),
         ]));
         assert_eq!(s.oidc_token_file_path.as_deref(), Some("/var/run/token"));
-        assert_eq!(
-            s.oidc_request_url.as_deref(),
-            Some("https://gh/token?api-version=2.0")
-        );
+        assert_eq!(s.oidc_request_url.as_deref(), Some("https://gh/token?api-version=2.0"));
         assert_eq!(s.client_id.as_deref(), Some("wi-client"));
         // ARM_* names win over the generic ones.
-        let s = AuthSettings::default().with_env_fallbacks(env_of(&[
-            ("ARM_OIDC_TOKEN_FILE_PATH", "/a"),
-            ("AZURE_FEDERATED_TOKEN_FILE", "/b"),
-        ]));
+        let s = AuthSettings::default()
+            .with_env_fallbacks(env_of(&[("ARM_OIDC_TOKEN_FILE_PATH", "/a"), ("AZURE_FEDERATED_TOKEN_FILE", "/b")]));
         assert_eq!(s.oidc_token_file_path.as_deref(), Some("/a"));
     }
 
     #[test]
     fn empty_values_and_bad_booleans_count_as_unset() {
-        let s = AuthSettings {
-            client_id: Some(String::new()),
-            ..Default::default()
-        }
-        .with_env_fallbacks(env_of(&[
+        let s = AuthSettings { client_id: Some(String::new()), ..Default::default() }.with_env_fallbacks(env_of(&[
             ("ARM_CLIENT_ID", "from-env"),
             ("ARM_CLIENT_SECRET", "  "),
             ("ARM_USE_MSI", "maybe"),
@@ -719,75 +619,33 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(full.credential_kind().unwrap(), CredentialKind::AccessToken);
-        let s = AuthSettings {
-            access_token: None,
-            ..full.clone()
-        };
+        let s = AuthSettings { access_token: None, ..full.clone() };
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::ClientSecret);
-        let s = AuthSettings {
-            client_secret: None,
-            ..s
-        };
-        assert_eq!(
-            s.credential_kind().unwrap(),
-            CredentialKind::Oidc(OidcSource::Token)
-        );
-        let s2 = AuthSettings {
-            oidc_token: None,
-            oidc_token_file_path: Some("/f".into()),
-            ..s.clone()
-        };
-        assert_eq!(
-            s2.credential_kind().unwrap(),
-            CredentialKind::Oidc(OidcSource::TokenFile)
-        );
+        let s = AuthSettings { client_secret: None, ..s };
+        assert_eq!(s.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::Token));
+        let s2 = AuthSettings { oidc_token: None, oidc_token_file_path: Some("/f".into()), ..s.clone() };
+        assert_eq!(s2.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::TokenFile));
         let s3 = AuthSettings {
             oidc_token: None,
             oidc_request_url: Some("https://x".into()),
             oidc_request_token: Some("r".into()),
             ..s.clone()
         };
-        assert_eq!(
-            s3.credential_kind().unwrap(),
-            CredentialKind::Oidc(OidcSource::GitHubActions)
-        );
-        let s = AuthSettings {
-            use_oidc: Some(false),
-            ..s
-        };
-        assert_eq!(
-            s.credential_kind().unwrap(),
-            CredentialKind::ManagedIdentity
-        );
+        assert_eq!(s3.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::GitHubActions));
+        let s = AuthSettings { use_oidc: Some(false), ..s };
+        assert_eq!(s.credential_kind().unwrap(), CredentialKind::ManagedIdentity);
         let s = AuthSettings { use_msi: None, ..s };
-        assert_eq!(
-            s.credential_kind().unwrap(),
-            CredentialKind::AzureCli,
-            "use_cli defaults to true"
-        );
-        let s = AuthSettings {
-            use_cli: Some(false),
-            ..s
-        };
+        assert_eq!(s.credential_kind().unwrap(), CredentialKind::AzureCli, "use_cli defaults to true");
+        let s = AuthSettings { use_cli: Some(false), ..s };
         assert!(matches!(s.credential_kind(), Err(AuthError::NoCredential)));
     }
 
     #[test]
     fn incomplete_credentials_say_what_is_missing() {
-        let s = AuthSettings {
-            client_secret: Some("s".into()),
-            client_id: Some("c".into()),
-            ..Default::default()
-        };
+        let s = AuthSettings { client_secret: Some("s".into()), client_id: Some("c".into()), ..Default::default() };
         let msg = s.credential_kind().unwrap_err().to_string();
-        assert!(
-            msg.contains("tenant_id (ARM_TENANT_ID)") && !msg.contains("client_id"),
-            "{msg}"
-        );
-        let s = AuthSettings {
-            use_oidc: Some(true),
-            ..Default::default()
-        };
+        assert!(msg.contains("tenant_id (ARM_TENANT_ID)") && !msg.contains("client_id"), "{msg}");
+        let s = AuthSettings { use_oidc: Some(true), ..Default::default() };
         let msg = s.credential_kind().unwrap_err().to_string();
         assert!(msg.contains("ACTIONS_ID_TOKEN_REQUEST_URL"), "{msg}");
     }
@@ -795,54 +653,25 @@ mod tests {
     #[test]
     fn clouds_and_scopes() {
         let cases = [
-            (
-                "public",
-                "https://management.azure.com",
-                "https://login.microsoftonline.com",
-            ),
-            (
-                "USGovernment",
-                "https://management.usgovcloudapi.net",
-                "https://login.microsoftonline.us",
-            ),
-            (
-                "china",
-                "https://management.chinacloudapi.cn",
-                "https://login.chinacloudapi.cn",
-            ),
+            ("public", "https://management.azure.com", "https://login.microsoftonline.com"),
+            ("USGovernment", "https://management.usgovcloudapi.net", "https://login.microsoftonline.us"),
+            ("china", "https://management.chinacloudapi.cn", "https://login.chinacloudapi.cn"),
         ];
         for (name, arm, login) in cases {
-            let s = AuthSettings {
-                environment: Some(name.into()),
-                ..Default::default()
-            };
+            let s = AuthSettings { environment: Some(name.into()), ..Default::default() };
             assert_eq!(s.arm_endpoint().unwrap(), arm);
             assert_eq!(s.authority().unwrap(), login);
             assert_eq!(token_scope(arm), format!("{arm}/.default"));
         }
-        assert_eq!(
-            AuthSettings::default().arm_endpoint().unwrap(),
-            "https://management.azure.com"
-        );
-        assert!(
-            CloudEnvironment::parse("germany")
-                .unwrap_err()
-                .to_string()
-                .contains("public, usgovernment, china")
-        );
-        assert_eq!(
-            token_scope("http://127.0.0.1:8080/"),
-            "http://127.0.0.1:8080/.default"
-        );
+        assert_eq!(AuthSettings::default().arm_endpoint().unwrap(), "https://management.azure.com");
+        assert!(CloudEnvironment::parse("germany").unwrap_err().to_string().contains("public, usgovernment, china"));
+        assert_eq!(token_scope("http://127.0.0.1:8080/"), "http://127.0.0.1:8080/.default");
     }
 
     #[test]
     fn github_request_url_gets_the_federation_audience() {
         let u = github_request_url("https://gh.example/token?api-version=2.0").unwrap();
-        assert_eq!(
-            u.as_str(),
-            "https://gh.example/token?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange"
-        );
+        assert_eq!(u.as_str(), "https://gh.example/token?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange");
         let u = github_request_url("http://127.0.0.1:1/github/oidc?audience=custom").unwrap();
         assert_eq!(u.query(), Some("audience=custom"));
     }

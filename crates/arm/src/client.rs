@@ -28,10 +28,7 @@ const MAX_PAGES: usize = 10_000;
 
 /// `terraform-provider-modelrouter/<provider version> modelrouter-arm/<crate version>`.
 pub fn default_user_agent(provider_version: &str) -> String {
-    format!(
-        "terraform-provider-modelrouter/{provider_version} modelrouter-arm/{}",
-        env!("CARGO_PKG_VERSION")
-    )
+    format!("terraform-provider-modelrouter/{provider_version} modelrouter-arm/{}", env!("CARGO_PKG_VERSION"))
 }
 
 /// Everything `ArmClient::new` needs. `settings` should already have had
@@ -85,10 +82,7 @@ impl std::fmt::Debug for ArmClient {
 }
 
 fn load_extra_roots(path: &str) -> Result<Vec<reqwest::Certificate>, ConfigError> {
-    let err = |reason: String| ConfigError::CaCertificates {
-        path: path.to_string(),
-        reason,
-    };
+    let err = |reason: String| ConfigError::CaCertificates { path: path.to_string(), reason };
     let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
     let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| err(e.to_string()))?;
     if certs.is_empty() {
@@ -104,9 +98,8 @@ impl ArmClient {
         let settings = &config.settings;
         let endpoint = settings.arm_endpoint()?;
         let base = parse_base_url(&endpoint)?;
-        let mut builder = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .connect_timeout(CONNECT_TIMEOUT);
+        let mut builder =
+            reqwest::Client::builder().user_agent(config.user_agent.clone()).connect_timeout(CONNECT_TIMEOUT);
         if let Some(path) = &settings.ca_cert_file {
             builder = builder.tls_certs_merge(load_extra_roots(path)?);
         }
@@ -114,14 +107,11 @@ impl ArmClient {
             // A system proxy must not intercept a local endpoint (emulator, tests).
             builder = builder.no_proxy();
         }
-        let http = builder
-            .build()
-            .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
+        let http = builder.build().map_err(|e| ConfigError::HttpClient(e.to_string()))?;
         let scope = token_scope(endpoint.trim_end_matches('/'));
         let tokens = TokenProvider::new(settings, scope, http.clone())?;
         tracing::debug!(endpoint = %base, credential = tokens.kind().name(), api_version = %config.api_version, "ARM client configured");
-        let transport =
-            Transport::new(http, base, tokens, &config.user_agent, config.retry.clone())?;
+        let transport = Transport::new(http, base, tokens, &config.user_agent, config.retry.clone())?;
         Ok(ArmClient {
             inner: Arc::new(Inner {
                 transport,
@@ -155,20 +145,12 @@ impl ArmClient {
     }
 
     /// GET a deployment; `None` when it does not exist.
-    pub async fn get_deployment(
-        &self,
-        id: &DeploymentId,
-        deadline: Instant,
-    ) -> Result<Option<Deployment>, ArmError> {
+    pub async fn get_deployment(&self, id: &DeploymentId, deadline: Instant) -> Result<Option<Deployment>, ArmError> {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_get_deployment", id = %id, correlation_id = %op.correlation_id);
         async {
             let url = self.url(&id.to_string());
-            let response = self
-                .inner
-                .transport
-                .send(&mut op, Method::GET, &url, None, Intent::Read)
-                .await?;
+            let response = self.inner.transport.send(&mut op, Method::GET, &url, None, Intent::Read).await?;
             match response.status {
                 StatusCode::OK => Ok(Some(response.json("the deployment", &op)?)),
                 StatusCode::NOT_FOUND => Ok(None),
@@ -190,9 +172,7 @@ impl ArmClient {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_put_deployment", id = %id, correlation_id = %op.correlation_id);
         let result = async {
-            let _lock = op
-                .guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) })
-                .await?;
+            let _lock = op.guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) }).await?;
             self.put_locked(&mut op, id, body).await
         }
         .instrument(span)
@@ -214,22 +194,15 @@ impl ArmClient {
             correlation_id: op.correlation_id.clone(),
             accepted: false,
         })?;
-        let first = transport
-            .send(op, Method::PUT, &url, Some(&bytes), Intent::Write)
-            .await?;
-        if !matches!(
-            first.status,
-            StatusCode::OK | StatusCode::CREATED | StatusCode::ACCEPTED
-        ) {
+        let first = transport.send(op, Method::PUT, &url, Some(&bytes), Intent::Write).await?;
+        if !matches!(first.status, StatusCode::OK | StatusCode::CREATED | StatusCode::ACCEPTED) {
             return Err(first.into_error(op));
         }
         op.accepted = true;
         tracing::debug!(correlation_id = %op.correlation_id, status = first.status.as_u16(), "PUT accepted");
         let wait = lro::first_wait(transport, &first);
         match lro::poll_target(transport, &first, &url)? {
-            PollTarget::AsyncOperation(poll) => {
-                lro::follow_async_operation(transport, op, poll, wait).await?
-            }
+            PollTarget::AsyncOperation(poll) => lro::follow_async_operation(transport, op, poll, wait).await?,
             PollTarget::Location(poll) => lro::follow_location(transport, op, poll, wait).await?,
             PollTarget::Resource => {
                 let state = if first.status == StatusCode::ACCEPTED {
@@ -242,19 +215,13 @@ impl ArmClient {
                     State::Succeeded => {} // synchronous: read it back below
                     State::Running | State::Failed(_) => {
                         // A failed state in the PUT answer is confirmed (with any error) by the poll itself.
-                        let wait = if matches!(state, State::Failed(_)) {
-                            Duration::ZERO
-                        } else {
-                            wait
-                        };
+                        let wait = if matches!(state, State::Failed(_)) { Duration::ZERO } else { wait };
                         return lro::poll_resource_until_terminal(transport, op, &url, wait).await;
                     }
                 }
             }
         }
-        let response = transport
-            .send(op, Method::GET, &url, None, Intent::Read)
-            .await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
         match response.status {
             StatusCode::OK => response.json("the deployment", op),
             _ => Err(response.into_error(op)),
@@ -262,17 +229,11 @@ impl ArmClient {
     }
 
     /// Deletes a deployment and waits until GET answers 404. Deleting a missing deployment succeeds.
-    pub async fn delete_deployment(
-        &self,
-        id: &DeploymentId,
-        deadline: Instant,
-    ) -> Result<(), ArmError> {
+    pub async fn delete_deployment(&self, id: &DeploymentId, deadline: Instant) -> Result<(), ArmError> {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_delete_deployment", id = %id, correlation_id = %op.correlation_id);
         let result = async {
-            let _lock = op
-                .guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) })
-                .await?;
+            let _lock = op.guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) }).await?;
             self.delete_locked(&mut op, id).await
         }
         .instrument(span)
@@ -283,9 +244,7 @@ impl ArmClient {
     async fn delete_locked(&self, op: &mut Operation, id: &DeploymentId) -> Result<(), ArmError> {
         let transport = &self.inner.transport;
         let url = self.url(&id.to_string());
-        let first: Response = transport
-            .send(op, Method::DELETE, &url, None, Intent::Write)
-            .await?;
+        let first: Response = transport.send(op, Method::DELETE, &url, None, Intent::Write).await?;
         match first.status {
             StatusCode::NOT_FOUND | StatusCode::NO_CONTENT => return Ok(()),
             StatusCode::OK | StatusCode::ACCEPTED => {}
@@ -310,22 +269,17 @@ impl ArmClient {
     }
 
     /// Lists the deployments of an account, following `nextLink`.
-    pub async fn list_deployments(
-        &self,
-        account: &AccountId,
-        deadline: Instant,
-    ) -> Result<Vec<Deployment>, ArmError> {
+    pub async fn list_deployments(&self, account: &AccountId, deadline: Instant) -> Result<Vec<Deployment>, ArmError> {
         let mut op = self.operation(deadline);
-        let span = tracing::debug_span!("arm_list_deployments", account = %account, correlation_id = %op.correlation_id);
+        let span =
+            tracing::debug_span!("arm_list_deployments", account = %account, correlation_id = %op.correlation_id);
         async {
             let transport = &self.inner.transport;
             let mut url = self.url(&format!("{account}/deployments"));
             let mut all = Vec::new();
             let mut seen = std::collections::HashSet::new();
             for _ in 0..MAX_PAGES {
-                let response = transport
-                    .send(&mut op, Method::GET, &url, None, Intent::Read)
-                    .await?;
+                let response = transport.send(&mut op, Method::GET, &url, None, Intent::Read).await?;
                 if response.status != StatusCode::OK {
                     return Err(response.into_error(&op));
                 }
@@ -358,33 +312,16 @@ impl ArmClient {
     }
 
     /// Reads the account (location, kind, endpoint). Cached per account for the life of the client.
-    pub async fn get_account(
-        &self,
-        account: &AccountId,
-        deadline: Instant,
-    ) -> Result<Account, ArmError> {
+    pub async fn get_account(&self, account: &AccountId, deadline: Instant) -> Result<Account, ArmError> {
         let key = account.lock_key();
-        if let Some(hit) = self
-            .inner
-            .accounts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
+        if let Some(hit) = self.inner.accounts.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(hit.clone());
         }
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_get_account", account = %account, correlation_id = %op.correlation_id);
         let found = async {
-            let url = self
-                .inner
-                .transport
-                .arm_url(&account.to_string(), ACCOUNT_API_VERSION);
-            let response = self
-                .inner
-                .transport
-                .send(&mut op, Method::GET, &url, None, Intent::Read)
-                .await?;
+            let url = self.inner.transport.arm_url(&account.to_string(), ACCOUNT_API_VERSION);
+            let response = self.inner.transport.send(&mut op, Method::GET, &url, None, Intent::Read).await?;
             match response.status {
                 StatusCode::OK => response.json::<Account>("the account", &op),
                 _ => Err(response.into_error(&op)),
@@ -392,11 +329,7 @@ impl ArmClient {
         }
         .instrument(span)
         .await?;
-        self.inner
-            .accounts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, found.clone());
+        self.inner.accounts.lock().unwrap_or_else(|p| p.into_inner()).insert(key, found.clone());
         Ok(found)
     }
 
@@ -423,40 +356,20 @@ mod tests {
 
     #[test]
     fn new_refuses_plain_http_to_remote_hosts() {
-        for bad in [
-            "http://management.azure.com",
-            "http://10.1.2.3:8080",
-            "http://localhost.evil.example",
-        ] {
+        for bad in ["http://management.azure.com", "http://10.1.2.3:8080", "http://localhost.evil.example"] {
             let err = ArmClient::new(config(bad)).unwrap_err();
-            assert!(
-                matches!(err, ConfigError::InsecureEndpoint { .. }),
-                "{bad}: {err}"
-            );
-            assert!(
-                err.to_string().contains("only allowed for loopback"),
-                "{err}"
-            );
+            assert!(matches!(err, ConfigError::InsecureEndpoint { .. }), "{bad}: {err}");
+            assert!(err.to_string().contains("only allowed for loopback"), "{err}");
         }
-        for ok in [
-            "http://127.0.0.1:9",
-            "http://localhost:9/",
-            "https://management.azure.com",
-        ] {
+        for ok in ["http://127.0.0.1:9", "http://localhost:9/", "https://management.azure.com"] {
             ArmClient::new(config(ok)).unwrap_or_else(|e| panic!("{ok}: {e}"));
         }
     }
 
     #[test]
     fn new_reports_credential_and_ca_problems() {
-        let cfg = ClientConfig::new(AuthSettings {
-            use_cli: Some(false),
-            ..Default::default()
-        });
-        assert!(matches!(
-            ArmClient::new(cfg),
-            Err(ConfigError::Auth(crate::AuthError::NoCredential))
-        ));
+        let cfg = ClientConfig::new(AuthSettings { use_cli: Some(false), ..Default::default() });
+        assert!(matches!(ArmClient::new(cfg), Err(ConfigError::Auth(crate::AuthError::NoCredential))));
         let mut cfg = config("https://management.azure.com");
         cfg.settings.ca_cert_file = Some("/nonexistent/ca.pem".into());
         let err = ArmClient::new(cfg).unwrap_err();
@@ -464,12 +377,7 @@ mod tests {
         let mut cfg = config("https://management.azure.com");
         cfg.settings.environment = Some("mars".into());
         cfg.settings.resource_manager_endpoint = None;
-        assert!(
-            ArmClient::new(cfg)
-                .unwrap_err()
-                .to_string()
-                .contains("mars")
-        );
+        assert!(ArmClient::new(cfg).unwrap_err().to_string().contains("mars"));
     }
 
     #[test]

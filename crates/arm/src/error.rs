@@ -42,13 +42,7 @@ pub enum ArmError {
     },
     /// The long-running operation ended `Failed` or `Canceled`.
     #[error("the operation ended {state}: {code}: {message}{} (correlation id {correlation_id})", format_details(.details))]
-    OperationFailed {
-        state: String,
-        code: String,
-        message: String,
-        details: Vec<ErrorDetail>,
-        correlation_id: String,
-    },
+    OperationFailed { state: String, code: String, message: String, details: Vec<ErrorDetail>, correlation_id: String },
     #[error("cancelled{}", if *.accepted { " after Azure had accepted the request; the change may still complete" } else { "" })]
     Cancelled { accepted: bool },
     #[error(
@@ -56,27 +50,15 @@ pub enum ArmError {
         if *.accepted { " after Azure had accepted the request; the change may still complete" } else { "" },
         .last_error.as_deref().map(|e| format!("; last error: {e}")).unwrap_or_default()
     )]
-    DeadlineExceeded {
-        accepted: bool,
-        last_error: Option<String>,
-    },
+    DeadlineExceeded { accepted: bool, last_error: Option<String> },
     /// The request could not be sent or the answer could not be read (after retries).
     #[error("{message} (correlation id {correlation_id})")]
-    Transport {
-        message: String,
-        correlation_id: String,
-        accepted: bool,
-    },
+    Transport { message: String, correlation_id: String, accepted: bool },
     #[error(transparent)]
     Auth(AuthError),
     /// The service's answer was not the JSON we expected.
     #[error("could not decode the answer to {what}: {message} (correlation id {correlation_id})")]
-    Decode {
-        what: String,
-        message: String,
-        correlation_id: String,
-        accepted: bool,
-    },
+    Decode { what: String, message: String, correlation_id: String, accepted: bool },
     /// A URL (endpoint, poll URL, next page) that would send the bearer token in clear or to another host.
     #[error("refusing to send a bearer token to `{url}`: {reason}")]
     InsecureEndpoint { url: String, reason: String },
@@ -201,28 +183,10 @@ impl ServiceError {
         for d in wire.details.unwrap_or_default() {
             // Flatten one level of nested details: they carry the useful text (e.g. policy violations).
             let nested = d.details.as_ref().map(|v| v.len()).unwrap_or(0);
-            let WireError {
-                code,
-                message,
-                target,
-                details: inner,
-            } = d;
-            details.push(
-                WireError {
-                    code,
-                    message,
-                    target,
-                    details: None,
-                }
-                .into_detail(),
-            );
+            let WireError { code, message, target, details: inner } = d;
+            details.push(WireError { code, message, target, details: None }.into_detail());
             if nested > 0 {
-                details.extend(
-                    inner
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(WireError::into_detail),
-                );
+                details.extend(inner.unwrap_or_default().into_iter().map(WireError::into_detail));
             }
         }
         Some(ServiceError {
@@ -247,16 +211,8 @@ impl ServiceError {
         }
         let text = String::from_utf8_lossy(body);
         let text = text.trim();
-        let message = if text.is_empty() {
-            format!("HTTP {status} with an empty body")
-        } else {
-            truncate(text, 500)
-        };
-        ServiceError {
-            code: status_code_name(status).to_string(),
-            message,
-            details: Vec::new(),
-        }
+        let message = if text.is_empty() { format!("HTTP {status} with an empty body") } else { truncate(text, 500) };
+        ServiceError { code: status_code_name(status).to_string(), message, details: Vec::new() }
     }
 }
 
@@ -306,20 +262,14 @@ mod tests {
     #[test]
     fn parses_flat_and_odd_shapes() {
         let e = ServiceError::from_body(409, br#"{"code":"RequestConflict","message":"busy"}"#);
-        assert_eq!(
-            (e.code.as_str(), e.message.as_str()),
-            ("RequestConflict", "busy")
-        );
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("RequestConflict", "busy"));
         let e = ServiceError::from_body(502, b"<html>bad gateway</html>");
         assert_eq!(e.code, "BadGateway");
         assert_eq!(e.message, "<html>bad gateway</html>");
         let e = ServiceError::from_body(503, b"");
         assert_eq!(e.code, "ServiceUnavailable");
         assert!(e.message.contains("empty body"));
-        let e = ServiceError::from_body(
-            400,
-            format!("{{\"error\": \"{}\"}}", "x".repeat(2000)).as_bytes(),
-        );
+        let e = ServiceError::from_body(400, format!("{{\"error\": \"{}\"}}", "x".repeat(2000)).as_bytes());
         assert!(e.message.chars().count() <= 501);
     }
 
@@ -329,18 +279,11 @@ mod tests {
             status: 400,
             code: "InsufficientQuota".into(),
             message: "not enough".into(),
-            details: vec![ErrorDetail {
-                code: "Q".into(),
-                message: "tpm".into(),
-                target: None,
-            }],
+            details: vec![ErrorDetail { code: "Q".into(), message: "tpm".into(), target: None }],
             correlation_id: "cid-1".into(),
             accepted: false,
         };
-        assert_eq!(
-            e.to_string(),
-            "InsufficientQuota: not enough [details: Q: tpm] (HTTP 400, correlation id cid-1)"
-        );
+        assert_eq!(e.to_string(), "InsufficientQuota: not enough [details: Q: tpm] (HTTP 400, correlation id cid-1)");
         assert!(!e.accepted());
         assert!(e.after_acceptance(true).accepted());
         let op = ArmError::OperationFailed {
@@ -352,14 +295,7 @@ mod tests {
         };
         assert!(op.accepted());
         assert!(op.to_string().contains("ended Failed: C: M"));
-        let t = ArmError::DeadlineExceeded {
-            accepted: true,
-            last_error: Some("409 busy".into()),
-        };
-        assert!(
-            t.to_string()
-                .contains("may still complete; last error: 409 busy"),
-            "{t}"
-        );
+        let t = ArmError::DeadlineExceeded { accepted: true, last_error: Some("409 busy".into()) };
+        assert!(t.to_string().contains("may still complete; last error: 409 busy"), "{t}");
     }
 }

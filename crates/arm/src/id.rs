@@ -21,11 +21,7 @@ pub enum IdError {
         "`{id}` is not a {expected} id: {reason}; expected `/subscriptions/{{subscription}}/resourceGroups/{{group}}/providers/Microsoft.CognitiveServices/accounts/{{account}}{suffix}`",
         suffix = if *.expected == "deployment" { "/deployments/{deployment}" } else { "" }
     )]
-    Malformed {
-        id: String,
-        expected: &'static str,
-        reason: String,
-    },
+    Malformed { id: String, expected: &'static str, reason: String },
 }
 
 /// A `Microsoft.CognitiveServices/accounts` resource id.
@@ -54,11 +50,7 @@ impl AccountId {
                 "account",
                 "this is a deployment id; use the id of its account (drop `/deployments/...`)",
             )),
-            n => Err(malformed(
-                s,
-                "account",
-                format!("it has {n} path segments, an account id has 8"),
-            )),
+            n => Err(malformed(s, "account", format!("it has {n} path segments, an account id has 8"))),
         }
     }
 
@@ -69,10 +61,7 @@ impl AccountId {
 
     /// The id of a deployment of this account.
     pub fn deployment(&self, name: impl Into<String>) -> DeploymentId {
-        DeploymentId {
-            account: self.clone(),
-            name: name.into(),
-        }
+        DeploymentId { account: self.clone(), name: name.into() }
     }
 }
 
@@ -84,28 +73,15 @@ impl DeploymentId {
             let hint = if segments.len() == 8 {
                 "this is an account id; a deployment id ends with `/deployments/{name}`".to_string()
             } else {
-                format!(
-                    "it has {} path segments, a deployment id has 10",
-                    segments.len()
-                )
+                format!("it has {} path segments, a deployment id has 10", segments.len())
             };
             return Err(malformed(s, "deployment", hint));
         }
         let account = parse_account(s, &segments[..8], "deployment")?;
         expect_keyword(s, "deployment", segments[8], "deployments")?;
         let name = segments[9];
-        validate_name(
-            s,
-            "deployment",
-            "deployment name",
-            name,
-            1,
-            MAX_DEPLOYMENT_NAME,
-        )?;
-        Ok(DeploymentId {
-            account,
-            name: name.to_string(),
-        })
+        validate_name(s, "deployment", "deployment name", name, 1, MAX_DEPLOYMENT_NAME)?;
+        Ok(DeploymentId { account, name: name.to_string() })
     }
 }
 
@@ -140,11 +116,7 @@ impl std::str::FromStr for DeploymentId {
 }
 
 fn malformed(id: &str, expected: &'static str, reason: impl Into<String>) -> IdError {
-    IdError::Malformed {
-        id: id.to_string(),
-        expected,
-        reason: reason.into(),
-    }
+    IdError::Malformed { id: id.to_string(), expected, reason: reason.into() }
 }
 
 fn split<'a>(s: &'a str, expected: &'static str) -> Result<Vec<&'a str>, IdError> {
@@ -152,44 +124,23 @@ fn split<'a>(s: &'a str, expected: &'static str) -> Result<Vec<&'a str>, IdError
         return Err(IdError::Empty);
     }
     let Some(rest) = s.strip_prefix('/') else {
-        return Err(malformed(
-            s,
-            expected,
-            "it must start with `/subscriptions/`",
-        ));
+        return Err(malformed(s, expected, "it must start with `/subscriptions/`"));
     };
     let segments: Vec<&str> = rest.split('/').collect();
     if segments.iter().any(|seg| seg.is_empty()) {
-        return Err(malformed(
-            s,
-            expected,
-            "it contains an empty path segment (`//` or a trailing `/`)",
-        ));
+        return Err(malformed(s, expected, "it contains an empty path segment (`//` or a trailing `/`)"));
     }
     if let Some(seg) = segments.iter().find(|seg| seg.trim() != **seg) {
-        return Err(malformed(
-            s,
-            expected,
-            format!("segment `{seg}` has leading or trailing whitespace"),
-        ));
+        return Err(malformed(s, expected, format!("segment `{seg}` has leading or trailing whitespace")));
     }
     Ok(segments)
 }
 
-fn expect_keyword(
-    id: &str,
-    expected: &'static str,
-    got: &str,
-    keyword: &str,
-) -> Result<(), IdError> {
+fn expect_keyword(id: &str, expected: &'static str, got: &str, keyword: &str) -> Result<(), IdError> {
     if got.eq_ignore_ascii_case(keyword) {
         Ok(())
     } else {
-        Err(malformed(
-            id,
-            expected,
-            format!("found `{got}` where `{keyword}` belongs"),
-        ))
+        Err(malformed(id, expected, format!("found `{got}` where `{keyword}` belongs")))
     }
 }
 
@@ -200,15 +151,8 @@ fn parse_account(id: &str, seg: &[&str], expected: &'static str) -> Result<Accou
     expect_keyword(id, expected, seg[5], PROVIDER_NAMESPACE)?;
     expect_keyword(id, expected, seg[6], "accounts")?;
     let subscription = seg[1];
-    if !subscription
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        return Err(malformed(
-            id,
-            expected,
-            format!("subscription `{subscription}` is not a subscription id"),
-        ));
+    if !subscription.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(malformed(id, expected, format!("subscription `{subscription}` is not a subscription id")));
     }
     let resource_group = seg[3];
     if resource_group.len() > MAX_RESOURCE_GROUP_NAME {
@@ -219,14 +163,7 @@ fn parse_account(id: &str, seg: &[&str], expected: &'static str) -> Result<Accou
         ));
     }
     let name = seg[7];
-    validate_name(
-        id,
-        expected,
-        "account name",
-        name,
-        MIN_ACCOUNT_NAME,
-        MAX_ACCOUNT_NAME,
-    )?;
+    validate_name(id, expected, "account name", name, MIN_ACCOUNT_NAME, MAX_ACCOUNT_NAME)?;
     Ok(AccountId {
         subscription: subscription.to_string(),
         resource_group: resource_group.to_string(),
@@ -245,11 +182,7 @@ fn validate_name(
 ) -> Result<(), IdError> {
     let len = name.chars().count();
     if len < min || len > max {
-        return Err(malformed(
-            id,
-            expected,
-            format!("{what} `{name}` must be {min} to {max} characters long"),
-        ));
+        return Err(malformed(id, expected, format!("{what} `{name}` must be {min} to {max} characters long")));
     }
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
@@ -311,12 +244,7 @@ mod tests {
         let id = DeploymentId::parse(&s).unwrap();
         assert_eq!(id.name, "model-router_1.prod");
         assert_eq!(id.to_string(), s);
-        assert_eq!(
-            AccountId::parse(ACCOUNT)
-                .unwrap()
-                .deployment("model-router_1.prod"),
-            id
-        );
+        assert_eq!(AccountId::parse(ACCOUNT).unwrap().deployment("model-router_1.prod"), id);
     }
 
     fn reason(err: IdError) -> String {
@@ -326,16 +254,10 @@ mod tests {
     #[test]
     fn rejects_bad_ids_with_clear_errors() {
         assert_eq!(AccountId::parse("  "), Err(IdError::Empty));
-        assert!(
-            reason(AccountId::parse("subscriptions/s/resourceGroups/r").unwrap_err())
-                .contains("must start with")
-        );
+        assert!(reason(AccountId::parse("subscriptions/s/resourceGroups/r").unwrap_err()).contains("must start with"));
         let wrong_provider = ACCOUNT.replace("Microsoft.CognitiveServices", "Microsoft.Storage");
         let msg = reason(AccountId::parse(&wrong_provider).unwrap_err());
-        assert!(
-            msg.contains("`Microsoft.Storage` where `Microsoft.CognitiveServices` belongs"),
-            "{msg}"
-        );
+        assert!(msg.contains("`Microsoft.Storage` where `Microsoft.CognitiveServices` belongs"), "{msg}");
         let msg = reason(AccountId::parse(&format!("{ACCOUNT}/")).unwrap_err());
         assert!(msg.contains("empty path segment"), "{msg}");
         let msg = reason(AccountId::parse(&format!("{ACCOUNT}/deployments/x")).unwrap_err());
@@ -343,24 +265,19 @@ mod tests {
         let msg = reason(DeploymentId::parse(ACCOUNT).unwrap_err());
         assert!(msg.contains("this is an account id"), "{msg}");
         let msg = reason(DeploymentId::parse(&format!("{ACCOUNT}/deployment/x")).unwrap_err());
-        assert!(
-            msg.contains("`deployment` where `deployments` belongs"),
-            "{msg}"
-        );
+        assert!(msg.contains("`deployment` where `deployments` belongs"), "{msg}");
         let msg = reason(DeploymentId::parse(&format!("{ACCOUNT}/deployments/-bad")).unwrap_err());
         assert!(msg.contains("must start with a letter or digit"), "{msg}");
-        let msg = reason(
-            DeploymentId::parse(&format!("{ACCOUNT}/deployments/{}", "a".repeat(65))).unwrap_err(),
-        );
+        let msg = reason(DeploymentId::parse(&format!("{ACCOUNT}/deployments/{}", "a".repeat(65))).unwrap_err());
         assert!(msg.contains("1 to 64 characters"), "{msg}");
         let short = ACCOUNT.replace("Foundry1", "f");
         assert!(reason(AccountId::parse(&short).unwrap_err()).contains("2 to 64 characters"));
-        let msg = reason(AccountId::parse("/subscriptions/a b/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/ab").unwrap_err());
+        let msg = reason(
+            AccountId::parse("/subscriptions/a b/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/ab")
+                .unwrap_err(),
+        );
         assert!(msg.contains("not a subscription id"), "{msg}");
         // The error message shows the expected shape.
-        assert!(
-            msg.contains("/providers/Microsoft.CognitiveServices/accounts/{account}"),
-            "{msg}"
-        );
+        assert!(msg.contains("/providers/Microsoft.CognitiveServices/accounts/{account}"), "{msg}");
     }
 }

@@ -20,15 +20,9 @@ pub mod model;
 pub mod retry;
 pub mod transport;
 
-pub use auth::{
-    AuthError, AuthSettings, CloudEnvironment, CredentialKind, OidcSource, Secret, token_scope,
-};
-pub use client::{
-    ACCOUNT_API_VERSION, ArmClient, ClientConfig, DEFAULT_API_VERSION, default_user_agent,
-};
+pub use auth::{AuthError, AuthSettings, CloudEnvironment, CredentialKind, OidcSource, Secret, token_scope};
+pub use client::{ACCOUNT_API_VERSION, ArmClient, ClientConfig, DEFAULT_API_VERSION, default_user_agent};
 pub use error::{ArmError, ConfigError, ErrorDetail};
 pub use id::{AccountId, DeploymentId, IdError};
-pub use model::{
-    Account, Deployment, DeploymentModel, DeploymentProperties, ModelProviderData, Routing, Sku,
-};
+pub use model::{Account, Deployment, DeploymentModel, DeploymentProperties, ModelProviderData, Routing, Sku};
 pub use retry::RetryPolicy;

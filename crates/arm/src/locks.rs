@@ -53,9 +53,7 @@ impl AccountLocks {
         if waited_ms > 0 {
             tracing::debug!(account = key, waited_ms, "acquired the account write lock");
         }
-        AccountGuard {
-            _guard: Some(guard),
-        }
+        AccountGuard { _guard: Some(guard) }
     }
 
     /// Runs `f` holding the lock of `key`; writes made by `f` on the same task reuse it.
@@ -95,9 +93,7 @@ mod tests {
         assert_eq!(max_inside.load(Ordering::SeqCst), 1);
         // different keys do not block each other
         let _a = locks.acquire("a").await;
-        tokio::time::timeout(Duration::from_millis(100), locks.acquire("b"))
-            .await
-            .expect("b is free");
+        tokio::time::timeout(Duration::from_millis(100), locks.acquire("b")).await.expect("b is free");
     }
 
     #[tokio::test]
@@ -109,10 +105,7 @@ mod tests {
             locks.with_lock("acct", async move {
                 assert!(AccountLocks::held_by_current_task("acct"));
                 let _inner = l2.acquire("acct").await; // re-entrant
-                l2.with_lock("other", async {
-                    AccountLocks::held_by_current_task("acct")
-                })
-                .await
+                l2.with_lock("other", async { AccountLocks::held_by_current_task("acct") }).await
             }),
         )
         .await
@@ -120,9 +113,7 @@ mod tests {
         assert!(result, "outer key still visible in a nested scope");
         assert!(!AccountLocks::held_by_current_task("acct"));
         // released afterwards
-        tokio::time::timeout(Duration::from_millis(100), locks.acquire("acct"))
-            .await
-            .expect("released");
+        tokio::time::timeout(Duration::from_millis(100), locks.acquire("acct")).await.expect("released");
     }
 
     #[tokio::test]
@@ -137,15 +128,9 @@ mod tests {
             .await
         });
         tokio::time::sleep(Duration::from_millis(20)).await;
-        assert!(
-            tokio::time::timeout(Duration::from_millis(50), locks.acquire("acct"))
-                .await
-                .is_err()
-        );
+        assert!(tokio::time::timeout(Duration::from_millis(50), locks.acquire("acct")).await.is_err());
         tx.send(()).unwrap();
         holder.await.unwrap();
-        tokio::time::timeout(Duration::from_millis(100), locks.acquire("acct"))
-            .await
-            .expect("free");
+        tokio::time::timeout(Duration::from_millis(100), locks.acquire("acct")).await.expect("free");
     }
 }

@@ -26,11 +26,7 @@ pub(crate) enum PollTarget {
 }
 
 /// Picks the poll target from the first answer of a PUT or DELETE.
-pub(crate) fn poll_target(
-    transport: &Transport,
-    first: &Response,
-    resource_url: &Url,
-) -> Result<PollTarget, ArmError> {
+pub(crate) fn poll_target(transport: &Transport, first: &Response, resource_url: &Url) -> Result<PollTarget, ArmError> {
     if let Some(raw) = first.header("azure-asyncoperation") {
         return Ok(PollTarget::AsyncOperation(transport.vet_service_url(raw)?));
     }
@@ -64,12 +60,7 @@ pub(crate) fn classify_state(state: Option<&str>) -> State {
     }
 }
 
-fn operation_failed(
-    op: &Operation,
-    state: String,
-    error: Option<ServiceError>,
-    fallback: &str,
-) -> ArmError {
+fn operation_failed(op: &Operation, state: String, error: Option<ServiceError>, fallback: &str) -> ArmError {
     let error = error.unwrap_or_else(|| ServiceError {
         code: format!("Operation{state}"),
         message: fallback.to_string(),
@@ -106,28 +97,19 @@ pub(crate) async fn follow_async_operation(
     }
     loop {
         op.sleep(wait).await?;
-        let response = transport
-            .send(op, Method::GET, &url, None, Intent::Read)
-            .await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::OK | StatusCode::CREATED => {
                 let body: Status = if response.body.is_empty() {
-                    Status {
-                        status: Some("Succeeded".into()),
-                        error: None,
-                        properties: None,
-                    }
+                    Status { status: Some("Succeeded".into()), error: None, properties: None }
                 } else {
                     response.json("the operation status", op)?
                 };
-                let state = body.status.clone().or_else(|| {
-                    body.properties
-                        .as_ref()?
-                        .get("provisioningState")?
-                        .as_str()
-                        .map(str::to_string)
-                });
+                let state = body
+                    .status
+                    .clone()
+                    .or_else(|| body.properties.as_ref()?.get("provisioningState")?.as_str().map(str::to_string));
                 match classify_state(state.as_deref()) {
                     State::Succeeded => return Ok(()),
                     State::Running => {
@@ -135,12 +117,7 @@ pub(crate) async fn follow_async_operation(
                     }
                     State::Failed(s) => {
                         let error = body.error.as_ref().and_then(ServiceError::from_object);
-                        return Err(operation_failed(
-                            op,
-                            s,
-                            error,
-                            "the operation reported no error details",
-                        ));
+                        return Err(operation_failed(op, s, error, "the operation reported no error details"));
                     }
                 }
             }
@@ -164,9 +141,7 @@ pub(crate) async fn follow_location(
 ) -> Result<(), ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport
-            .send(op, Method::GET, &url, None, Intent::Read)
-            .await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::ACCEPTED => {
@@ -181,12 +156,7 @@ pub(crate) async fn follow_location(
                     && let State::Failed(s) = classify_state(Some(status))
                 {
                     let error = v.get("error").and_then(ServiceError::from_object);
-                    return Err(operation_failed(
-                        op,
-                        s,
-                        error,
-                        "the operation reported no error details",
-                    ));
+                    return Err(operation_failed(op, s, error, "the operation reported no error details"));
                 }
                 return Ok(());
             }
@@ -210,9 +180,7 @@ pub(crate) async fn poll_resource_until_terminal(
 ) -> Result<Deployment, ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport
-            .send(op, Method::GET, url, None, Intent::Read)
-            .await?;
+        let response = transport.send(op, Method::GET, url, None, Intent::Read).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::OK => {
@@ -221,11 +189,7 @@ pub(crate) async fn poll_resource_until_terminal(
                     State::Succeeded => return Ok(deployment),
                     State::Running => {}
                     State::Failed(s) => {
-                        let error = deployment
-                            .properties
-                            .extra
-                            .get("error")
-                            .and_then(ServiceError::from_object);
+                        let error = deployment.properties.extra.get("error").and_then(ServiceError::from_object);
                         let msg = format!("the deployment's provisioningState is {s}");
                         return Err(operation_failed(op, s, error, &msg));
                     }
@@ -246,18 +210,14 @@ pub(crate) async fn poll_until_gone(
 ) -> Result<(), ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport
-            .send(op, Method::GET, url, None, Intent::Read)
-            .await?;
+        let response = transport.send(op, Method::GET, url, None, Intent::Read).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::NOT_FOUND => return Ok(()),
             StatusCode::OK => {
                 let deployment: Deployment = response.json("the deployment", op)?;
                 if let State::Failed(s) = classify_state(deployment.provisioning_state()) {
-                    let msg = format!(
-                        "the deployment is still there with provisioningState {s} after the delete"
-                    );
+                    let msg = format!("the deployment is still there with provisioningState {s} after the delete");
                     return Err(operation_failed(op, s, None, &msg));
                 }
             }
@@ -279,18 +239,9 @@ mod tests {
     fn terminal_states() {
         assert_eq!(classify_state(None), State::Succeeded);
         assert_eq!(classify_state(Some("SUCCEEDED")), State::Succeeded);
-        assert_eq!(
-            classify_state(Some("Failed")),
-            State::Failed("Failed".into())
-        );
-        assert_eq!(
-            classify_state(Some("Cancelled")),
-            State::Failed("Canceled".into())
-        );
-        assert_eq!(
-            classify_state(Some("canceled")),
-            State::Failed("Canceled".into())
-        );
+        assert_eq!(classify_state(Some("Failed")), State::Failed("Failed".into()));
+        assert_eq!(classify_state(Some("Cancelled")), State::Failed("Canceled".into()));
+        assert_eq!(classify_state(Some("canceled")), State::Failed("Canceled".into()));
         for running in ["Accepted", "Creating", "InProgress", "Deleting", "Updating"] {
             assert_eq!(classify_state(Some(running)), State::Running, "{running}");
         }

@@ -181,26 +181,17 @@ mod tests {
         let d: Deployment = serde_json::from_value(service_answer()).unwrap();
         assert_eq!(d.name.as_deref(), Some("router"));
         let sku = d.sku.as_ref().unwrap();
-        assert_eq!(
-            (sku.name.as_str(), sku.capacity),
-            ("GlobalStandard", Some(10))
-        );
+        assert_eq!((sku.name.as_str(), sku.capacity), ("GlobalStandard", Some(10)));
         assert_eq!(sku.extra["tier"], json!("Standard"));
         assert_eq!(d.provisioning_state(), Some("Succeeded"));
         let routing = d.properties.routing.as_ref().unwrap();
         assert_eq!(routing.mode.as_deref(), Some("Quality"));
         assert_eq!(routing.models.as_ref().unwrap()[0].name, "gpt-5-mini");
         assert_eq!(routing.extra["future"], json!(1));
-        assert_eq!(
-            d.properties.model.as_ref().unwrap().extra["publisher"],
-            json!("OpenAI")
-        );
+        assert_eq!(d.properties.model.as_ref().unwrap().extra["publisher"], json!("OpenAI"));
         assert_eq!(d.properties.extra["serviceTier"], json!("Default"));
         assert_eq!(d.extra["tags"], json!({"env": "prod"}));
-        assert_eq!(
-            d.properties.model_provider_data.as_ref().unwrap().industry,
-            "technology"
-        );
+        assert_eq!(d.properties.model_provider_data.as_ref().unwrap().industry, "technology");
     }
 
     #[test]
@@ -217,15 +208,9 @@ mod tests {
     #[test]
     fn none_fields_are_not_serialised() {
         let d = Deployment {
-            sku: Some(Sku {
-                name: "GlobalStandard".into(),
-                ..Default::default()
-            }),
+            sku: Some(Sku { name: "GlobalStandard".into(), ..Default::default() }),
             properties: DeploymentProperties {
-                model: Some(DeploymentModel {
-                    name: "model-router".into(),
-                    ..Default::default()
-                }),
+                model: Some(DeploymentModel { name: "model-router".into(), ..Default::default() }),
                 ..Default::default()
             },
             ..Default::default()
@@ -238,8 +223,7 @@ mod tests {
 
     #[test]
     fn tolerates_sparse_and_null_fields() {
-        let d: Deployment =
-            serde_json::from_value(json!({"properties": {"routing": null, "model": {}}})).unwrap();
+        let d: Deployment = serde_json::from_value(json!({"properties": {"routing": null, "model": {}}})).unwrap();
         assert!(d.sku.is_none());
         assert!(d.properties.routing.is_none());
         assert_eq!(d.properties.model.unwrap().name, "");
@@ -257,9 +241,6 @@ mod tests {
         .unwrap();
         assert_eq!(a.location.as_deref(), Some("eastus2"));
         assert_eq!(a.kind.as_deref(), Some("AIServices"));
-        assert_eq!(
-            a.endpoint.as_deref(),
-            Some("https://a.cognitiveservices.azure.com/")
-        );
+        assert_eq!(a.endpoint.as_deref(), Some("https://a.cognitiveservices.azure.com/"));
     }
 }

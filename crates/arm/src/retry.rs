@@ -48,10 +48,7 @@ impl RetryPolicy {
     pub fn is_retryable_status(&self, status: u16, code: Option<&str>) -> bool {
         match status {
             408 | 429 => true,
-            409 => {
-                self.retry_conflicts
-                    && code.is_some_and(|c| c.eq_ignore_ascii_case(REQUEST_CONFLICT))
-            }
+            409 => self.retry_conflicts && code.is_some_and(|c| c.eq_ignore_ascii_case(REQUEST_CONFLICT)),
             501 | 505 => false,
             500..=599 => true,
             _ => false,
@@ -61,10 +58,7 @@ impl RetryPolicy {
     /// Exponential backoff for attempt `n` (0-based), with "equal jitter": between half and all of the step.
     pub fn backoff(&self, attempt: u32) -> Duration {
         let factor = 2u32.saturating_pow(attempt.min(20));
-        let step = self
-            .initial_backoff
-            .saturating_mul(factor)
-            .min(self.max_backoff);
+        let step = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
         let half = step / 2;
         let jitter_ms = fastrand::u64(0..=half.as_millis() as u64);
         half + Duration::from_millis(jitter_ms)
@@ -80,19 +74,13 @@ impl RetryPolicy {
 
     /// The wait before the next poll of a long-running operation.
     pub fn poll_delay(&self, hint: Option<Duration>) -> Duration {
-        hint.map(|h| h.min(self.max_server_delay))
-            .unwrap_or(self.default_poll_interval)
+        hint.map(|h| h.min(self.max_server_delay)).unwrap_or(self.default_poll_interval)
     }
 }
 
 /// Reads the server's wait hint: `retry-after-ms`, `x-ms-retry-after-ms`, then `Retry-After` (seconds or HTTP date).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
         if let Some(ms) = text(name).and_then(|v| v.parse::<u64>().ok()) {
             return Some(Duration::from_millis(ms));
@@ -107,8 +95,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let when =
-        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
+    let when = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
     let when: SystemTime = when.into();
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
@@ -139,10 +126,7 @@ mod tests {
         assert!(p.is_retryable_status(409, Some("requestconflict")));
         assert!(!p.is_retryable_status(409, Some("MissingSubscriptionRegistration")));
         assert!(!p.is_retryable_status(409, None));
-        let no_conflicts = RetryPolicy {
-            retry_conflicts: false,
-            ..p
-        };
+        let no_conflicts = RetryPolicy { retry_conflicts: false, ..p };
         assert!(!no_conflicts.is_retryable_status(409, Some("RequestConflict")));
     }
 
@@ -151,20 +135,11 @@ mod tests {
         let p = policy();
         for _ in 0..200 {
             let d0 = p.backoff(0);
-            assert!(
-                d0 >= Duration::from_millis(50) && d0 <= Duration::from_millis(100),
-                "{d0:?}"
-            );
+            assert!(d0 >= Duration::from_millis(50) && d0 <= Duration::from_millis(100), "{d0:?}");
             let d2 = p.backoff(2);
-            assert!(
-                d2 >= Duration::from_millis(200) && d2 <= Duration::from_millis(400),
-                "{d2:?}"
-            );
+            assert!(d2 >= Duration::from_millis(200) && d2 <= Duration::from_millis(400), "{d2:?}");
             let d9 = p.backoff(50);
-            assert!(
-                d9 >= Duration::from_millis(500) && d9 <= Duration::from_millis(1000),
-                "{d9:?}"
-            );
+            assert!(d9 >= Duration::from_millis(500) && d9 <= Duration::from_millis(1000), "{d9:?}");
         }
         // jitter actually varies
         let samples: std::collections::HashSet<_> = (0..50).map(|_| p.backoff(3)).collect();
@@ -173,23 +148,11 @@ mod tests {
 
     #[test]
     fn server_hint_wins_and_is_capped() {
-        let p = RetryPolicy {
-            max_server_delay: Duration::from_secs(30),
-            ..policy()
-        };
-        assert_eq!(
-            p.delay(5, Some(Duration::from_millis(1234))),
-            Duration::from_millis(1234)
-        );
-        assert_eq!(
-            p.delay(0, Some(Duration::from_secs(3600))),
-            Duration::from_secs(30)
-        );
+        let p = RetryPolicy { max_server_delay: Duration::from_secs(30), ..policy() };
+        assert_eq!(p.delay(5, Some(Duration::from_millis(1234))), Duration::from_millis(1234));
+        assert_eq!(p.delay(0, Some(Duration::from_secs(3600))), Duration::from_secs(30));
         assert_eq!(p.poll_delay(None), Duration::from_secs(10));
-        assert_eq!(
-            p.poll_delay(Some(Duration::from_millis(300))),
-            Duration::from_millis(300)
-        );
+        assert_eq!(p.poll_delay(Some(Duration::from_millis(300))), Duration::from_millis(300));
     }
 
     #[test]
@@ -211,18 +174,9 @@ mod tests {
     #[test]
     fn retry_after_http_date() {
         let now: SystemTime = time::macros::datetime!(2026-01-02 03:04:00 UTC).into();
-        assert_eq!(
-            parse_retry_after("Fri, 02 Jan 2026 03:04:30 GMT", now),
-            Some(Duration::from_secs(30))
-        );
-        assert_eq!(
-            parse_retry_after("Fri, 02 Jan 2026 03:00:00 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(
-            parse_retry_after(" 12 ", now),
-            Some(Duration::from_secs(12))
-        );
+        assert_eq!(parse_retry_after("Fri, 02 Jan 2026 03:04:30 GMT", now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("Fri, 02 Jan 2026 03:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after(" 12 ", now), Some(Duration::from_secs(12)));
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("tomorrow", now), None);
     }

@@ -37,29 +37,18 @@ pub fn check_endpoint_security(url: &Url) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback_host(url) => Ok(()),
-        "http" => Err(
-            "http:// is only allowed for loopback hosts (localhost, 127.0.0.1, ::1); use https://"
-                .into(),
-        ),
+        "http" => Err("http:// is only allowed for loopback hosts (localhost, 127.0.0.1, ::1); use https://".into()),
         other => Err(format!("unsupported scheme `{other}`")),
     }
 }
 
 /// Parses and vets the ARM base URL. Called from `ArmClient::new`, before any connection exists.
 pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(raw).map_err(|e| ConfigError::InvalidEndpoint {
-        url: raw.to_string(),
-        reason: e.to_string(),
-    })?;
-    check_endpoint_security(&url).map_err(|reason| ConfigError::InsecureEndpoint {
-        url: raw.to_string(),
-        reason,
-    })?;
+    let url =
+        Url::parse(raw).map_err(|e| ConfigError::InvalidEndpoint { url: raw.to_string(), reason: e.to_string() })?;
+    check_endpoint_security(&url).map_err(|reason| ConfigError::InsecureEndpoint { url: raw.to_string(), reason })?;
     if url.host().is_none() {
-        return Err(ConfigError::InvalidEndpoint {
-            url: raw.to_string(),
-            reason: "no host".into(),
-        });
+        return Err(ConfigError::InvalidEndpoint { url: raw.to_string(), reason: "no host".into() });
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(ConfigError::InvalidEndpoint {
@@ -75,13 +64,7 @@ pub(crate) fn loggable_url(url: &Url) -> String {
     let mut out = format!("{}{}", url.origin().ascii_serialization(), url.path());
     let pairs: Vec<String> = url
         .query_pairs()
-        .map(|(k, v)| {
-            if k == "api-version" {
-                format!("{k}={v}")
-            } else {
-                format!("{k}=…")
-            }
-        })
+        .map(|(k, v)| if k == "api-version" { format!("{k}={v}") } else { format!("{k}=…") })
         .collect();
     if !pairs.is_empty() {
         out.push('?');
@@ -114,16 +97,11 @@ impl Operation {
     }
 
     pub fn cancelled(&self) -> ArmError {
-        ArmError::Cancelled {
-            accepted: self.accepted,
-        }
+        ArmError::Cancelled { accepted: self.accepted }
     }
 
     pub fn timed_out(&self) -> ArmError {
-        ArmError::DeadlineExceeded {
-            accepted: self.accepted,
-            last_error: self.last_error.clone(),
-        }
+        ArmError::DeadlineExceeded { accepted: self.accepted, last_error: self.last_error.clone() }
     }
 
     pub fn remaining(&self) -> Duration {
@@ -131,10 +109,7 @@ impl Operation {
     }
 
     /// Runs `fut` unless the operation is cancelled or its deadline passes first.
-    pub async fn guard<T>(
-        &self,
-        fut: impl Future<Output = Result<T, ArmError>>,
-    ) -> Result<T, ArmError> {
+    pub async fn guard<T>(&self, fut: impl Future<Output = Result<T, ArmError>>) -> Result<T, ArmError> {
         if self.cancel.is_cancelled() {
             return Err(self.cancelled());
         }
@@ -170,11 +145,7 @@ pub(crate) struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
     }
 
     /// Turns an error answer into the typed error.
@@ -190,11 +161,7 @@ impl Response {
         }
     }
 
-    pub fn json<T: serde::de::DeserializeOwned>(
-        &self,
-        what: &str,
-        op: &Operation,
-    ) -> Result<T, ArmError> {
+    pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str, op: &Operation) -> Result<T, ArmError> {
         serde_json::from_slice(&self.body).map_err(|e| ArmError::Decode {
             what: what.to_string(),
             message: e.to_string(),
@@ -228,16 +195,9 @@ impl Transport {
         user_agent: &str,
         policy: RetryPolicy,
     ) -> Result<Transport, ConfigError> {
-        let user_agent = HeaderValue::from_str(user_agent).map_err(|e| {
-            ConfigError::HttpClient(format!("invalid user agent `{user_agent}`: {e}"))
-        })?;
-        Ok(Transport {
-            http,
-            base,
-            tokens,
-            user_agent,
-            policy,
-        })
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|e| ConfigError::HttpClient(format!("invalid user agent `{user_agent}`: {e}")))?;
+        Ok(Transport { http, base, tokens, user_agent, policy })
     }
 
     pub fn base(&self) -> &Url {
@@ -253,8 +213,7 @@ impl Transport {
         let mut url = self.base.clone();
         let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
         url.set_path(&joined);
-        url.query_pairs_mut()
-            .append_pair("api-version", api_version);
+        url.query_pairs_mut().append_pair("api-version", api_version);
         url
     }
 
@@ -265,17 +224,12 @@ impl Transport {
             url: raw.to_string(),
             reason: format!("not an absolute URL: {e}"),
         })?;
-        check_endpoint_security(&url).map_err(|reason| ArmError::InsecureEndpoint {
-            url: loggable_url(&url),
-            reason,
-        })?;
+        check_endpoint_security(&url)
+            .map_err(|reason| ArmError::InsecureEndpoint { url: loggable_url(&url), reason })?;
         if url.origin() != self.base.origin() {
             return Err(ArmError::InsecureEndpoint {
                 url: loggable_url(&url),
-                reason: format!(
-                    "it is not on the ARM endpoint {}",
-                    self.base.origin().ascii_serialization()
-                ),
+                reason: format!("it is not on the ARM endpoint {}", self.base.origin().ascii_serialization()),
             });
         }
         Ok(url)
@@ -294,9 +248,7 @@ impl Transport {
         let mut attempt: u32 = 0;
         loop {
             let started = Instant::now();
-            let outcome = op
-                .guard(async { Ok(self.attempt(op, method.clone(), url, body).await) })
-                .await?;
+            let outcome = op.guard(async { Ok(self.attempt(op, method.clone(), url, body).await) }).await?;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let hint = match outcome {
                 Ok(response) => {
@@ -305,11 +257,8 @@ impl Transport {
                         method = %method, url = %loggable_url(url), status, elapsed_ms, attempt,
                         correlation_id = %op.correlation_id, "ARM request"
                     );
-                    let code = if status >= 400 {
-                        Some(ServiceError::from_body(status, &response.body).code)
-                    } else {
-                        None
-                    };
+                    let code =
+                        if status >= 400 { Some(ServiceError::from_body(status, &response.body).code) } else { None };
                     if !self.policy.is_retryable_status(status, code.as_deref()) {
                         return Ok(response);
                     }
@@ -318,10 +267,7 @@ impl Transport {
                     hint
                 }
                 Err(AttemptError::Fatal(e)) => return Err(e),
-                Err(AttemptError::Retryable {
-                    message,
-                    reached_server,
-                }) => {
+                Err(AttemptError::Retryable { message, reached_server }) => {
                     tracing::debug!(
                         method = %method, url = %loggable_url(url), elapsed_ms, attempt,
                         correlation_id = %op.correlation_id, error = %message, "ARM request failed"
@@ -351,24 +297,16 @@ impl Transport {
         url: &Url,
         body: Option<&[u8]>,
     ) -> Result<Response, AttemptError> {
-        let token = self
-            .tokens
-            .token()
-            .await
-            .map_err(|e| AttemptError::Fatal(ArmError::Auth(e)))?;
-        let mut bearer =
-            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                AttemptError::Fatal(ArmError::Auth(crate::auth::AuthError::Credential {
-                    credential: self.tokens.kind().name(),
-                    message: "the token contains characters not allowed in an HTTP header".into(),
-                }))
-            })?;
+        let token = self.tokens.token().await.map_err(|e| AttemptError::Fatal(ArmError::Auth(e)))?;
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+            AttemptError::Fatal(ArmError::Auth(crate::auth::AuthError::Credential {
+                credential: self.tokens.kind().name(),
+                message: "the token contains characters not allowed in an HTTP header".into(),
+            }))
+        })?;
         // Keeps the value out of hyper's/h2's debug output and out of HPACK tables.
         bearer.set_sensitive(true);
-        let timeout = self
-            .policy
-            .request_timeout
-            .min(op.remaining().max(Duration::from_millis(1)));
+        let timeout = self.policy.request_timeout.min(op.remaining().max(Duration::from_millis(1)));
         let mut request = self
             .http
             .request(method, url.clone())
@@ -379,23 +317,13 @@ impl Transport {
             .header(CORRELATION_HEADER, op.correlation_id.as_str())
             .header("x-ms-client-request-id", uuid::Uuid::new_v4().to_string());
         if let Some(body) = body {
-            request = request
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
+            request = request.header(header::CONTENT_TYPE, "application/json").body(body.to_vec());
         }
         let response = request.send().await.map_err(AttemptError::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(AttemptError::from_reqwest)?
-            .to_vec();
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
+        let body = response.bytes().await.map_err(AttemptError::from_reqwest)?.to_vec();
+        Ok(Response { status, headers, body })
     }
 }
 
@@ -426,10 +354,7 @@ impl AttemptError {
             message.push_str(&format!(": {s}"));
             source = s.source();
         }
-        AttemptError::Retryable {
-            message,
-            reached_server: !e.is_connect(),
-        }
+        AttemptError::Retryable { message, reached_server: !e.is_connect() }
     }
 }
 
@@ -471,18 +396,9 @@ mod tests {
         let e = check_endpoint_security(&url("http://management.azure.com")).unwrap_err();
         assert!(e.contains("only allowed for loopback"), "{e}");
         assert!(check_endpoint_security(&url("ftp://localhost")).is_err());
-        assert!(matches!(
-            parse_base_url("http://example.com"),
-            Err(ConfigError::InsecureEndpoint { .. })
-        ));
-        assert!(matches!(
-            parse_base_url("not a url"),
-            Err(ConfigError::InvalidEndpoint { .. })
-        ));
-        assert!(matches!(
-            parse_base_url("https://x/?a=b"),
-            Err(ConfigError::InvalidEndpoint { .. })
-        ));
+        assert!(matches!(parse_base_url("http://example.com"), Err(ConfigError::InsecureEndpoint { .. })));
+        assert!(matches!(parse_base_url("not a url"), Err(ConfigError::InvalidEndpoint { .. })));
+        assert!(matches!(parse_base_url("https://x/?a=b"), Err(ConfigError::InvalidEndpoint { .. })));
     }
 
     #[test]
@@ -503,14 +419,8 @@ mod tests {
         let cancel = CancellationToken::new();
         let op = Operation::new(Instant::now() + Duration::from_millis(200), cancel.clone());
         let started = Instant::now();
-        assert!(matches!(
-            op.sleep(Duration::from_secs(5)).await,
-            Err(ArmError::DeadlineExceeded { .. })
-        ));
-        assert!(
-            started.elapsed() < Duration::from_millis(50),
-            "fails at once when the wait cannot fit"
-        );
+        assert!(matches!(op.sleep(Duration::from_secs(5)).await, Err(ArmError::DeadlineExceeded { .. })));
+        assert!(started.elapsed() < Duration::from_millis(50), "fails at once when the wait cannot fit");
         op.sleep(Duration::from_millis(10)).await.unwrap();
         let mut op = Operation::new(Instant::now() + Duration::from_secs(60), cancel.clone());
         op.accepted = true;
@@ -520,14 +430,8 @@ mod tests {
             canceller.cancel();
         });
         let started = Instant::now();
-        assert!(matches!(
-            op.sleep(Duration::from_secs(30)).await,
-            Err(ArmError::Cancelled { accepted: true })
-        ));
+        assert!(matches!(op.sleep(Duration::from_secs(30)).await, Err(ArmError::Cancelled { accepted: true })));
         assert!(started.elapsed() < Duration::from_secs(1));
-        assert_ne!(
-            Operation::new(Instant::now(), cancel.clone()).correlation_id,
-            op.correlation_id
-        );
+        assert_ne!(Operation::new(Instant::now(), cancel.clone()).correlation_id, op.correlation_id);
     }
 }

@@ -25,40 +25,21 @@ async fn azure_cli_token_is_used() {
     let az = dir.path().join("az");
     std::fs::write(&az, script).unwrap();
     std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!(
-        "{}:{}",
-        dir.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
     // SAFETY: the only test in this process; nothing else reads the environment concurrently.
     unsafe { std::env::set_var("PATH", path) };
 
     // use_cli defaults to true when nothing else is configured.
     let arm = client_with(&emu, AuthSettings::default());
     for _ in 0..2 {
-        assert!(
-            arm.get_deployment(&deployment_id("probe"), deadline(20))
-                .await
-                .expect("authorised")
-                .is_none()
-        );
+        assert!(arm.get_deployment(&deployment_id("probe"), deadline(20)).await.expect("authorised").is_none());
     }
     let bearers: Vec<_> = emu.requests().into_iter().map(|r| r.bearer_token).collect();
-    assert_eq!(
-        bearers,
-        [Some(CLI_TOKEN.to_string()), Some(CLI_TOKEN.to_string())]
-    );
+    assert_eq!(bearers, [Some(CLI_TOKEN.to_string()), Some(CLI_TOKEN.to_string())]);
     let calls = std::fs::read_to_string(&args_file).unwrap();
-    assert_eq!(
-        calls.lines().count(),
-        1,
-        "token cached, az ran once: {calls}"
-    );
+    assert_eq!(calls.lines().count(), 1, "token cached, az ran once: {calls}");
     assert!(
-        calls.contains(&format!(
-            "account get-access-token -o json --scope {}/.default",
-            emu.base_url()
-        )),
+        calls.contains(&format!("account get-access-token -o json --scope {}/.default", emu.base_url())),
         "{calls}"
     );
 }

@@ -24,22 +24,13 @@ async fn managed_identity_app_service() {
     };
     let arm = client_with(&emu, settings);
     for _ in 0..2 {
-        assert!(
-            arm.get_deployment(&deployment_id("probe"), deadline(10))
-                .await
-                .expect("authorised")
-                .is_none()
-        );
+        assert!(arm.get_deployment(&deployment_id("probe"), deadline(10)).await.expect("authorised").is_none());
     }
     let grants = emu.token_grants();
     assert_eq!(grants.len(), 1, "cached: {grants:?}");
     assert_eq!(grants[0].grant, "managed_identity");
     assert_eq!(grants[0].client_id.as_deref(), Some("user-assigned-client"));
-    assert_eq!(
-        grants[0].scope.as_deref(),
-        Some(emu.base_url().as_str()),
-        "resource = ARM base"
-    );
+    assert_eq!(grants[0].scope.as_deref(), Some(emu.base_url().as_str()), "resource = ARM base");
     let bearers: Vec<_> = emu.requests().into_iter().map(|r| r.bearer_token).collect();
     assert_eq!(bearers.len(), 2);
     let bearer = bearers[0].clone().expect("bearer");

@@ -29,26 +29,16 @@ fn tls_settings(emu: &Emulator, dir: &tempfile::TempDir) -> AuthSettings {
 
 fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).expect("a JWT");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .expect("base64url");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
     serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
 /// Two reads; returns the bearer tokens the emulator saw.
 async fn two_reads(arm: &ArmClient, emu: &Emulator) -> Vec<String> {
     for _ in 0..2 {
-        assert!(
-            arm.get_deployment(&deployment_id("probe"), deadline(10))
-                .await
-                .expect("authorised")
-                .is_none()
-        );
+        assert!(arm.get_deployment(&deployment_id("probe"), deadline(10)).await.expect("authorised").is_none());
     }
-    emu.requests()
-        .into_iter()
-        .map(|r| r.bearer_token.expect("bearer sent"))
-        .collect()
+    emu.requests().into_iter().map(|r| r.bearer_token.expect("bearer sent")).collect()
 }
 
 /// The issued token went to ARM, carrying our client id and the ARM audience; it was fetched once and cached.
@@ -63,22 +53,13 @@ fn assert_issued_token_used(emu: &Emulator, bearers: &[String], grant: &str) {
     let grants = emu.token_grants();
     assert_eq!(grants.len(), 1, "{grants:?}");
     assert_eq!(grants[0].grant, grant);
-    assert_eq!(
-        grants[0].scope.as_deref(),
-        Some(format!("{}/.default", emu.base_url()).as_str())
-    );
+    assert_eq!(grants[0].scope.as_deref(), Some(format!("{}/.default", emu.base_url()).as_str()));
 }
 
 #[tokio::test]
 async fn static_access_token() {
     let emu = emulator(Settings::default()).await;
-    let arm = client_with(
-        &emu,
-        AuthSettings {
-            access_token: Some(Secret::new(STATIC_TOKEN)),
-            ..Default::default()
-        },
-    );
+    let arm = client_with(&emu, AuthSettings { access_token: Some(Secret::new(STATIC_TOKEN)), ..Default::default() });
     let bearers = two_reads(&arm, &emu).await;
     assert_eq!(bearers, [STATIC_TOKEN, STATIC_TOKEN]);
     assert!(emu.token_grants().is_empty());
@@ -88,10 +69,7 @@ async fn static_access_token() {
 async fn client_secret() {
     let emu = emulator(Settings::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let settings = AuthSettings {
-        client_secret: Some(Secret::new("s3cr3t-value")),
-        ..tls_settings(&emu, &dir)
-    };
+    let settings = AuthSettings { client_secret: Some(Secret::new("s3cr3t-value")), ..tls_settings(&emu, &dir) };
     let arm = client_with(&emu, settings);
     let bearers = two_reads(&arm, &emu).await;
     assert_issued_token_used(&emu, &bearers, "client_secret");
@@ -142,14 +120,8 @@ async fn github_actions_request_url() {
     assert_issued_token_used(&emu, &bearers, "client_assertion");
 
     // The request URL really is used: pointing it elsewhere fails with an authentication error.
-    let broken = AuthSettings {
-        oidc_request_url: Some(format!("{}/github/nowhere", emu.base_url())),
-        ..settings
-    };
-    let err = client_with(&emu, broken)
-        .get_deployment(&deployment_id("probe"), deadline(10))
-        .await
-        .unwrap_err();
+    let broken = AuthSettings { oidc_request_url: Some(format!("{}/github/nowhere", emu.base_url())), ..settings };
+    let err = client_with(&emu, broken).get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
     assert!(matches!(err, ArmError::Auth(_)), "{err:?}");
     assert!(err.to_string().contains("GitHub Actions"), "{err}");
 }
@@ -164,11 +136,10 @@ async fn a_failing_credential_is_an_auth_error_without_the_secret() {
         ca_cert_file: None,
         ..tls_settings(&emu, &dir)
     };
-    let err = client_with(&emu, settings)
-        .get_deployment(&deployment_id("probe"), deadline(10))
-        .await
-        .unwrap_err();
+    let err = client_with(&emu, settings).get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
     assert!(matches!(err, ArmError::Auth(_)), "{err:?}");
     assert!(!format!("{err} {err:?}").contains("never-shown-1234"));
+    assert!(err.to_string().starts_with("client secret credential could not obtain a token"), "{err}");
+    assert!(err.to_string().contains("certificate"), "the cause (TLS) is named: {err}");
     assert!(emu.requests().is_empty(), "no ARM request without a token");
 }

@@ -16,10 +16,7 @@ struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -43,12 +40,7 @@ async fn trace_logs_contain_no_secret_and_no_token() {
         .try_init()
         .expect("first subscriber in this process");
 
-    let emu = emulator(Settings {
-        operation_delay_ms: 100,
-        page_size: 1,
-        ..Default::default()
-    })
-    .await;
+    let emu = emulator(Settings { operation_delay_ms: 100, page_size: 1, ..Default::default() }).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, emu.ca_certificate_pem()).unwrap();
@@ -83,32 +75,15 @@ async fn trace_logs_contain_no_secret_and_no_token() {
         action: FaultAction::DropConnection,
     });
     let id = deployment_id("logged");
-    arm.put_deployment(&id, &body(1), deadline(20))
-        .await
-        .unwrap();
-    arm.put_deployment(&deployment_id("logged-2"), &body(1), deadline(20))
-        .await
-        .unwrap();
-    assert_eq!(
-        arm.list_deployments(&account(), deadline(5))
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    arm.put_deployment(&id, &body(1), deadline(20)).await.unwrap();
+    arm.put_deployment(&deployment_id("logged-2"), &body(1), deadline(20)).await.unwrap();
+    assert_eq!(arm.list_deployments(&account(), deadline(5)).await.unwrap().len(), 2);
     arm.delete_deployment(&id, deadline(20)).await.unwrap();
 
     // Every credential kind that needs no process environment, each making an ARM call.
     let kinds = [
-        AuthSettings {
-            client_secret: Some(Secret::new(CLIENT_SECRET)),
-            ..tls.clone()
-        },
-        AuthSettings {
-            use_oidc: Some(true),
-            oidc_token: Some(Secret::new(OIDC_TOKEN)),
-            ..tls.clone()
-        },
+        AuthSettings { client_secret: Some(Secret::new(CLIENT_SECRET)), ..tls.clone() },
+        AuthSettings { use_oidc: Some(true), oidc_token: Some(Secret::new(OIDC_TOKEN)), ..tls.clone() },
         AuthSettings {
             use_oidc: Some(true),
             oidc_token_file_path: Some(token_file.to_string_lossy().into_owned()),
@@ -123,9 +98,7 @@ async fn trace_logs_contain_no_secret_and_no_token() {
     ];
     for settings in kinds {
         let arm = client_with(&emu, settings);
-        arm.get_deployment(&deployment_id("logged-2"), deadline(10))
-            .await
-            .expect("authenticated");
+        arm.get_deployment(&deployment_id("logged-2"), deadline(10)).await.expect("authenticated");
     }
 
     let log = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
@@ -140,17 +113,9 @@ async fn trace_logs_contain_no_secret_and_no_token() {
     secrets.extend(requests.iter().filter_map(|r| r.bearer_token.clone()));
     secrets.sort();
     secrets.dedup();
-    assert!(
-        secrets.len() >= 7,
-        "issued tokens collected: {}",
-        secrets.len()
-    );
+    assert!(secrets.len() >= 7, "issued tokens collected: {}", secrets.len());
     for secret in &secrets {
-        assert!(
-            !log.contains(secret.as_str()),
-            "a secret or token leaked into the logs (len {})",
-            secret.len()
-        );
+        assert!(!log.contains(secret.as_str()), "a secret or token leaked into the logs (len {})", secret.len());
         // Also no distinctive fragment (e.g. a JWT signature part logged on its own).
         if let Some(tail) = secret.rsplit('.').next().filter(|t| t.len() >= 16) {
             assert!(!log.contains(tail), "a token fragment leaked into the logs");
@@ -159,14 +124,7 @@ async fn trace_logs_contain_no_secret_and_no_token() {
     // The capture did see the traffic: correlation ids, statuses and retries are logged.
     let cid = requests[0].correlation_id.clone().expect("correlation id");
     assert!(log.contains(&cid), "correlation id logged");
-    assert!(
-        log.contains("ARM request") && log.contains("retrying ARM request"),
-        "request logs present"
-    );
+    assert!(log.contains("ARM request") && log.contains("retrying ARM request"), "request logs present");
     assert!(log.contains("obtained an access token"));
-    assert!(
-        log.len() > 10_000,
-        "trace output from the HTTP stack is captured too ({} bytes)",
-        log.len()
-    );
+    assert!(log.len() > 10_000, "trace output from the HTTP stack is captured too ({} bytes)", log.len());
 }

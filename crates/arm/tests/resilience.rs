@@ -5,9 +5,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use modelrouter_arm::{
-    ArmClient, ArmError, AuthSettings, ClientConfig, ConfigError, RetryPolicy, Secret,
-};
+use modelrouter_arm::{ArmClient, ArmError, AuthSettings, ClientConfig, ConfigError, RetryPolicy, Secret};
 use modelrouter_emulator::{FaultAction, FaultRule, LroStyle, Settings};
 
 fn status_fault(
@@ -42,18 +40,13 @@ fn drop_fault(method: &str, path: &str, times: u32) -> FaultRule {
 
 #[tokio::test]
 async fn twenty_concurrent_puts_to_one_account_all_succeed_without_a_409() {
-    let emu = emulator(Settings {
-        operation_delay_ms: 40,
-        ..Default::default()
-    })
-    .await;
+    let emu = emulator(Settings { operation_delay_ms: 40, ..Default::default() }).await;
     let arm = client(&emu);
     let mut tasks = Vec::new();
     for i in 0..20 {
         let arm = arm.clone();
         tasks.push(tokio::spawn(async move {
-            arm.put_deployment(&deployment_id(&format!("d{i}")), &body(1), deadline(60))
-                .await
+            arm.put_deployment(&deployment_id(&format!("d{i}")), &body(1), deadline(60)).await
         }));
     }
     for t in tasks {
@@ -61,19 +54,9 @@ async fn twenty_concurrent_puts_to_one_account_all_succeed_without_a_409() {
         assert_eq!(d.provisioning_state(), Some("Succeeded"));
     }
     let requests = emu.requests();
-    assert_eq!(
-        requests.iter().filter(|r| r.status == 409).count(),
-        0,
-        "the client serialises writes per account"
-    );
+    assert_eq!(requests.iter().filter(|r| r.status == 409).count(), 0, "the client serialises writes per account");
     assert_eq!(count_containing(&requests, "PUT", "/deployments/d"), 20);
-    assert_eq!(
-        arm.list_deployments(&account(), deadline(5))
-            .await
-            .unwrap()
-            .len(),
-        20
-    );
+    assert_eq!(arm.list_deployments(&account(), deadline(5)).await.unwrap().len(), 20);
 }
 
 #[tokio::test]
@@ -82,104 +65,46 @@ async fn another_writer_holding_the_account_is_waited_out() {
     let arm = client(&emu);
     emu.hold_account(ACCOUNT, 300);
     let started = Instant::now();
-    arm.put_deployment(&deployment_id("patient"), &body(1), deadline(20))
-        .await
-        .expect("retried until free");
+    arm.put_deployment(&deployment_id("patient"), &body(1), deadline(20)).await.expect("retried until free");
     assert!(started.elapsed() >= Duration::from_millis(280));
-    let puts: Vec<u16> = emu
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PUT")
-        .map(|r| r.status)
-        .collect();
+    let puts: Vec<u16> = emu.requests().iter().filter(|r| r.method == "PUT").map(|r| r.status).collect();
     assert!(puts.len() >= 2, "{puts:?}");
     assert!(puts[..puts.len() - 1].iter().all(|s| *s == 409), "{puts:?}");
     assert_eq!(puts.last(), Some(&201));
     // Deletes wait it out too.
     emu.hold_account(ACCOUNT, 200);
-    arm.delete_deployment(&deployment_id("patient"), deadline(20))
-        .await
-        .expect("delete retried");
+    arm.delete_deployment(&deployment_id("patient"), deadline(20)).await.expect("delete retried");
 }
 
 #[tokio::test]
 async fn throttling_honours_retry_after() {
     let emu = emulator(Settings::default()).await;
     let arm = client(&emu);
-    emu.inject(status_fault(
-        "PUT",
-        "/deployments/",
-        1,
-        429,
-        "TooManyRequests",
-        Some(1),
-    ));
+    emu.inject(status_fault("PUT", "/deployments/", 1, 429, "TooManyRequests", Some(1)));
     let started = Instant::now();
-    arm.put_deployment(&deployment_id("throttled"), &body(1), deadline(20))
-        .await
-        .expect("retried");
+    arm.put_deployment(&deployment_id("throttled"), &body(1), deadline(20)).await.expect("retried");
     let elapsed = started.elapsed();
-    assert!(
-        elapsed >= Duration::from_millis(950),
-        "waited {elapsed:?}, Retry-After said 1 s"
-    );
+    assert!(elapsed >= Duration::from_millis(950), "waited {elapsed:?}, Retry-After said 1 s");
     assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
-    let puts: Vec<u16> = emu
-        .requests()
-        .iter()
-        .filter(|r| r.method == "PUT")
-        .map(|r| r.status)
-        .collect();
+    let puts: Vec<u16> = emu.requests().iter().filter(|r| r.method == "PUT").map(|r| r.status).collect();
     assert_eq!(puts, [429, 201]);
 }
 
 #[tokio::test]
 async fn transient_failures_during_put_polling_and_get_are_survived() {
-    let emu = emulator(Settings {
-        operation_delay_ms: 200,
-        ..Default::default()
-    })
-    .await;
+    let emu = emulator(Settings { operation_delay_ms: 200, ..Default::default() }).await;
     let arm = client(&emu);
-    emu.inject(status_fault(
-        "PUT",
-        "/deployments/",
-        2,
-        503,
-        "ServiceUnavailable",
-        None,
-    ));
+    emu.inject(status_fault("PUT", "/deployments/", 2, 503, "ServiceUnavailable", None));
     emu.inject(drop_fault("PUT", "/deployments/", 1));
     emu.inject(drop_fault("GET", "/operations/", 2));
-    emu.inject(status_fault(
-        "GET",
-        "/operations/",
-        1,
-        500,
-        "InternalServerError",
-        None,
-    ));
-    emu.inject(status_fault(
-        "GET",
-        "/deployments/sturdy",
-        1,
-        503,
-        "ServiceUnavailable",
-        None,
-    ));
+    emu.inject(status_fault("GET", "/operations/", 1, 500, "InternalServerError", None));
+    emu.inject(status_fault("GET", "/deployments/sturdy", 1, 503, "ServiceUnavailable", None));
     emu.inject(drop_fault("GET", "/deployments/sturdy", 1));
-    let created = arm
-        .put_deployment(&deployment_id("sturdy"), &body(3), deadline(30))
-        .await
-        .expect("survives");
+    let created = arm.put_deployment(&deployment_id("sturdy"), &body(3), deadline(30)).await.expect("survives");
     assert_eq!(created.sku.and_then(|s| s.capacity), Some(3));
     let requests = emu.requests();
     let statuses = |m: &str, needle: &str| -> Vec<u16> {
-        requests
-            .iter()
-            .filter(|r| r.method == m && r.path.contains(needle))
-            .map(|r| r.status)
-            .collect()
+        requests.iter().filter(|r| r.method == m && r.path.contains(needle)).map(|r| r.status).collect()
     };
     // Faults are consumed in the order injected: 503, 503, dropped (0), then accepted.
     assert_eq!(statuses("PUT", "/deployments/"), [503, 503, 0, 201]);
@@ -189,114 +114,52 @@ async fn transient_failures_during_put_polling_and_get_are_survived() {
     assert_eq!(statuses("GET", "/deployments/sturdy"), [503, 0, 200]);
     // And a plain GET.
     emu.inject(drop_fault("GET", "/deployments/sturdy", 1));
-    emu.inject(status_fault(
-        "GET",
-        "/deployments/sturdy",
-        1,
-        429,
-        "TooManyRequests",
-        None,
-    ));
-    assert!(
-        arm.get_deployment(&deployment_id("sturdy"), deadline(10))
-            .await
-            .unwrap()
-            .is_some()
-    );
+    emu.inject(status_fault("GET", "/deployments/sturdy", 1, 429, "TooManyRequests", None));
+    assert!(arm.get_deployment(&deployment_id("sturdy"), deadline(10)).await.unwrap().is_some());
 }
 
 #[tokio::test]
 async fn the_deadline_bounds_retries_and_polling() {
-    let emu = emulator(Settings {
-        operation_delay_ms: 60_000,
-        ..Default::default()
-    })
-    .await;
+    let emu = emulator(Settings { operation_delay_ms: 60_000, ..Default::default() }).await;
     let arm = client(&emu);
     let started = Instant::now();
     let err = arm
-        .put_deployment(
-            &deployment_id("slow"),
-            &body(1),
-            Instant::now() + Duration::from_millis(800),
-        )
+        .put_deployment(&deployment_id("slow"), &body(1), Instant::now() + Duration::from_millis(800))
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
-    assert!(
-        matches!(err, ArmError::DeadlineExceeded { accepted: true, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, ArmError::DeadlineExceeded { accepted: true, .. }), "{err:?}");
     assert!(err.accepted());
     assert!(elapsed < Duration::from_millis(1300), "{elapsed:?}");
 
     // A service that keeps failing: the error says what the last failure was.
-    emu.inject(status_fault(
-        "GET",
-        "/deployments/",
-        0,
-        503,
-        "ServiceUnavailable",
-        None,
-    ));
+    emu.inject(status_fault("GET", "/deployments/", 0, 503, "ServiceUnavailable", None));
     let started = Instant::now();
-    let err = arm
-        .get_deployment(
-            &deployment_id("slow"),
-            Instant::now() + Duration::from_millis(500),
-        )
-        .await
-        .unwrap_err();
+    let err =
+        arm.get_deployment(&deployment_id("slow"), Instant::now() + Duration::from_millis(500)).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(900));
-    assert!(
-        matches!(
-            err,
-            ArmError::DeadlineExceeded {
-                accepted: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, ArmError::DeadlineExceeded { accepted: false, .. }), "{err:?}");
     assert!(err.to_string().contains("503"), "{err}");
 }
 
 #[tokio::test]
 async fn cancel_stops_a_long_poll_promptly_and_reports_acceptance() {
-    let emu = emulator(Settings {
-        operation_delay_ms: 60_000,
-        ..Default::default()
-    })
-    .await;
+    let emu = emulator(Settings { operation_delay_ms: 60_000, ..Default::default() }).await;
     // Honour the service's 60 s Retry-After, as in production.
-    let policy = RetryPolicy {
-        max_server_delay: Duration::from_secs(600),
-        ..fast_policy()
-    };
+    let policy = RetryPolicy { max_server_delay: Duration::from_secs(600), ..fast_policy() };
     let settings = AuthSettings {
         resource_manager_endpoint: Some(emu.base_url()),
         access_token: Some(Secret::new(STATIC_TOKEN)),
         ..Default::default()
     };
-    let arm = ArmClient::new(ClientConfig {
-        retry: policy,
-        ..ClientConfig::new(settings)
-    })
-    .unwrap();
+    let arm = ArmClient::new(ClientConfig { retry: policy, ..ClientConfig::new(settings) }).unwrap();
     let put = tokio::spawn({
         let arm = arm.clone();
-        async move {
-            arm.put_deployment(&deployment_id("stopme"), &body(1), deadline(300))
-                .await
-        }
+        async move { arm.put_deployment(&deployment_id("stopme"), &body(1), deadline(300)).await }
     });
     // Wait until the PUT has been accepted and the client sleeps before its first poll.
     let accepted_by = Instant::now() + Duration::from_secs(5);
-    while !emu
-        .requests()
-        .iter()
-        .any(|r| r.method == "PUT" && r.status == 201)
-    {
+    while !emu.requests().iter().any(|r| r.method == "PUT" && r.status == 201) {
         assert!(Instant::now() < accepted_by, "PUT never accepted");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -309,74 +172,39 @@ async fn cancel_stops_a_long_poll_promptly_and_reports_acceptance() {
         .expect("task")
         .unwrap_err();
     assert!(cancelled_at.elapsed() < Duration::from_millis(500));
-    assert!(
-        matches!(err, ArmError::Cancelled { accepted: true }),
-        "{err:?}"
-    );
+    assert!(matches!(err, ArmError::Cancelled { accepted: true }), "{err:?}");
     // Later calls are cancelled at once and were never accepted.
-    let err = arm
-        .put_deployment(&deployment_id("after"), &body(1), deadline(10))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, ArmError::Cancelled { accepted: false }),
-        "{err:?}"
-    );
+    let err = arm.put_deployment(&deployment_id("after"), &body(1), deadline(10)).await.unwrap_err();
+    assert!(matches!(err, ArmError::Cancelled { accepted: false }), "{err:?}");
     assert_eq!(count(&emu.requests(), "PUT", "/deployments/after"), 0);
 }
 
 #[tokio::test]
 async fn cancel_also_interrupts_a_write_waiting_for_the_account_lock() {
-    let emu = emulator(Settings {
-        operation_delay_ms: 60_000,
-        ..Default::default()
-    })
-    .await;
+    let emu = emulator(Settings { operation_delay_ms: 60_000, ..Default::default() }).await;
     let arm = client(&emu);
     let first = tokio::spawn({
         let arm = arm.clone();
-        async move {
-            arm.put_deployment(&deployment_id("one"), &body(1), deadline(300))
-                .await
-        }
+        async move { arm.put_deployment(&deployment_id("one"), &body(1), deadline(300)).await }
     });
     let second = tokio::spawn({
         let arm = arm.clone();
-        async move {
-            arm.put_deployment(&deployment_id("two"), &body(1), deadline(300))
-                .await
-        }
+        async move { arm.put_deployment(&deployment_id("two"), &body(1), deadline(300)).await }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     arm.cancel();
-    let results = tokio::time::timeout(Duration::from_secs(1), async {
-        (first.await, second.await)
-    })
-    .await
-    .expect("prompt");
-    let errors = [
-        results.0.unwrap().unwrap_err(),
-        results.1.unwrap().unwrap_err(),
-    ];
+    let results =
+        tokio::time::timeout(Duration::from_secs(1), async { (first.await, second.await) }).await.expect("prompt");
+    let errors = [results.0.unwrap().unwrap_err(), results.1.unwrap().unwrap_err()];
     let accepted: Vec<bool> = errors.iter().map(ArmError::accepted).collect();
-    assert!(
-        errors
-            .iter()
-            .all(|e| matches!(e, ArmError::Cancelled { .. })),
-        "{errors:?}"
-    );
+    assert!(errors.iter().all(|e| matches!(e, ArmError::Cancelled { .. })), "{errors:?}");
     // Exactly one of them got its PUT accepted; the other was still waiting for the lock.
     assert_eq!(accepted.iter().filter(|a| **a).count(), 1, "{accepted:?}");
 }
 
 #[tokio::test]
 async fn writes_inside_with_account_lock_do_not_deadlock() {
-    let emu = emulator(Settings {
-        operation_delay_ms: 50,
-        lro_style: LroStyle::Location,
-        ..Default::default()
-    })
-    .await;
+    let emu = emulator(Settings { operation_delay_ms: 50, lro_style: LroStyle::Location, ..Default::default() }).await;
     let arm = client(&emu);
     let id = deployment_id("checked");
     let result = tokio::time::timeout(
@@ -408,16 +236,7 @@ async fn plain_http_to_a_remote_host_is_refused_before_any_connection() {
 #[tokio::test]
 async fn requests_without_the_right_token_are_refused_by_the_service() {
     let emu = emulator(Settings::default()).await;
-    let arm = client_with(
-        &emu,
-        AuthSettings {
-            access_token: Some(Secret::new("wrong")),
-            ..Default::default()
-        },
-    );
-    let err = arm
-        .get_deployment(&deployment_id("x"), deadline(5))
-        .await
-        .unwrap_err();
+    let arm = client_with(&emu, AuthSettings { access_token: Some(Secret::new("wrong")), ..Default::default() });
+    let err = arm.get_deployment(&deployment_id("x"), deadline(5)).await.unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
 }

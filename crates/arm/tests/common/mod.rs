@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use modelrouter_arm::{
-    AccountId, ArmClient, AuthSettings, ClientConfig, Deployment, DeploymentId, DeploymentModel,
-    DeploymentProperties, RetryPolicy, Secret, Sku,
+    AccountId, ArmClient, AuthSettings, ClientConfig, Deployment, DeploymentId, DeploymentModel, DeploymentProperties,
+    RetryPolicy, Secret, Sku,
 };
 use modelrouter_emulator::{AccountSpec, Emulator, EmulatorOptions, RecordedRequest, Settings};
 
@@ -41,25 +41,13 @@ pub fn fast_policy() -> RetryPolicy {
 
 /// A client on the emulator authenticating with the static token.
 pub fn client(emulator: &Emulator) -> ArmClient {
-    client_with(
-        emulator,
-        AuthSettings {
-            access_token: Some(Secret::new(STATIC_TOKEN)),
-            ..Default::default()
-        },
-    )
+    client_with(emulator, AuthSettings { access_token: Some(Secret::new(STATIC_TOKEN)), ..Default::default() })
 }
 
 /// A client on the emulator with the given auth settings (the endpoint is filled in).
 pub fn client_with(emulator: &Emulator, settings: AuthSettings) -> ArmClient {
-    let settings = AuthSettings {
-        resource_manager_endpoint: Some(emulator.base_url()),
-        ..settings
-    };
-    let config = ClientConfig {
-        retry: fast_policy(),
-        ..ClientConfig::new(settings)
-    };
+    let settings = AuthSettings { resource_manager_endpoint: Some(emulator.base_url()), ..settings };
+    let config = ClientConfig { retry: fast_policy(), ..ClientConfig::new(settings) };
     ArmClient::new(config).expect("client builds")
 }
 
@@ -74,11 +62,7 @@ pub fn deployment_id(name: &str) -> DeploymentId {
 /// A minimal valid deployment body.
 pub fn body(capacity: i64) -> Deployment {
     Deployment {
-        sku: Some(Sku {
-            name: "GlobalStandard".into(),
-            capacity: Some(capacity),
-            ..Default::default()
-        }),
+        sku: Some(Sku { name: "GlobalStandard".into(), capacity: Some(capacity), ..Default::default() }),
         properties: DeploymentProperties {
             model: Some(DeploymentModel {
                 format: Some("OpenAI".into()),
@@ -101,8 +85,7 @@ pub fn count(requests: &[RecordedRequest], method: &str, path_suffix: &str) -> u
     requests
         .iter()
         .filter(|r| {
-            r.method.eq_ignore_ascii_case(method)
-                && r.path.to_lowercase().ends_with(&path_suffix.to_lowercase())
+            r.method.eq_ignore_ascii_case(method) && r.path.to_lowercase().ends_with(&path_suffix.to_lowercase())
         })
         .count()
 }
@@ -110,9 +93,6 @@ pub fn count(requests: &[RecordedRequest], method: &str, path_suffix: &str) -> u
 pub fn count_containing(requests: &[RecordedRequest], method: &str, needle: &str) -> usize {
     requests
         .iter()
-        .filter(|r| {
-            r.method.eq_ignore_ascii_case(method)
-                && r.path.to_lowercase().contains(&needle.to_lowercase())
-        })
+        .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path.to_lowercase().contains(&needle.to_lowercase()))
         .count()
 }

@@ -11,9 +11,6 @@ mod fake;
 fn main() -> ExitCode {
     tf_provider::serve(
         Arc::new(fake::FakeProvider::default()),
-        tf_provider::ServeOptions {
-            provider_name: "fake",
-            version: "0.0.0",
-        },
+        tf_provider::ServeOptions { provider_name: "fake", version: "0.0.0" },
     )
 }

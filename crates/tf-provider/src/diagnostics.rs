@@ -91,21 +91,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            summary: summary.into(),
-            detail: detail.into(),
-            attribute: None,
-        }
+        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: detail.into(), attribute: None }
     }
 
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            summary: summary.into(),
-            detail: detail.into(),
-            attribute: None,
-        }
+        Diagnostic { severity: Severity::Warning, summary: summary.into(), detail: detail.into(), attribute: None }
     }
 
     /// Attaches an attribute path.
@@ -149,12 +139,7 @@ impl Diagnostics {
         self.0.push(Diagnostic::error(summary, detail));
     }
 
-    pub fn error_at(
-        &mut self,
-        path: AttributePath,
-        summary: impl Into<String>,
-        detail: impl Into<String>,
-    ) {
+    pub fn error_at(&mut self, path: AttributePath, summary: impl Into<String>, detail: impl Into<String>) {
         self.0.push(Diagnostic::error(summary, detail).at(path));
     }
 
@@ -162,12 +147,7 @@ impl Diagnostics {
         self.0.push(Diagnostic::warning(summary, detail));
     }
 
-    pub fn warning_at(
-        &mut self,
-        path: AttributePath,
-        summary: impl Into<String>,
-        detail: impl Into<String>,
-    ) {
+    pub fn warning_at(&mut self, path: AttributePath, summary: impl Into<String>, detail: impl Into<String>) {
         self.0.push(Diagnostic::warning(summary, detail).at(path));
     }
 
@@ -246,20 +226,11 @@ mod tests {
 
     #[test]
     fn path_display_nested_blocks_indexes_and_keys() {
-        let p = AttributePath::new("routing")
-            .attr("model")
-            .index(0)
-            .attr("name");
+        let p = AttributePath::new("routing").attr("model").index(0).attr("name");
         assert_eq!(p.to_string(), "routing.model[0].name");
-        assert_eq!(
-            AttributePath::new("tags").key("env").to_string(),
-            r#"tags["env"]"#
-        );
+        assert_eq!(AttributePath::new("tags").key("env").to_string(), r#"tags["env"]"#);
         assert_eq!(AttributePath::root().to_string(), "");
-        assert_eq!(
-            AttributePath::new("a").key("x\"y").to_string(),
-            r#"a["x\"y"]"#
-        );
+        assert_eq!(AttributePath::new("a").key("x\"y").to_string(), r#"a["x\"y"]"#);
     }
 
     #[test]

@@ -22,9 +22,8 @@ pub mod value;
 
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use provider::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, DataSourceReadResponse,
-    ImportRequest, ImportResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
-    Resource, UpgradeRequest, UpgradeResponse,
+    ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, DataSourceReadResponse, ImportRequest, ImportResponse,
+    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, UpgradeRequest, UpgradeResponse,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use server::{ServeOptions, serve};

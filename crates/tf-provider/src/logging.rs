@@ -20,9 +20,7 @@ use tracing_subscriber::prelude::*;
 
 /// The log level selected by the environment (`None` = logging off).
 pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> Option<Level> {
-    let raw = get("TF_LOG_PROVIDER")
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| get("TF_LOG"))?;
+    let raw = get("TF_LOG_PROVIDER").filter(|v| !v.trim().is_empty()).or_else(|| get("TF_LOG"))?;
     match raw.trim().to_ascii_lowercase().as_str() {
         "" | "off" => None,
         "error" => Some(Level::ERROR),
@@ -37,22 +35,12 @@ pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> Option<Level> {
 /// (later calls are no-ops).
 pub fn init_from_env() {
     let level = level_from_env(|name| std::env::var(name).ok());
-    let _ = tracing_subscriber::registry()
-        .with(HclogLayer.with_filter(filter_for(level)))
-        .try_init();
+    let _ = tracing_subscriber::registry().with(HclogLayer.with_filter(filter_for(level))).try_init();
 }
 
 /// Transport crates whose debug output (every HTTP/2 frame, every TLS step) would drown the provider's own.
-const NOISY_TRANSPORT_TARGETS: [&str; 8] = [
-    "h2",
-    "hyper",
-    "hyper_util",
-    "rustls",
-    "tokio_rustls",
-    "tonic",
-    "tower",
-    "tower_http",
-];
+const NOISY_TRANSPORT_TARGETS: [&str; 8] =
+    ["h2", "hyper", "hyper_util", "rustls", "tokio_rustls", "tonic", "tower", "tower_http"];
 
 /// The selected level for everything, except transport crates which stay at WARN (INFO when tracing).
 pub fn filter_for(level: Option<Level>) -> Targets {
@@ -60,16 +48,13 @@ pub fn filter_for(level: Option<Level>) -> Targets {
         return Targets::new().with_default(LevelFilter::OFF);
     };
     // tracing orders levels by verbosity: ERROR < WARN < ... < TRACE. Never log more than chosen.
-    let transport_cap = if level == Level::TRACE {
-        Level::INFO
-    } else {
-        Level::WARN
-    };
+    let transport_cap = if level == Level::TRACE { Level::INFO } else { Level::WARN };
     let transport = LevelFilter::from_level(std::cmp::min(level, transport_cap));
-    NOISY_TRANSPORT_TARGETS.iter().fold(
-        Targets::new().with_default(LevelFilter::from_level(level)),
-        |targets, target| targets.with_target(*target, transport),
-    )
+    NOISY_TRANSPORT_TARGETS
+        .iter()
+        .fold(Targets::new().with_default(LevelFilter::from_level(level)), |targets, target| {
+            targets.with_target(*target, transport)
+        })
 }
 
 /// Go's layout `2006-01-02T15:04:05.000000Z07:00`, always in UTC.
@@ -88,17 +73,9 @@ pub fn format_timestamp(at: time::OffsetDateTime) -> String {
 }
 
 /// One hclog JSON line (without the newline).
-pub fn format_line(
-    level: Level,
-    message: &str,
-    fields: Map<String, J>,
-    at: time::OffsetDateTime,
-) -> String {
+pub fn format_line(level: Level, message: &str, fields: Map<String, J>, at: time::OffsetDateTime) -> String {
     let mut object = Map::new();
-    object.insert(
-        "@level".into(),
-        J::from(level.as_str().to_ascii_lowercase()),
-    );
+    object.insert("@level".into(), J::from(level.as_str().to_ascii_lowercase()));
     object.insert("@message".into(), J::from(message));
     object.insert("@module".into(), J::from("provider"));
     object.insert("@timestamp".into(), J::from(format_timestamp(at)));
@@ -171,38 +148,18 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
     }
 
     #[test]
     fn level_selection() {
         assert_eq!(level_from_env(env(&[])), None);
         assert_eq!(level_from_env(env(&[("TF_LOG", "")])), None);
-        assert_eq!(
-            level_from_env(env(&[("TF_LOG", "DEBUG")])),
-            Some(Level::DEBUG)
-        );
-        assert_eq!(
-            level_from_env(env(&[("TF_LOG", "JSON")])),
-            Some(Level::TRACE)
-        );
-        assert_eq!(
-            level_from_env(env(&[("TF_LOG", "trace"), ("TF_LOG_PROVIDER", "warn")])),
-            Some(Level::WARN)
-        );
-        assert_eq!(
-            level_from_env(env(&[("TF_LOG", "info"), ("TF_LOG_PROVIDER", "")])),
-            Some(Level::INFO)
-        );
-        assert_eq!(
-            level_from_env(env(&[("TF_LOG_PROVIDER", "off"), ("TF_LOG", "trace")])),
-            None
-        );
+        assert_eq!(level_from_env(env(&[("TF_LOG", "DEBUG")])), Some(Level::DEBUG));
+        assert_eq!(level_from_env(env(&[("TF_LOG", "JSON")])), Some(Level::TRACE));
+        assert_eq!(level_from_env(env(&[("TF_LOG", "trace"), ("TF_LOG_PROVIDER", "warn")])), Some(Level::WARN));
+        assert_eq!(level_from_env(env(&[("TF_LOG", "info"), ("TF_LOG_PROVIDER", "")])), Some(Level::INFO));
+        assert_eq!(level_from_env(env(&[("TF_LOG_PROVIDER", "off"), ("TF_LOG", "trace")])), None);
     }
 
     #[test]

@@ -70,11 +70,7 @@ pub trait Resource: Send + Sync + 'static {
             "Resource import not supported",
             format!("The resource type {} cannot be imported.", self.type_name()),
         );
-        ImportResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics,
-        }
+        ImportResponse { state: Value::Null, private: Vec::new(), diagnostics }
     }
 
     /// UpgradeResourceState. The default re-reads the stored JSON with the current schema, dropping
@@ -87,10 +83,7 @@ pub trait Resource: Send + Sync + 'static {
 
 /// Decodes stored JSON state with `ty`, ignoring unknown attributes; a decode failure becomes an error
 /// diagnostic. The building block of the default [`Resource::upgrade`].
-pub fn upgrade_with_current_schema(
-    raw_state_json: &[u8],
-    ty: &crate::value::Type,
-) -> UpgradeResponse {
+pub fn upgrade_with_current_schema(raw_state_json: &[u8], ty: &crate::value::Type) -> UpgradeResponse {
     let mut diagnostics = Diagnostics::new();
     let upgraded_state = match json::decode(raw_state_json, ty, true) {
         Ok(v) => v,
@@ -99,10 +92,7 @@ pub fn upgrade_with_current_schema(
             Value::Null
         }
     };
-    UpgradeResponse {
-        upgraded_state,
-        diagnostics,
-    }
+    UpgradeResponse { upgraded_state, diagnostics }
 }
 
 /// Input of [`Resource::plan`].

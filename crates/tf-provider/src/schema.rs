@@ -133,26 +133,17 @@ impl Attribute {
 
     /// Must be set in configuration.
     pub fn required(name: impl Into<String>, ty: Type) -> Attribute {
-        Attribute {
-            required: true,
-            ..Attribute::base(name, ty)
-        }
+        Attribute { required: true, ..Attribute::base(name, ty) }
     }
 
     /// May be set in configuration; add [`Attribute::computed`] when the provider fills in a default.
     pub fn optional(name: impl Into<String>, ty: Type) -> Attribute {
-        Attribute {
-            optional: true,
-            ..Attribute::base(name, ty)
-        }
+        Attribute { optional: true, ..Attribute::base(name, ty) }
     }
 
     /// Set only by the provider.
     pub fn computed_only(name: impl Into<String>, ty: Type) -> Attribute {
-        Attribute {
-            computed: true,
-            ..Attribute::base(name, ty)
-        }
+        Attribute { computed: true, ..Attribute::base(name, ty) }
     }
 
     /// Also computed by the provider (optional + computed).
@@ -205,13 +196,7 @@ pub struct NestedBlock {
 
 impl NestedBlock {
     pub fn new(type_name: impl Into<String>, nesting: Nesting, block: Block) -> NestedBlock {
-        NestedBlock {
-            type_name: type_name.into(),
-            nesting,
-            block,
-            min_items: 0,
-            max_items: 0,
-        }
+        NestedBlock { type_name: type_name.into(), nesting, block, min_items: 0, max_items: 0 }
     }
 
     pub fn single(type_name: impl Into<String>, block: Block) -> NestedBlock {
@@ -278,23 +263,15 @@ mod tests {
 
     #[test]
     fn builders_set_flags() {
-        let a = Attribute::optional("x", Type::String)
-            .computed()
-            .sensitive()
-            .describe("d");
+        let a = Attribute::optional("x", Type::String).computed().sensitive().describe("d");
         assert!(a.optional && a.computed && a.sensitive && !a.required);
         assert_eq!(a.description, "d");
         let r = Attribute::required("y", Type::Bool);
         assert!(r.required && !r.optional && !r.computed);
         let c = Attribute::computed_only("z", Type::Number);
         assert!(c.computed && !c.optional && !c.required);
-        let nb = NestedBlock::list("m", Block::new())
-            .min_items(1)
-            .max_items(5);
-        assert_eq!(
-            (nb.min_items, nb.max_items, nb.nesting),
-            (1, 5, Nesting::List)
-        );
+        let nb = NestedBlock::list("m", Block::new()).min_items(1).max_items(5);
+        assert_eq!((nb.min_items, nb.max_items, nb.nesting), (1, 5, Nesting::List));
         assert_eq!(Schema::new(Block::new()).with_version(2).version, 2);
     }
 }

@@ -6,13 +6,7 @@ use tf_provider::value::{Number, Refinements, Type, Value, json, msgpack};
 
 fn arb_type(with_dynamic: bool) -> BoxedStrategy<Type> {
     let leaf = if with_dynamic {
-        prop_oneof![
-            Just(Type::String),
-            Just(Type::Number),
-            Just(Type::Bool),
-            Just(Type::Dynamic)
-        ]
-        .boxed()
+        prop_oneof![Just(Type::String), Just(Type::Number), Just(Type::Bool), Just(Type::Dynamic)].boxed()
     } else {
         prop_oneof![Just(Type::String), Just(Type::Number), Just(Type::Bool)].boxed()
     };
@@ -45,9 +39,7 @@ fn arb_number(json_safe: bool) -> BoxedStrategy<Number> {
     } else {
         prop_oneof![
             any::<i64>().prop_map(Number::Int),
-            any::<f64>()
-                .prop_filter("cty numbers are never NaN", |f| !f.is_nan())
-                .prop_map(Number::Float),
+            any::<f64>().prop_filter("cty numbers are never NaN", |f| !f.is_nan()).prop_map(Number::Float),
             "[1-9][0-9]{19,28}".prop_map(Number::Big),
             "-?[0-9]{1,3}\\.[0-9]{18,24}[1-9]".prop_map(Number::Big),
         ]
@@ -64,42 +56,24 @@ fn arb_refinements() -> impl Strategy<Value = Refinements> {
         proptest::option::of(0i64..10),
         proptest::option::of(0i64..10),
     )
-        .prop_map(
-            |(not_null, string_prefix, number_lower, number_upper, length_lower, length_upper)| {
-                Refinements {
-                    not_null,
-                    string_prefix,
-                    number_lower,
-                    number_upper,
-                    length_lower,
-                    length_upper,
-                }
-            },
-        )
+        .prop_map(|(not_null, string_prefix, number_lower, number_upper, length_lower, length_upper)| {
+            Refinements { not_null, string_prefix, number_lower, number_upper, length_lower, length_upper }
+        })
 }
 
 fn arb_known(ty: &Type, opts: Options) -> BoxedStrategy<Value> {
     match ty {
         Type::String => "\\PC{0,8}".prop_map(Value::String).boxed(),
-        Type::Number => arb_number(opts.json_safe_numbers)
-            .prop_map(Value::Number)
-            .boxed(),
+        Type::Number => arb_number(opts.json_safe_numbers).prop_map(Value::Number).boxed(),
         Type::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
         Type::Dynamic => arb_type(false)
             .prop_flat_map(move |concrete| {
-                arb_value(&concrete, opts)
-                    .prop_map(move |v| Value::Dynamic(concrete.clone(), Box::new(v)))
+                arb_value(&concrete, opts).prop_map(move |v| Value::Dynamic(concrete.clone(), Box::new(v)))
             })
             .boxed(),
-        Type::List(e) => prop::collection::vec(arb_value(e, opts), 0..3)
-            .prop_map(Value::List)
-            .boxed(),
-        Type::Set(e) => prop::collection::vec(arb_value(e, opts), 0..3)
-            .prop_map(Value::Set)
-            .boxed(),
-        Type::Map(e) => prop::collection::btree_map("\\PC{0,4}", arb_value(e, opts), 0..3)
-            .prop_map(Value::Map)
-            .boxed(),
+        Type::List(e) => prop::collection::vec(arb_value(e, opts), 0..3).prop_map(Value::List).boxed(),
+        Type::Set(e) => prop::collection::vec(arb_value(e, opts), 0..3).prop_map(Value::Set).boxed(),
+        Type::Map(e) => prop::collection::btree_map("\\PC{0,4}", arb_value(e, opts), 0..3).prop_map(Value::Map).boxed(),
         Type::Object(attrs) => {
             let parts: Vec<_> = attrs
                 .iter()
@@ -108,9 +82,7 @@ fn arb_known(ty: &Type, opts: Options) -> BoxedStrategy<Value> {
                     arb_value(t, opts).prop_map(move |v| (name.clone(), v))
                 })
                 .collect();
-            parts
-                .prop_map(|pairs| Value::Object(pairs.into_iter().collect()))
-                .boxed()
+            parts.prop_map(|pairs| Value::Object(pairs.into_iter().collect())).boxed()
         }
         Type::Tuple(types) => {
             let parts: Vec<_> = types.iter().map(|t| arb_value(t, opts)).collect();

@@ -31,24 +31,9 @@ async fn start() -> Harness {
     let addr = listener.local_addr().unwrap();
     let provider = Arc::new(FakeProvider::default());
     let shutdown = CancellationToken::new();
-    let server = tokio::spawn(serve_listener(
-        provider.clone(),
-        listener,
-        None,
-        shutdown.clone(),
-    ));
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
-    Harness {
-        client: ProviderClient::new(channel.clone()),
-        channel,
-        provider,
-        server,
-        shutdown,
-    }
+    let server = tokio::spawn(serve_listener(provider.clone(), listener, None, shutdown.clone()));
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+    Harness { client: ProviderClient::new(channel.clone()), channel, provider, server, shutdown }
 }
 
 fn thing_type() -> Type {
@@ -56,10 +41,7 @@ fn thing_type() -> Type {
 }
 
 fn dv(value: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue {
-        msgpack: msgpack::encode(value, ty).unwrap(),
-        json: vec![],
-    })
+    Some(pb::DynamicValue { msgpack: msgpack::encode(value, ty).unwrap(), json: vec![] })
 }
 
 fn undv(value: Option<pb::DynamicValue>, ty: &Type) -> Value {
@@ -73,21 +55,10 @@ fn thing_config(name: &str) -> Value {
 #[tokio::test]
 async fn get_schema_lists_provider_resources_and_data_sources() {
     let mut h = start().await;
-    let schema = h
-        .client
-        .get_schema(pb::get_provider_schema::Request {})
-        .await
-        .unwrap()
-        .into_inner();
+    let schema = h.client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
     let provider = schema.provider.expect("provider schema");
-    assert_eq!(
-        provider.block.expect("provider block").attributes[0].name,
-        "endpoint"
-    );
-    let thing = schema
-        .resource_schemas
-        .get("fake_thing")
-        .expect("fake_thing schema");
+    assert_eq!(provider.block.expect("provider block").attributes[0].name, "endpoint");
+    let thing = schema.resource_schemas.get("fake_thing").expect("fake_thing schema");
     let block = thing.block.as_ref().unwrap();
     let tags = block.attributes.iter().find(|a| a.name == "tags").unwrap();
     assert_eq!(tags.r#type, br#"["map","string"]"#.to_vec());
@@ -129,10 +100,7 @@ async fn plan_then_apply_create() {
         .apply_resource_change(pb::apply_resource_change::Request {
             type_name: "fake_thing".into(),
             prior_state: dv(&Value::Null, &ty),
-            planned_state: Some(pb::DynamicValue {
-                msgpack: planned_bytes,
-                json: vec![],
-            }),
+            planned_state: Some(pb::DynamicValue { msgpack: planned_bytes, json: vec![] }),
             config: dv(&config, &ty),
             ..Default::default()
         })
@@ -181,18 +149,9 @@ async fn panicking_handler_becomes_a_diagnostic_and_the_server_survives() {
     assert_eq!(response.diagnostics.len(), 1);
     let d = &response.diagnostics[0];
     assert_eq!(d.severity, pb::diagnostic::Severity::Error as i32);
-    assert!(
-        d.detail.contains("deliberate panic for the test"),
-        "{}",
-        d.detail
-    );
+    assert!(d.detail.contains("deliberate panic for the test"), "{}", d.detail);
     // Still serving.
-    let schema = h
-        .client
-        .get_schema(pb::get_provider_schema::Request {})
-        .await
-        .unwrap()
-        .into_inner();
+    let schema = h.client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
     assert!(schema.provider.is_some());
 }
 
@@ -201,20 +160,14 @@ async fn unknown_type_names_and_bad_values_are_diagnostics() {
     let mut h = start().await;
     let r = h
         .client
-        .read_resource(pb::read_resource::Request {
-            type_name: "nope".into(),
-            ..Default::default()
-        })
+        .read_resource(pb::read_resource::Request { type_name: "nope".into(), ..Default::default() })
         .await
         .unwrap()
         .into_inner();
     assert!(r.diagnostics[0].detail.contains("nope"));
     let r = h
         .client
-        .read_data_source(pb::read_data_source::Request {
-            type_name: "nope".into(),
-            ..Default::default()
-        })
+        .read_data_source(pb::read_data_source::Request { type_name: "nope".into(), ..Default::default() })
         .await
         .unwrap()
         .into_inner();
@@ -223,20 +176,13 @@ async fn unknown_type_names_and_bad_values_are_diagnostics() {
         .client
         .validate_resource_type_config(pb::validate_resource_type_config::Request {
             type_name: "fake_thing".into(),
-            config: Some(pb::DynamicValue {
-                msgpack: vec![0x01],
-                json: vec![],
-            }),
+            config: Some(pb::DynamicValue { msgpack: vec![0x01], json: vec![] }),
             ..Default::default()
         })
         .await
         .unwrap()
         .into_inner();
-    assert!(
-        r.diagnostics[0].summary.contains("Invalid configuration"),
-        "{:?}",
-        r.diagnostics
-    );
+    assert!(r.diagnostics[0].summary.contains("Invalid configuration"), "{:?}", r.diagnostics);
 }
 
 #[tokio::test]
@@ -246,19 +192,12 @@ async fn provider_config_validate_configure_and_stop() {
     let bad = Value::object([("endpoint", Value::string("bad"))]);
     let r = h
         .client
-        .prepare_provider_config(pb::prepare_provider_config::Request {
-            config: dv(&bad, &provider_type),
-        })
+        .prepare_provider_config(pb::prepare_provider_config::Request { config: dv(&bad, &provider_type) })
         .await
         .unwrap()
         .into_inner();
     let path = r.diagnostics[0].attribute.clone().expect("attribute path");
-    assert_eq!(
-        path.steps[0].selector,
-        Some(pb::attribute_path::step::Selector::AttributeName(
-            "endpoint".into()
-        ))
-    );
+    assert_eq!(path.steps[0].selector, Some(pb::attribute_path::step::Selector::AttributeName("endpoint".into())));
     // An empty DynamicValue is a null config.
     let r = h
         .client
@@ -274,12 +213,7 @@ async fn provider_config_validate_configure_and_stop() {
     let configured = h.provider.configured_with.lock().unwrap().clone().unwrap();
     assert_eq!(configured, ("1.11.4".to_string(), Value::Null));
 
-    let stop = h
-        .client
-        .stop(pb::stop::Request {})
-        .await
-        .unwrap()
-        .into_inner();
+    let stop = h.client.stop(pb::stop::Request {}).await.unwrap().into_inner();
     assert!(stop.error.is_empty());
     assert!(h.provider.stopped.load(Ordering::SeqCst));
 }
@@ -299,22 +233,15 @@ async fn data_source_upgrade_and_import() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(
-        undv(r.state, &info_type).get("greeting").as_str(),
-        Some("hello bob")
-    );
+    assert_eq!(undv(r.state, &info_type).get("greeting").as_str(), Some("hello bob"));
 
-    let raw =
-        br#"{"id":"x","name":"n","size":3,"tags":null,"rule":[],"dropped_attribute":1}"#.to_vec();
+    let raw = br#"{"id":"x","name":"n","size":3,"tags":null,"rule":[],"dropped_attribute":1}"#.to_vec();
     let r = h
         .client
         .upgrade_resource_state(pb::upgrade_resource_state::Request {
             type_name: "fake_thing".into(),
             version: 0,
-            raw_state: Some(pb::RawState {
-                json: raw,
-                flatmap: Default::default(),
-            }),
+            raw_state: Some(pb::RawState { json: raw, flatmap: Default::default() }),
         })
         .await
         .unwrap()
@@ -348,10 +275,7 @@ async fn concurrent_calls_are_served() {
     let mut tasks = Vec::new();
     for i in 0..16 {
         let mut client = h.client.clone();
-        let config = dv(
-            &Value::object([("name", Value::string(format!("n{i}")))]),
-            &info_type,
-        );
+        let config = dv(&Value::object([("name", Value::string(format!("n{i}")))]), &info_type);
         tasks.push(tokio::spawn(async move {
             client
                 .read_data_source(pb::read_data_source::Request {
@@ -366,10 +290,7 @@ async fn concurrent_calls_are_served() {
     }
     for (i, task) in tasks.into_iter().enumerate() {
         let state = undv(task.await.unwrap().state, &info_type);
-        assert_eq!(
-            state.get("greeting").as_str(),
-            Some(format!("hello n{i}").as_str())
-        );
+        assert_eq!(state.get("greeting").as_str(), Some(format!("hello n{i}").as_str()));
     }
     h.shutdown.cancel();
 }
@@ -382,8 +303,6 @@ async fn controller_shutdown_stops_the_server() {
     drop(h.client);
     drop(controller);
     drop(h.channel);
-    let result = tokio::time::timeout(Duration::from_secs(3), h.server)
-        .await
-        .expect("server exits promptly");
+    let result = tokio::time::timeout(Duration::from_secs(3), h.server).await.expect("server exits promptly");
     assert!(result.unwrap().is_ok());
 }

@@ -24,11 +24,7 @@ fn plugin_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let debug_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
     let path = debug_dir.join("examples").join("fake_provider");
-    assert!(
-        path.exists(),
-        "build the example first (cargo test builds it): {}",
-        path.display()
-    );
+    assert!(path.exists(), "build the example first (cargo test builds it): {}", path.display());
     path
 }
 
@@ -53,19 +49,13 @@ fn run_by_hand_explains_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "nothing on stdout");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("Terraform provider \"fake\"") && stderr.contains("terraform init"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("Terraform provider \"fake\"") && stderr.contains("terraform init"), "{stderr}");
 }
 
 #[test]
 fn unsupported_protocol_version_is_refused() {
-    let out = base_command()
-        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
-        .output()
-        .unwrap();
+    let out =
+        base_command().env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE).env("PLUGIN_PROTOCOL_VERSIONS", "6").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("only speaks version 5"));
@@ -81,12 +71,8 @@ struct ClientIdentity {
 fn terraform_like_client_cert() -> ClientIdentity {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "localhost");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::OrganizationName, "HashiCorp");
+    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+    params.distinguished_name.push(rcgen::DnType::OrganizationName, "HashiCorp");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
         rcgen::KeyUsagePurpose::DigitalSignature,
@@ -94,16 +80,10 @@ fn terraform_like_client_cert() -> ClientIdentity {
         rcgen::KeyUsagePurpose::KeyAgreement,
         rcgen::KeyUsagePurpose::KeyCertSign,
     ];
-    params.extended_key_usages = vec![
-        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
-        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
-    ];
+    params.extended_key_usages =
+        vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth, rcgen::ExtendedKeyUsagePurpose::ServerAuth];
     let cert = params.self_signed(&key).unwrap();
-    ClientIdentity {
-        pem: cert.pem(),
-        cert: cert.der().clone(),
-        key: PrivatePkcs8KeyDer::from(key.serialize_der()),
-    }
+    ClientIdentity { pem: cert.pem(), cert: cert.der().clone(), key: PrivatePkcs8KeyDer::from(key.serialize_der()) }
 }
 
 /// Trusts exactly the server certificate from the handshake line, as go-plugin's client does.
@@ -126,9 +106,7 @@ impl ServerCertVerifier for PinnedServer {
         if end_entity.as_ref() == self.cert.as_ref() {
             Ok(ServerCertVerified::assertion())
         } else {
-            Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::UnknownIssuer,
-            ))
+            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer))
         }
     }
 
@@ -138,12 +116,7 @@ impl ServerCertVerifier for PinnedServer {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -152,18 +125,11 @@ impl ServerCertVerifier for PinnedServer {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -188,9 +154,7 @@ fn start_plugin(client_pem: &str) -> Plugin {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let parts: Vec<&str> = line.trim_end().split('|').collect();
     assert_eq!(parts.len(), 6, "handshake line: {line:?}");
     assert_eq!(&parts[..3], ["1", "5", "tcp"]);
@@ -198,36 +162,21 @@ fn start_plugin(client_pem: &str) -> Plugin {
     assert!(!parts[5].ends_with('='), "no base64 padding");
     let addr: SocketAddr = parts[3].parse().unwrap();
     assert!(addr.ip().is_loopback() && (10000..=25000).contains(&addr.port()));
-    let der = base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(parts[5])
-        .unwrap();
-    Plugin {
-        child,
-        addr,
-        server_cert: CertificateDer::from(der),
-    }
+    let der = base64::engine::general_purpose::STANDARD_NO_PAD.decode(parts[5]).unwrap();
+    Plugin { child, addr, server_cert: CertificateDer::from(der) }
 }
 
-async fn connect(
-    plugin: &Plugin,
-    client: Option<&ClientIdentity>,
-) -> Result<Channel, tonic::transport::Error> {
+async fn connect(plugin: &Plugin, client: Option<&ClientIdentity>) -> Result<Channel, tonic::transport::Error> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .unwrap()
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(PinnedServer {
-            cert: plugin.server_cert.clone(),
-            provider,
-        }));
+        .with_custom_certificate_verifier(Arc::new(PinnedServer { cert: plugin.server_cert.clone(), provider }));
     let mut config = match client {
-        Some(id) => builder
-            .with_client_auth_cert(
-                vec![id.cert.clone()],
-                PrivateKeyDer::Pkcs8(id.key.clone_key()),
-            )
-            .unwrap(),
+        Some(id) => {
+            builder.with_client_auth_cert(vec![id.cert.clone()], PrivateKeyDer::Pkcs8(id.key.clone_key())).unwrap()
+        }
         None => builder.with_no_client_auth(),
     };
     config.alpn_protocols = vec![b"h2".to_vec()];
@@ -238,9 +187,7 @@ async fn connect(
             let connector = connector.clone();
             async move {
                 let tcp = tokio::net::TcpStream::connect(addr).await?;
-                let tls = connector
-                    .connect(ServerName::try_from("localhost").unwrap(), tcp)
-                    .await?;
+                let tls = connector.connect(ServerName::try_from("localhost").unwrap(), tcp).await?;
                 Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(tls))
             }
         }))
@@ -255,28 +202,18 @@ fn refused_by_tls(error: &str) -> bool {
 }
 
 async fn get_schema(channel: Channel) -> Result<pb::get_provider_schema::Response, tonic::Status> {
-    ProviderClient::new(channel)
-        .get_schema(pb::get_provider_schema::Request {})
-        .await
-        .map(|r| r.into_inner())
+    ProviderClient::new(channel).get_schema(pb::get_provider_schema::Request {}).await.map(|r| r.into_inner())
 }
 
 #[tokio::test]
 async fn automtls_accepts_terraforms_certificate_and_shuts_down() {
     let identity = terraform_like_client_cert();
     let mut plugin = start_plugin(&identity.pem);
-    let channel = connect(&plugin, Some(&identity))
-        .await
-        .expect("TLS connection with the pinned cert");
-    let schema = get_schema(channel.clone())
-        .await
-        .expect("GetSchema over mutual TLS");
+    let channel = connect(&plugin, Some(&identity)).await.expect("TLS connection with the pinned cert");
+    let schema = get_schema(channel.clone()).await.expect("GetSchema over mutual TLS");
     assert!(schema.resource_schemas.contains_key("fake_thing"));
 
-    GrpcControllerClient::new(channel.clone())
-        .shutdown(Empty {})
-        .await
-        .unwrap();
+    GrpcControllerClient::new(channel.clone()).shutdown(Empty {}).await.unwrap();
     drop(channel);
     let started = Instant::now();
     loop {
@@ -284,10 +221,7 @@ async fn automtls_accepts_terraforms_certificate_and_shuts_down() {
             assert!(status.success(), "exit status {status}");
             break;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "plugin did not exit within 2 s of Shutdown"
-        );
+        assert!(started.elapsed() < Duration::from_secs(2), "plugin did not exit within 2 s of Shutdown");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -298,17 +232,11 @@ async fn automtls_refuses_another_certificate() {
     let intruder = terraform_like_client_cert();
     let plugin = start_plugin(&expected.pem);
     let outcome = match connect(&plugin, Some(&intruder)).await {
-        Ok(channel) => get_schema(channel)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
+        Ok(channel) => get_schema(channel).await.map(|_| ()).map_err(|e| e.to_string()),
         Err(e) => Err(format!("{e:?}")),
     };
     let error = outcome.expect_err("a different P-521 certificate must be refused");
-    assert!(
-        refused_by_tls(&error),
-        "refused by the TLS handshake: {error}"
-    );
+    assert!(refused_by_tls(&error), "refused by the TLS handshake: {error}");
 }
 
 #[tokio::test]
@@ -316,15 +244,55 @@ async fn automtls_refuses_no_certificate() {
     let expected = terraform_like_client_cert();
     let plugin = start_plugin(&expected.pem);
     let outcome = match connect(&plugin, None).await {
-        Ok(channel) => get_schema(channel)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
+        Ok(channel) => get_schema(channel).await.map(|_| ()).map_err(|e| e.to_string()),
         Err(e) => Err(format!("{e:?}")),
     };
     let error = outcome.expect_err("a client without a certificate must be refused");
-    assert!(
-        refused_by_tls(&error),
-        "refused by the TLS handshake: {error}"
-    );
+    assert!(refused_by_tls(&error), "refused by the TLS handshake: {error}");
+}
+
+/// True while the process exists and has not exited (a zombie counts as exited).
+fn process_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => {
+            // "pid (comm) STATE ...": the state follows the last ')'.
+            let state = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next());
+            !matches!(state, Some("Z") | Some("X"))
+        }
+        Err(_) => false,
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn exits_when_terraform_disappears() {
+    // A shell stands in for Terraform: it starts the plugin in the background, lets it start up and
+    // exits without calling Shutdown (what a killed Terraform does).
+    let script = format!("'{}' & echo $!; sleep 0.5", plugin_binary().display());
+    let mut shell = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_LOG")
+        .env_remove("TF_LOG_PROVIDER")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(shell.stdout.take().unwrap()).lines();
+    let pid: u32 = lines.next().unwrap().unwrap().trim().parse().unwrap();
+    let handshake = lines.next().unwrap().unwrap();
+    assert!(handshake.starts_with("1|5|tcp|127.0.0.1:"), "{handshake}");
+    assert!(shell.wait().unwrap().success());
+    let started = Instant::now();
+    while process_alive(pid) {
+        if started.elapsed() > Duration::from_secs(5) {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+            panic!("orphaned plugin {pid} kept running");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

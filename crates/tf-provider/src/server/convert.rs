@@ -9,10 +9,7 @@ use pb::schema::nested_block::NestingMode;
 
 /// A schema as Terraform expects it. Attribute types are JSON type constraints as bytes.
 pub fn schema_to_proto(schema: &Schema) -> pb::Schema {
-    pb::Schema {
-        version: schema.version,
-        block: Some(block_to_proto(&schema.block)),
-    }
+    pb::Schema { version: schema.version, block: Some(block_to_proto(&schema.block)) }
 }
 
 fn block_to_proto(block: &Block) -> pb::schema::Block {
@@ -85,11 +82,7 @@ pub fn diagnostic_to_proto(diagnostic: &Diagnostic) -> pb::Diagnostic {
         summary: diagnostic.summary.clone(),
         detail: diagnostic.detail.clone(),
         // An empty path means "the whole block": leave it out.
-        attribute: diagnostic
-            .attribute
-            .as_ref()
-            .filter(|p| !p.is_root())
-            .map(path_to_proto),
+        attribute: diagnostic.attribute.as_ref().filter(|p| !p.is_root()).map(path_to_proto),
     }
 }
 
@@ -109,10 +102,7 @@ pub fn decode_dynamic(value: Option<&pb::DynamicValue>, ty: &Type) -> Result<Val
 
 /// Encodes as msgpack; null becomes the msgpack nil byte.
 pub fn encode_dynamic(value: &Value, ty: &Type) -> Result<pb::DynamicValue, EncodeError> {
-    Ok(pb::DynamicValue {
-        msgpack: msgpack::encode(value, ty)?,
-        json: Vec::new(),
-    })
+    Ok(pb::DynamicValue { msgpack: msgpack::encode(value, ty)?, json: Vec::new() })
 }
 
 #[cfg(test)]
@@ -125,22 +115,15 @@ mod tests {
             Block::new()
                 .describe("top")
                 .attribute(Attribute::required("name", Type::String).describe("the name"))
-                .attribute(
-                    Attribute::optional("tags", Type::map(Type::String))
-                        .computed()
-                        .sensitive(),
-                )
+                .attribute(Attribute::optional("tags", Type::map(Type::String)).computed().sensitive())
                 .attribute(Attribute::computed_only(
                     "obj",
                     Type::object([("a", Type::Number), ("b", Type::list(Type::Bool))]),
                 ))
                 .block(
-                    NestedBlock::list(
-                        "model",
-                        Block::new().attribute(Attribute::required("id", Type::String)),
-                    )
-                    .min_items(1)
-                    .max_items(3),
+                    NestedBlock::list("model", Block::new().attribute(Attribute::required("id", Type::String)))
+                        .min_items(1)
+                        .max_items(3),
                 )
                 .block(NestedBlock::single("timeouts", Block::new())),
         )
@@ -151,19 +134,13 @@ mod tests {
         assert_eq!(block.description, "top");
         assert_eq!(block.attributes.len(), 3);
         let name = &block.attributes[0];
-        assert_eq!(
-            (name.name.as_str(), name.r#type.as_slice()),
-            ("name", br#""string""#.as_slice())
-        );
+        assert_eq!((name.name.as_str(), name.r#type.as_slice()), ("name", br#""string""#.as_slice()));
         assert!(name.required && !name.optional && !name.computed);
         assert_eq!(name.description, "the name");
         let tags = &block.attributes[1];
         assert_eq!(tags.r#type, br#"["map","string"]"#.to_vec());
         assert!(tags.optional && tags.computed && tags.sensitive);
-        assert_eq!(
-            block.attributes[2].r#type,
-            br#"["object",{"a":"number","b":["list","bool"]}]"#.to_vec()
-        );
+        assert_eq!(block.attributes[2].r#type, br#"["object",{"a":"number","b":["list","bool"]}]"#.to_vec());
         let model = &block.block_types[0];
         assert_eq!(model.type_name, "model");
         assert_eq!(model.nesting, NestingMode::List as i32);
@@ -175,19 +152,10 @@ mod tests {
     #[test]
     fn diagnostic_paths_convert_step_by_step() {
         use pb::attribute_path::step::Selector;
-        let d = Diagnostic::error("bad", "worse").at(AttributePath::new("routing")
-            .attr("model")
-            .index(2)
-            .key("k"));
+        let d = Diagnostic::error("bad", "worse").at(AttributePath::new("routing").attr("model").index(2).key("k"));
         let p = diagnostic_to_proto(&d);
         assert_eq!(p.severity, pb::diagnostic::Severity::Error as i32);
-        let steps: Vec<_> = p
-            .attribute
-            .unwrap()
-            .steps
-            .into_iter()
-            .map(|s| s.selector.unwrap())
-            .collect();
+        let steps: Vec<_> = p.attribute.unwrap().steps.into_iter().map(|s| s.selector.unwrap()).collect();
         assert_eq!(
             steps,
             vec![
@@ -206,21 +174,9 @@ mod tests {
     fn empty_dynamic_value_is_null() {
         let ty = Type::object([("a", Type::String)]);
         assert_eq!(decode_dynamic(None, &ty).unwrap(), Value::Null);
-        assert_eq!(
-            decode_dynamic(Some(&pb::DynamicValue::default()), &ty).unwrap(),
-            Value::Null
-        );
-        let json = pb::DynamicValue {
-            msgpack: vec![],
-            json: br#"{"a":"x"}"#.to_vec(),
-        };
-        assert_eq!(
-            decode_dynamic(Some(&json), &ty).unwrap().get("a").as_str(),
-            Some("x")
-        );
-        assert_eq!(
-            encode_dynamic(&Value::Null, &ty).unwrap().msgpack,
-            vec![0xc0]
-        );
+        assert_eq!(decode_dynamic(Some(&pb::DynamicValue::default()), &ty).unwrap(), Value::Null);
+        let json = pb::DynamicValue { msgpack: vec![], json: br#"{"a":"x"}"#.to_vec() };
+        assert_eq!(decode_dynamic(Some(&json), &ty).unwrap().get("a").as_str(), Some("x"));
+        assert_eq!(encode_dynamic(&Value::Null, &ty).unwrap().msgpack, vec![0xc0]);
     }
 }

@@ -13,15 +13,13 @@ use std::sync::Arc;
 use futures::FutureExt as _;
 use tonic::{Request, Response, Status};
 
-use super::convert::{
-    decode_dynamic, diagnostics_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
-};
+use super::convert::{decode_dynamic, diagnostics_to_proto, encode_dynamic, path_to_proto, schema_to_proto};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::proto::tfplugin5 as pb;
 use crate::proto::tfplugin5::provider_server::Provider as ProviderRpc;
 use crate::provider::{
-    ApplyRequest, ConfigureRequest, DataSource, ImportRequest, PlanRequest, Provider, ReadRequest,
-    Resource, UpgradeRequest,
+    ApplyRequest, ConfigureRequest, DataSource, ImportRequest, PlanRequest, Provider, ReadRequest, Resource,
+    UpgradeRequest,
 };
 use crate::value::{Type, Value};
 
@@ -66,31 +64,15 @@ impl ProviderService {
         for resource in provider.resources() {
             let schema = resource.schema();
             let name = resource.type_name().to_string();
-            schema_response
-                .resource_schemas
-                .insert(name.clone(), schema_to_proto(&schema));
-            resources.insert(
-                name,
-                ResourceEntry {
-                    resource,
-                    ty: schema.block.value_type(),
-                },
-            );
+            schema_response.resource_schemas.insert(name.clone(), schema_to_proto(&schema));
+            resources.insert(name, ResourceEntry { resource, ty: schema.block.value_type() });
         }
         let mut data_sources = HashMap::new();
         for data_source in provider.data_sources() {
             let schema = data_source.schema();
             let name = data_source.type_name().to_string();
-            schema_response
-                .data_source_schemas
-                .insert(name.clone(), schema_to_proto(&schema));
-            data_sources.insert(
-                name,
-                DataSourceEntry {
-                    data_source,
-                    ty: schema.block.value_type(),
-                },
-            );
+            schema_response.data_source_schemas.insert(name.clone(), schema_to_proto(&schema));
+            data_sources.insert(name, DataSourceEntry { data_source, ty: schema.block.value_type() });
         }
         ProviderService {
             provider_type: provider_schema.block.value_type(),
@@ -113,11 +95,8 @@ impl ProviderService {
 
     fn data_source(&self, type_name: &str) -> Result<&DataSourceEntry, Diagnostics> {
         self.data_sources.get(type_name).ok_or_else(|| {
-            Diagnostic::error(
-                "Unknown data source type",
-                format!("This provider has no data source {type_name:?}."),
-            )
-            .into()
+            Diagnostic::error("Unknown data source type", format!("This provider has no data source {type_name:?}."))
+                .into()
         })
     }
 }
@@ -125,11 +104,8 @@ impl ProviderService {
 /// Decodes one request value or explains which one could not be read.
 fn decode(what: &str, value: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics> {
     decode_dynamic(value, ty).map_err(|e| {
-        Diagnostic::error(
-            format!("Invalid {what} received from Terraform"),
-            format!("Cannot decode the {what}: {e}"),
-        )
-        .into()
+        Diagnostic::error(format!("Invalid {what} received from Terraform"), format!("Cannot decode the {what}: {e}"))
+            .into()
     })
 }
 
@@ -190,9 +166,7 @@ async fn run<R: WithDiagnostics>(
     handler: impl Future<Output = Result<R, Diagnostics>>,
 ) -> Result<Response<R>, Status> {
     tracing::trace!(rpc, "RPC started");
-    let outcome = IN_RPC_HANDLER
-        .scope(rpc, AssertUnwindSafe(handler).catch_unwind())
-        .await;
+    let outcome = IN_RPC_HANDLER.scope(rpc, AssertUnwindSafe(handler).catch_unwind()).await;
     let response = match outcome {
         Ok(Ok(response)) => response,
         Ok(Err(diagnostics)) => {
@@ -230,16 +204,12 @@ impl ProviderRpc for ProviderService {
                 resources: self
                     .resources
                     .keys()
-                    .map(|name| pb::get_metadata::ResourceMetadata {
-                        type_name: name.clone(),
-                    })
+                    .map(|name| pb::get_metadata::ResourceMetadata { type_name: name.clone() })
                     .collect(),
                 data_sources: self
                     .data_sources
                     .keys()
-                    .map(|name| pb::get_metadata::DataSourceMetadata {
-                        type_name: name.clone(),
-                    })
+                    .map(|name| pb::get_metadata::DataSourceMetadata { type_name: name.clone() })
                     .collect(),
                 ..Default::default()
             })
@@ -260,11 +230,7 @@ impl ProviderRpc for ProviderService {
     ) -> Result<Response<pb::prepare_provider_config::Response>, Status> {
         let req = request.into_inner();
         run("PrepareProviderConfig", async {
-            let config = decode(
-                "provider configuration",
-                req.config.as_ref(),
-                &self.provider_type,
-            )?;
+            let config = decode("provider configuration", req.config.as_ref(), &self.provider_type)?;
             let diagnostics = self.provider.validate(&config);
             // Terraform ignores prepared_config (it only warns when it differs): echo the input.
             Ok(pb::prepare_provider_config::Response {
@@ -284,9 +250,7 @@ impl ProviderRpc for ProviderService {
             let entry = self.resource(&req.type_name)?;
             let config = decode("configuration", req.config.as_ref(), &entry.ty)?;
             let diagnostics = entry.resource.validate(&config);
-            Ok(pb::validate_resource_type_config::Response {
-                diagnostics: diagnostics_to_proto(&diagnostics),
-            })
+            Ok(pb::validate_resource_type_config::Response { diagnostics: diagnostics_to_proto(&diagnostics) })
         })
         .await
     }
@@ -300,9 +264,7 @@ impl ProviderRpc for ProviderService {
             let entry = self.data_source(&req.type_name)?;
             let config = decode("configuration", req.config.as_ref(), &entry.ty)?;
             let diagnostics = entry.data_source.validate(&config);
-            Ok(pb::validate_data_source_config::Response {
-                diagnostics: diagnostics_to_proto(&diagnostics),
-            })
+            Ok(pb::validate_data_source_config::Response { diagnostics: diagnostics_to_proto(&diagnostics) })
         })
         .await
     }
@@ -322,8 +284,7 @@ impl ProviderRpc for ProviderService {
                 )
                 .into());
             }
-            let upgraded =
-                entry.resource.upgrade(UpgradeRequest { version: req.version, raw_state_json: raw.json });
+            let upgraded = entry.resource.upgrade(UpgradeRequest { version: req.version, raw_state_json: raw.json });
             Ok(pb::upgrade_resource_state::Response {
                 upgraded_state: Some(encode("upgraded state", &upgraded.upgraded_state, &entry.ty)?),
                 diagnostics: diagnostics_to_proto(&upgraded.diagnostics),
@@ -338,21 +299,10 @@ impl ProviderRpc for ProviderService {
     ) -> Result<Response<pb::configure::Response>, Status> {
         let req = request.into_inner();
         run("Configure", async {
-            let config = decode(
-                "provider configuration",
-                req.config.as_ref(),
-                &self.provider_type,
-            )?;
-            let diagnostics = self
-                .provider
-                .configure(ConfigureRequest {
-                    terraform_version: req.terraform_version,
-                    config,
-                })
-                .await;
-            Ok(pb::configure::Response {
-                diagnostics: diagnostics_to_proto(&diagnostics),
-            })
+            let config = decode("provider configuration", req.config.as_ref(), &self.provider_type)?;
+            let diagnostics =
+                self.provider.configure(ConfigureRequest { terraform_version: req.terraform_version, config }).await;
+            Ok(pb::configure::Response { diagnostics: diagnostics_to_proto(&diagnostics) })
         })
         .await
     }
@@ -365,13 +315,7 @@ impl ProviderRpc for ProviderService {
         run("ReadResource", async {
             let entry = self.resource(&req.type_name)?;
             let current_state = decode("current state", req.current_state.as_ref(), &entry.ty)?;
-            let out = entry
-                .resource
-                .read(ReadRequest {
-                    current_state,
-                    private: req.private,
-                })
-                .await;
+            let out = entry.resource.read(ReadRequest { current_state, private: req.private }).await;
             Ok(pb::read_resource::Response {
                 new_state: Some(encode("new state", &out.new_state, &entry.ty)?),
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
@@ -391,11 +335,7 @@ impl ProviderRpc for ProviderService {
             let entry = self.resource(&req.type_name)?;
             let plan = PlanRequest {
                 prior_state: decode("prior state", req.prior_state.as_ref(), &entry.ty)?,
-                proposed_new_state: decode(
-                    "proposed new state",
-                    req.proposed_new_state.as_ref(),
-                    &entry.ty,
-                )?,
+                proposed_new_state: decode("proposed new state", req.proposed_new_state.as_ref(), &entry.ty)?,
                 config: decode("configuration", req.config.as_ref(), &entry.ty)?,
                 prior_private: req.prior_private,
             };
@@ -481,10 +421,7 @@ impl ProviderRpc for ProviderService {
         .await
     }
 
-    async fn stop(
-        &self,
-        _request: Request<pb::stop::Request>,
-    ) -> Result<Response<pb::stop::Response>, Status> {
+    async fn stop(&self, _request: Request<pb::stop::Request>) -> Result<Response<pb::stop::Response>, Status> {
         tracing::info!("Stop requested: cancelling in-flight work");
         let provider = self.provider.clone();
         let stopping = AssertUnwindSafe(async move { provider.stop() }).catch_unwind();

@@ -64,19 +64,13 @@ pub enum ServeError {
 pub fn serve(provider: Arc<dyn Provider>, options: ServeOptions) -> ExitCode {
     tls::install_default_crypto_provider();
     if !handshake::cookie_is_valid(|name| std::env::var(name).ok()) {
-        eprintln!(
-            "{}",
-            handshake::not_a_plugin_explanation(options.provider_name)
-        );
+        eprintln!("{}", handshake::not_a_plugin_explanation(options.provider_name));
         return ExitCode::from(1);
     }
     crate::logging::init_from_env();
     install_panic_hook();
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("Error: {}", ServeError::Runtime(e));
@@ -102,23 +96,18 @@ async fn run(provider: Arc<dyn Provider>, options: ServeOptions) -> Result<(), S
     let range = handshake::port_range(env)?;
     ignore_interrupts();
 
-    let tls = match std::env::var("PLUGIN_CLIENT_CERT")
-        .ok()
-        .filter(|pem| !pem.trim().is_empty())
-    {
+    let tls = match std::env::var("PLUGIN_CLIENT_CERT").ok().filter(|pem| !pem.trim().is_empty()) {
         Some(pem) => {
             let client_cert = tls::parse_client_cert_pem(&pem)?;
             let identity = tls::ServerIdentity::generate()?;
-            Some((
-                tls::server_config(&identity, client_cert)?,
-                identity.cert_der,
-            ))
+            Some((tls::server_config(&identity, client_cert)?, identity.cert_der))
         }
         None => None,
     };
     let listener = handshake::bind_in_range(range).await?;
     let addr = listener.local_addr().map_err(ServeError::Listener)?;
     let shutdown = CancellationToken::new();
+    exit_when_orphaned(shutdown.clone());
     let server = {
         let shutdown = shutdown.clone();
         let config = tls.as_ref().map(|(config, _)| config.clone());
@@ -127,9 +116,7 @@ async fn run(provider: Arc<dyn Provider>, options: ServeOptions) -> Result<(), S
 
     let line = handshake::handshake_line(addr, tls.as_ref().map(|(_, der)| der.as_ref()));
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{line}")
-        .and_then(|()| stdout.flush())
-        .map_err(ServeError::Stdout)?;
+    writeln!(stdout, "{line}").and_then(|()| stdout.flush()).map_err(ServeError::Stdout)?;
     drop(stdout);
     tracing::info!(
         provider = options.provider_name,
@@ -162,9 +149,7 @@ pub async fn serve_listener(
         .max_encoding_message_size(MAX_MESSAGE_SIZE);
     let controller = GrpcControllerServer::new(controller::Controller::new(shutdown.clone()));
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter
-        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
-        .await;
+    health_reporter.set_service_status("plugin", tonic_health::ServingStatus::Serving).await;
 
     let router = tonic::transport::Server::builder()
         .add_service(provider_service)
@@ -179,11 +164,7 @@ pub async fn serve_listener(
     };
     let served = async {
         match tls {
-            Some(config) => {
-                router
-                    .serve_with_incoming_shutdown(tls::tls_incoming(listener, config), signal)
-                    .await
-            }
+            Some(config) => router.serve_with_incoming_shutdown(tls::tls_incoming(listener, config), signal).await,
             None => {
                 let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
                 router.serve_with_incoming_shutdown(incoming, signal).await
@@ -197,6 +178,32 @@ pub async fn serve_listener(
             Ok(())
         }
     }
+}
+
+/// If Terraform dies without calling Shutdown (killed, crashed, a closed pipe), the plugin is re-parented.
+/// Go plugins die on their next write to the closed stderr pipe; Rust ignores SIGPIPE, so watch the parent
+/// instead and shut down rather than linger with an open port.
+fn exit_when_orphaned(shutdown: CancellationToken) {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
+                if std::os::unix::process::parent_id() != parent {
+                    tracing::warn!("Terraform went away without shutting the plugin down; exiting");
+                    shutdown.cancel();
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = shutdown;
 }
 
 /// Ctrl-C reaches the whole process group; Terraform handles it and sends Stop, so the plugin must not die.
@@ -233,10 +240,7 @@ fn install_panic_hook() {
             .map(|s| (*s).to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic payload".to_string());
-        let location = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
+        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         if let Ok(rpc) = grpc::IN_RPC_HANDLER.try_with(|rpc| *rpc) {
             tracing::error!(rpc, "panic in RPC handler (recovered): {message}{location}");
         } else {

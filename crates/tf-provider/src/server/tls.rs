@@ -71,12 +71,8 @@ impl ServerIdentity {
     pub fn generate() -> Result<ServerIdentity, TlsError> {
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
         let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "localhost");
-        params
-            .distinguished_name
-            .push(rcgen::DnType::OrganizationName, "HashiCorp");
+        params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+        params.distinguished_name.push(rcgen::DnType::OrganizationName, "HashiCorp");
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
         params.key_usages = vec![
             rcgen::KeyUsagePurpose::DigitalSignature,
@@ -84,18 +80,13 @@ impl ServerIdentity {
             rcgen::KeyUsagePurpose::KeyAgreement,
             rcgen::KeyUsagePurpose::KeyCertSign,
         ];
-        params.extended_key_usages = vec![
-            rcgen::ExtendedKeyUsagePurpose::ServerAuth,
-            rcgen::ExtendedKeyUsagePurpose::ClientAuth,
-        ];
+        params.extended_key_usages =
+            vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
         let now = time::OffsetDateTime::now_utc();
         params.not_before = now - time::Duration::seconds(30);
         params.not_after = now + time::Duration::hours(262_980);
         let cert = params.self_signed(&key)?;
-        Ok(ServerIdentity {
-            cert_der: cert.der().clone(),
-            key_der: PrivatePkcs8KeyDer::from(key.serialize_der()),
-        })
+        Ok(ServerIdentity { cert_der: cert.der().clone(), key_der: PrivatePkcs8KeyDer::from(key.serialize_der()) })
     }
 }
 
@@ -108,14 +99,8 @@ pub struct PinnedClientCertVerifier {
 }
 
 impl PinnedClientCertVerifier {
-    pub fn new(
-        expected: CertificateDer<'static>,
-        provider: &CryptoProvider,
-    ) -> PinnedClientCertVerifier {
-        PinnedClientCertVerifier {
-            expected,
-            algorithms: provider.signature_verification_algorithms,
-        }
+    pub fn new(expected: CertificateDer<'static>, provider: &CryptoProvider) -> PinnedClientCertVerifier {
+        PinnedClientCertVerifier { expected, algorithms: provider.signature_verification_algorithms }
     }
 }
 
@@ -137,9 +122,7 @@ impl ClientCertVerifier for PinnedClientCertVerifier {
         if end_entity.as_ref() == self.expected.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::ApplicationVerificationFailure,
-            ))
+            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::ApplicationVerificationFailure))
         }
     }
 
@@ -177,10 +160,7 @@ pub fn server_config(
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .with_client_cert_verifier(verifier)
-        .with_single_cert(
-            vec![identity.cert_der.clone()],
-            PrivateKeyDer::Pkcs8(identity.key_der.clone_key()),
-        )?;
+        .with_single_cert(vec![identity.cert_der.clone()], PrivateKeyDer::Pkcs8(identity.key_der.clone_key()))?;
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(Arc::new(config))
 }
@@ -236,44 +216,22 @@ mod tests {
         assert_eq!(parse_client_cert_pem(&pem).unwrap(), identity.cert_der);
         let verifier = PinnedClientCertVerifier::new(identity.cert_der.clone(), &crypto_provider());
         let now = UnixTime::now();
-        assert!(
-            verifier
-                .verify_client_cert(&identity.cert_der, &[], now)
-                .is_ok()
-        );
+        assert!(verifier.verify_client_cert(&identity.cert_der, &[], now).is_ok());
         let other = ServerIdentity::generate().unwrap();
-        assert!(
-            verifier
-                .verify_client_cert(&other.cert_der, &[], now)
-                .is_err()
-        );
+        assert!(verifier.verify_client_cert(&other.cert_der, &[], now).is_err());
         assert!(verifier.client_auth_mandatory());
-        assert!(
-            verifier
-                .supported_verify_schemes()
-                .contains(&SignatureScheme::ECDSA_NISTP521_SHA512)
-        );
+        assert!(verifier.supported_verify_schemes().contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
     }
 
     #[test]
     fn bad_pem_is_an_error() {
-        assert!(matches!(
-            parse_client_cert_pem("hello"),
-            Err(TlsError::NoClientCertificate)
-        ));
+        assert!(matches!(parse_client_cert_pem("hello"), Err(TlsError::NoClientCertificate)));
     }
 
     fn pem_of(der: &[u8]) -> String {
         use base64::Engine as _;
         let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-        let lines: Vec<&str> = b64
-            .as_bytes()
-            .chunks(64)
-            .map(|c| std::str::from_utf8(c).unwrap_or_default())
-            .collect();
-        format!(
-            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-            lines.join("\n")
-        )
+        let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
+        format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n"))
     }
 }

@@ -11,24 +11,17 @@ use std::fmt::Write as _;
 use serde_json::Value as J;
 
 use super::{
-    DecodeError, EncodeError, Number, Type, Value, infer_primitive_type, path_attr, path_index,
-    path_key, value_kind,
+    DecodeError, EncodeError, Number, Type, Value, infer_primitive_type, path_attr, path_index, path_key, value_kind,
 };
 
 /// Decodes JSON bytes according to `ty`. Empty input is null. With `ignore_unknown_attributes`, object
 /// keys that the type does not declare are dropped instead of failing.
-pub fn decode(
-    bytes: &[u8],
-    ty: &Type,
-    ignore_unknown_attributes: bool,
-) -> Result<Value, DecodeError> {
+pub fn decode(bytes: &[u8], ty: &Type, ignore_unknown_attributes: bool) -> Result<Value, DecodeError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
-    let json: J = serde_json::from_slice(bytes).map_err(|e| DecodeError::Malformed {
-        format: "JSON",
-        message: e.to_string(),
-    })?;
+    let json: J =
+        serde_json::from_slice(bytes).map_err(|e| DecodeError::Malformed { format: "JSON", message: e.to_string() })?;
     from_json(json, ty, "", ignore_unknown_attributes)
 }
 
@@ -82,26 +75,17 @@ fn from_json(json: J, ty: &Type, path: &str, ignore: bool) -> Result<Value, Deco
                 Number::Float(n.as_f64().unwrap_or(f64::NAN))
             })),
             J::String(s) if Number::is_decimal_text(&s) => Ok(Value::Number(Number::Big(s))),
-            J::String(s) => Err(DecodeError::InvalidNumber {
-                path: path.to_string(),
-                text: s,
-            }),
+            J::String(s) => Err(DecodeError::InvalidNumber { path: path.to_string(), text: s }),
             other => Err(mismatch(&other)),
         },
         Type::Dynamic => match json {
             J::Object(mut fields) => {
-                let type_json =
-                    fields
-                        .remove("type")
-                        .ok_or_else(|| DecodeError::InvalidDynamicType {
-                            path: path.to_string(),
-                            message: "missing \"type\"".to_string(),
-                        })?;
-                let concrete =
-                    Type::from_json(&type_json).map_err(|e| DecodeError::InvalidDynamicType {
-                        path: path.to_string(),
-                        message: e.to_string(),
-                    })?;
+                let type_json = fields.remove("type").ok_or_else(|| DecodeError::InvalidDynamicType {
+                    path: path.to_string(),
+                    message: "missing \"type\"".to_string(),
+                })?;
+                let concrete = Type::from_json(&type_json)
+                    .map_err(|e| DecodeError::InvalidDynamicType { path: path.to_string(), message: e.to_string() })?;
                 let inner = fields.remove("value").unwrap_or(J::Null);
                 let value = from_json(inner, &concrete, path, ignore)?;
                 Ok(Value::Dynamic(concrete, Box::new(value)))
@@ -115,11 +99,7 @@ fn from_json(json: J, ty: &Type, path: &str, ignore: bool) -> Result<Value, Deco
                     .enumerate()
                     .map(|(i, j)| from_json(j, elem, &path_index(path, i), ignore))
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(if matches!(ty, Type::List(_)) {
-                    Value::List(values)
-                } else {
-                    Value::Set(values)
-                })
+                Ok(if matches!(ty, Type::List(_)) { Value::List(values) } else { Value::Set(values) })
             }
             other => Err(mismatch(&other)),
         },
@@ -132,11 +112,9 @@ fn from_json(json: J, ty: &Type, path: &str, ignore: bool) -> Result<Value, Deco
                     .map(|(i, (j, t))| from_json(j, t, &path_index(path, i), ignore))
                     .collect::<Result<_, _>>()?,
             )),
-            J::Array(items) => Err(DecodeError::TupleLength {
-                path: path.to_string(),
-                expected: types.len(),
-                actual: items.len(),
-            }),
+            J::Array(items) => {
+                Err(DecodeError::TupleLength { path: path.to_string(), expected: types.len(), actual: items.len() })
+            }
             other => Err(mismatch(&other)),
         },
         Type::Map(elem) => match json {
@@ -162,10 +140,7 @@ fn from_json(json: J, ty: &Type, path: &str, ignore: bool) -> Result<Value, Deco
                         }
                         None if ignore => {}
                         None => {
-                            return Err(DecodeError::UnsupportedAttribute {
-                                path: path.to_string(),
-                                attribute: k,
-                            });
+                            return Err(DecodeError::UnsupportedAttribute { path: path.to_string(), attribute: k });
                         }
                     }
                 }
@@ -194,9 +169,7 @@ fn write_value(out: &mut String, value: &Value, ty: &Type, path: &str) -> Result
     match (value, ty) {
         (Value::Null, _) => out.push_str("null"),
         (Value::Unknown(_), _) => {
-            return Err(EncodeError::UnknownInJson {
-                path: path.to_string(),
-            });
+            return Err(EncodeError::UnknownInJson { path: path.to_string() });
         }
         (_, Type::Dynamic) => {
             let (concrete, inner) = match value {
@@ -204,9 +177,7 @@ fn write_value(out: &mut String, value: &Value, ty: &Type, path: &str) -> Result
                 other => match infer_primitive_type(other) {
                     Some(t) => (t, other),
                     None => {
-                        return Err(EncodeError::DynamicWithoutType {
-                            path: path.to_string(),
-                        });
+                        return Err(EncodeError::DynamicWithoutType { path: path.to_string() });
                     }
                 },
             };
@@ -229,22 +200,14 @@ fn write_value(out: &mut String, value: &Value, ty: &Type, path: &str) -> Result
                     let _ = write!(out, "{f:?}");
                 }
             },
-            Number::Big(s)
-                if Number::is_decimal_text(s) && !s.starts_with('+') && !s.starts_with('.') =>
-            {
+            Number::Big(s) if Number::is_decimal_text(s) && !s.starts_with('+') && !s.starts_with('.') => {
                 out.push_str(s)
             }
             other => {
-                return Err(EncodeError::InvalidNumber {
-                    path: path.to_string(),
-                    number: other.to_string(),
-                });
+                return Err(EncodeError::InvalidNumber { path: path.to_string(), number: other.to_string() });
             }
         },
-        (
-            Value::List(items) | Value::Set(items) | Value::Tuple(items),
-            Type::List(elem) | Type::Set(elem),
-        ) => {
+        (Value::List(items) | Value::Set(items) | Value::Tuple(items), Type::List(elem) | Type::Set(elem)) => {
             out.push('[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
@@ -285,10 +248,7 @@ fn write_value(out: &mut String, value: &Value, ty: &Type, path: &str) -> Result
         }
         (Value::Object(attrs) | Value::Map(attrs), Type::Object(attr_types)) => {
             if let Some(extra) = attrs.keys().find(|k| !attr_types.contains_key(*k)) {
-                return Err(EncodeError::UnexpectedAttribute {
-                    path: path.to_string(),
-                    attribute: extra.clone(),
-                });
+                return Err(EncodeError::UnexpectedAttribute { path: path.to_string(), attribute: extra.clone() });
             }
             out.push('{');
             for (i, (name, t)) in attr_types.iter().enumerate() {
@@ -297,12 +257,7 @@ fn write_value(out: &mut String, value: &Value, ty: &Type, path: &str) -> Result
                 }
                 write_string(out, name);
                 out.push(':');
-                write_value(
-                    out,
-                    attrs.get(name).unwrap_or(&Value::Null),
-                    t,
-                    &path_attr(path, name),
-                )?;
+                write_value(out, attrs.get(name).unwrap_or(&Value::Null), t, &path_attr(path, name))?;
             }
             out.push('}');
         }
@@ -331,10 +286,7 @@ mod tests {
         assert_eq!(v.get("id").as_str(), Some("abc"));
         assert_eq!(v.get("capacity").as_i64(), Some(10));
         assert!(v.get("tags").is_null());
-        assert_eq!(
-            v.get("models").elements()[0].get("name").as_str(),
-            Some("gpt")
-        );
+        assert_eq!(v.get("models").elements()[0].get("name").as_str(), Some("gpt"));
     }
 
     #[test]
@@ -351,50 +303,29 @@ mod tests {
 
     #[test]
     fn encodes_every_attribute_sorted() {
-        let v = Value::object([
-            ("id", Value::string("a\"b")),
-            ("capacity", Value::float(1.5)),
-        ]);
+        let v = Value::object([("id", Value::string("a\"b")), ("capacity", Value::float(1.5))]);
         let out = String::from_utf8(encode(&v, &state_type()).unwrap()).unwrap();
-        assert_eq!(
-            out,
-            r#"{"capacity":1.5,"id":"a\"b","models":null,"tags":null}"#
-        );
+        assert_eq!(out, r#"{"capacity":1.5,"id":"a\"b","models":null,"tags":null}"#);
     }
 
     #[test]
     fn dynamic_and_unknown() {
-        let v = Value::Dynamic(
-            Type::list(Type::Bool),
-            Box::new(Value::list([Value::bool(true)])),
-        );
+        let v = Value::Dynamic(Type::list(Type::Bool), Box::new(Value::list([Value::bool(true)])));
         let out = encode(&v, &Type::Dynamic).unwrap();
-        assert_eq!(
-            String::from_utf8(out.clone()).unwrap(),
-            r#"{"value":[true],"type":["list","bool"]}"#
-        );
+        assert_eq!(String::from_utf8(out.clone()).unwrap(), r#"{"value":[true],"type":["list","bool"]}"#);
         assert_eq!(decode(&out, &Type::Dynamic, false).unwrap(), v);
-        assert!(matches!(
-            encode(&Value::unknown(), &Type::String),
-            Err(EncodeError::UnknownInJson { .. })
-        ));
+        assert!(matches!(encode(&Value::unknown(), &Type::String), Err(EncodeError::UnknownInJson { .. })));
     }
 
     #[test]
     fn numbers_as_text_and_big() {
-        assert_eq!(
-            decode(b"\"12.5\"", &Type::Number, false).unwrap(),
-            Value::float(12.5)
-        );
+        assert_eq!(decode(b"\"12.5\"", &Type::Number, false).unwrap(), Value::float(12.5));
         assert_eq!(
             decode(b"18446744073709551615", &Type::Number, false).unwrap(),
             Value::Number(Number::Big("18446744073709551615".into()))
         );
         let big = Value::Number(Number::Big("123456789012345678901234567890".into()));
-        assert_eq!(
-            encode(&big, &Type::Number).unwrap(),
-            b"123456789012345678901234567890".to_vec()
-        );
+        assert_eq!(encode(&big, &Type::Number).unwrap(), b"123456789012345678901234567890".to_vec());
         assert!(encode(&Value::float(f64::INFINITY), &Type::Number).is_err());
     }
 

@@ -65,17 +65,9 @@ impl Type {
             Type::Map(e) => J::Array(vec![J::from("map"), e.to_json()]),
             Type::Object(attrs) => J::Array(vec![
                 J::from("object"),
-                J::Object(
-                    attrs
-                        .iter()
-                        .map(|(k, t)| (k.clone(), t.to_json()))
-                        .collect(),
-                ),
+                J::Object(attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect()),
             ]),
-            Type::Tuple(elems) => J::Array(vec![
-                J::from("tuple"),
-                J::Array(elems.iter().map(Type::to_json).collect()),
-            ]),
+            Type::Tuple(elems) => J::Array(vec![J::from("tuple"), J::Array(elems.iter().map(Type::to_json).collect())]),
         }
     }
 
@@ -103,18 +95,13 @@ impl Type {
                             .map(|(k, t)| Ok((k.clone(), Type::from_json(t)?)))
                             .collect::<Result<_, TypeJsonError>>()?,
                     )),
-                    ("tuple", J::Array(elems)) => Ok(Type::Tuple(
-                        elems
-                            .iter()
-                            .map(Type::from_json)
-                            .collect::<Result<_, _>>()?,
-                    )),
+                    ("tuple", J::Array(elems)) => {
+                        Ok(Type::Tuple(elems.iter().map(Type::from_json).collect::<Result<_, _>>()?))
+                    }
                     _ => Err(TypeJsonError(format!("unsupported type constraint {json}"))),
                 }
             }
-            other => Err(TypeJsonError(format!(
-                "unsupported type constraint {other}"
-            ))),
+            other => Err(TypeJsonError(format!("unsupported type constraint {other}"))),
         }
     }
 }
@@ -145,11 +132,7 @@ impl Number {
             Number::Int(i) => Some(*i),
             Number::Float(f) => {
                 // 2^63 is the first value out of range; everything below it with no fraction fits.
-                if f.fract() == 0.0 && *f >= -TWO_POW_63 && *f < TWO_POW_63 {
-                    Some(*f as i64)
-                } else {
-                    None
-                }
+                if f.fract() == 0.0 && *f >= -TWO_POW_63 && *f < TWO_POW_63 { Some(*f as i64) } else { None }
             }
             Number::Big(s) => s.parse().ok(),
         }
@@ -270,10 +253,7 @@ impl Value {
 
     /// An unknown value that is promised not to be null.
     pub fn unknown_not_null() -> Value {
-        Value::Unknown(Refinements {
-            not_null: true,
-            ..Refinements::default()
-        })
+        Value::Unknown(Refinements { not_null: true, ..Refinements::default() })
     }
 
     pub fn string(s: impl Into<String>) -> Value {
@@ -342,9 +322,7 @@ impl Value {
         match self {
             Value::Unknown(_) => false,
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
-                v.iter().all(Value::is_wholly_known)
-            }
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, v) => v.is_wholly_known(),
         }
@@ -461,19 +439,11 @@ impl From<i64> for Value {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EncodeError {
     #[error("{path}: value {value} does not conform to type {ty}")]
-    TypeMismatch {
-        path: String,
-        ty: String,
-        value: String,
-    },
+    TypeMismatch { path: String, ty: String, value: String },
     #[error("{path}: attribute {attribute:?} is not part of the object type")]
     UnexpectedAttribute { path: String, attribute: String },
     #[error("{path}: tuple has {actual} elements, the type has {expected}")]
-    TupleLength {
-        path: String,
-        expected: usize,
-        actual: usize,
-    },
+    TupleLength { path: String, expected: usize, actual: usize },
     #[error("{path}: unknown values cannot be encoded as JSON")]
     UnknownInJson { path: String },
     #[error("{path}: number {number} cannot be encoded")]
@@ -486,24 +456,13 @@ pub enum EncodeError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecodeError {
     #[error("malformed {format}: {message}")]
-    Malformed {
-        format: &'static str,
-        message: String,
-    },
+    Malformed { format: &'static str, message: String },
     #[error("{path}: expected {expected}, found {found}")]
-    TypeMismatch {
-        path: String,
-        expected: String,
-        found: String,
-    },
+    TypeMismatch { path: String, expected: String, found: String },
     #[error("{path}: unsupported attribute {attribute:?}")]
     UnsupportedAttribute { path: String, attribute: String },
     #[error("{path}: tuple has {actual} elements, the type has {expected}")]
-    TupleLength {
-        path: String,
-        expected: usize,
-        actual: usize,
-    },
+    TupleLength { path: String, expected: usize, actual: usize },
     #[error("{path}: invalid number {text:?}")]
     InvalidNumber { path: String, text: String },
     #[error("{path}: invalid dynamic type: {message}")]
@@ -571,12 +530,8 @@ mod tests {
 
     #[test]
     fn type_json_accepts_optional_attribute_list() {
-        let json: serde_json::Value =
-            serde_json::from_str(r#"["object",{"a":"string"},["a"]]"#).unwrap();
-        assert_eq!(
-            Type::from_json(&json).unwrap(),
-            Type::object([("a", Type::String)])
-        );
+        let json: serde_json::Value = serde_json::from_str(r#"["object",{"a":"string"},["a"]]"#).unwrap();
+        assert_eq!(Type::from_json(&json).unwrap(), Type::object([("a", Type::String)]));
         assert!(Type::from_json(&serde_json::json!("strin")).is_err());
         assert!(Type::from_json(&serde_json::json!(["list"])).is_err());
     }
@@ -587,24 +542,12 @@ mod tests {
         assert_eq!(Number::Big("3".into()), Number::Int(3));
         assert_ne!(Number::Int(3), Number::Float(3.5));
         assert_eq!(Number::Float(0.5), Number::Float(0.5));
-        assert_ne!(
-            Number::Big("123456789012345678901234".into()),
-            Number::Int(1)
-        );
+        assert_ne!(Number::Big("123456789012345678901234".into()), Number::Int(1));
     }
 
     #[test]
     fn decimal_text_validation() {
-        for ok in [
-            "0",
-            "-1",
-            "1.5",
-            "1e10",
-            "12345678901234567890",
-            ".5",
-            "2.",
-            "1E-3",
-        ] {
+        for ok in ["0", "-1", "1.5", "1e10", "12345678901234567890", ".5", "2.", "1E-3"] {
             assert!(Number::is_decimal_text(ok), "{ok}");
         }
         for bad in ["", "-", "abc", "1.2.3", "inf", "NaN", "1e", "0x10"] {
@@ -623,12 +566,7 @@ mod tests {
         assert_eq!(v.get("flag").as_bool(), Some(true));
         let d = Value::Dynamic(Type::String, Box::new(Value::string("hi")));
         assert_eq!(d.as_str(), Some("hi"));
-        assert!(
-            Value::list([Value::int(1), Value::unknown()])
-                .elements()
-                .len()
-                == 2
-        );
+        assert!(Value::list([Value::int(1), Value::unknown()]).elements().len() == 2);
         assert!(!Value::list([Value::int(1), Value::unknown()]).is_wholly_known());
         assert!(Value::list([Value::int(1), Value::Null]).is_wholly_known());
         let mut null = Value::Null;

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use rmpv::Value as Mp;
 
 use super::{
-    DecodeError, EncodeError, Number, Refinements, Type, Value, infer_primitive_type, path_attr,
-    path_index, path_key, value_kind,
+    DecodeError, EncodeError, Number, Refinements, Type, Value, infer_primitive_type, path_attr, path_index, path_key,
+    value_kind,
 };
 
 /// Extension type of a plain unknown.
@@ -43,10 +43,8 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
         return Ok(Value::Null);
     }
     let mut reader = bytes;
-    let mp = rmpv::decode::read_value(&mut reader).map_err(|e| DecodeError::Malformed {
-        format: "msgpack",
-        message: e.to_string(),
-    })?;
+    let mp = rmpv::decode::read_value(&mut reader)
+        .map_err(|e| DecodeError::Malformed { format: "msgpack", message: e.to_string() })?;
     from_msgpack(mp, ty, "")
 }
 
@@ -67,21 +65,16 @@ fn unknown_ext(refinements: &Refinements) -> Mp {
     if let Some(prefix) = &refinements.string_prefix {
         entries.push((Mp::from(REFINE_STRING_PREFIX), Mp::from(prefix.as_str())));
     }
-    for (key, bound) in [
-        (REFINE_NUMBER_LOWER, &refinements.number_lower),
-        (REFINE_NUMBER_UPPER, &refinements.number_upper),
-    ] {
+    for (key, bound) in
+        [(REFINE_NUMBER_LOWER, &refinements.number_lower), (REFINE_NUMBER_UPPER, &refinements.number_upper)]
+    {
         if let Some((n, inclusive)) = bound {
-            entries.push((
-                Mp::from(key),
-                Mp::Array(vec![number_to_msgpack(n), Mp::Boolean(*inclusive)]),
-            ));
+            entries.push((Mp::from(key), Mp::Array(vec![number_to_msgpack(n), Mp::Boolean(*inclusive)])));
         }
     }
-    for (key, bound) in [
-        (REFINE_LENGTH_LOWER, refinements.length_lower),
-        (REFINE_LENGTH_UPPER, refinements.length_upper),
-    ] {
+    for (key, bound) in
+        [(REFINE_LENGTH_LOWER, refinements.length_lower), (REFINE_LENGTH_UPPER, refinements.length_upper)]
+    {
         if let Some(n) = bound {
             entries.push((Mp::from(key), Mp::from(n)));
         }
@@ -106,11 +99,7 @@ fn number_to_msgpack(n: &Number) -> Mp {
 }
 
 fn mismatch(path: &str, ty: &Type, value: &Value) -> EncodeError {
-    EncodeError::TypeMismatch {
-        path: path.to_string(),
-        ty: ty.to_string(),
-        value: value_kind(value).to_string(),
-    }
+    EncodeError::TypeMismatch { path: path.to_string(), ty: ty.to_string(), value: value_kind(value).to_string() }
 }
 
 fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, EncodeError> {
@@ -125,17 +114,12 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, EncodeError> {
             other => match infer_primitive_type(other) {
                 Some(t) => (t, other),
                 None => {
-                    return Err(EncodeError::DynamicWithoutType {
-                        path: path.to_string(),
-                    });
+                    return Err(EncodeError::DynamicWithoutType { path: path.to_string() });
                 }
             },
         };
         let type_json = concrete.to_json().to_string().into_bytes();
-        return Ok(Mp::Array(vec![
-            Mp::Binary(type_json),
-            to_msgpack(inner, &concrete, path)?,
-        ]));
+        return Ok(Mp::Array(vec![Mp::Binary(type_json), to_msgpack(inner, &concrete, path)?]));
     }
     match (value, ty) {
         // A Dynamic wrapper in a concretely typed slot: encode what it holds.
@@ -146,17 +130,11 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, EncodeError> {
             if let Number::Big(s) = n
                 && !Number::is_decimal_text(s)
             {
-                return Err(EncodeError::InvalidNumber {
-                    path: path.to_string(),
-                    number: s.clone(),
-                });
+                return Err(EncodeError::InvalidNumber { path: path.to_string(), number: s.clone() });
             }
             Ok(number_to_msgpack(n))
         }
-        (
-            Value::List(items) | Value::Set(items) | Value::Tuple(items),
-            Type::List(elem) | Type::Set(elem),
-        ) => {
+        (Value::List(items) | Value::Set(items) | Value::Tuple(items), Type::List(elem) | Type::Set(elem)) => {
             let encoded = items
                 .iter()
                 .enumerate()
@@ -183,31 +161,20 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, EncodeError> {
         (Value::Map(entries) | Value::Object(entries), Type::Map(elem)) => {
             let encoded = entries
                 .iter()
-                .map(|(k, v)| {
-                    Ok((
-                        Mp::from(k.as_str()),
-                        to_msgpack(v, elem, &path_key(path, k))?,
-                    ))
-                })
+                .map(|(k, v)| Ok((Mp::from(k.as_str()), to_msgpack(v, elem, &path_key(path, k))?)))
                 .collect::<Result<_, EncodeError>>()?;
             Ok(Mp::Map(encoded))
         }
         (Value::Object(attrs) | Value::Map(attrs), Type::Object(attr_types)) => {
             if let Some(extra) = attrs.keys().find(|k| !attr_types.contains_key(*k)) {
-                return Err(EncodeError::UnexpectedAttribute {
-                    path: path.to_string(),
-                    attribute: extra.clone(),
-                });
+                return Err(EncodeError::UnexpectedAttribute { path: path.to_string(), attribute: extra.clone() });
             }
             // Every attribute of the type, sorted (BTreeMap order); absent ones are null.
             let encoded = attr_types
                 .iter()
                 .map(|(name, t)| {
                     let v = attrs.get(name).unwrap_or(&Value::Null);
-                    Ok((
-                        Mp::from(name.as_str()),
-                        to_msgpack(v, t, &path_attr(path, name))?,
-                    ))
+                    Ok((Mp::from(name.as_str()), to_msgpack(v, t, &path_attr(path, name))?))
                 })
                 .collect::<Result<_, EncodeError>>()?;
             Ok(Mp::Map(encoded))
@@ -232,11 +199,7 @@ fn found(mp: &Mp) -> String {
 }
 
 fn decode_mismatch(path: &str, ty: &Type, mp: &Mp) -> DecodeError {
-    DecodeError::TypeMismatch {
-        path: path.to_string(),
-        expected: ty.to_string(),
-        found: found(mp),
-    }
+    DecodeError::TypeMismatch { path: path.to_string(), expected: ty.to_string(), found: found(mp) }
 }
 
 fn map_key(key: Mp, path: &str) -> Result<String, DecodeError> {
@@ -275,27 +238,18 @@ fn from_msgpack(mp: Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
                     });
                 }
             };
-            let type_json: serde_json::Value =
-                serde_json::from_slice(&type_bytes).map_err(|e| {
-                    DecodeError::InvalidDynamicType {
-                        path: path.to_string(),
-                        message: e.to_string(),
-                    }
-                })?;
-            let concrete =
-                Type::from_json(&type_json).map_err(|e| DecodeError::InvalidDynamicType {
-                    path: path.to_string(),
-                    message: e.to_string(),
-                })?;
+            let type_json: serde_json::Value = serde_json::from_slice(&type_bytes)
+                .map_err(|e| DecodeError::InvalidDynamicType { path: path.to_string(), message: e.to_string() })?;
+            let concrete = Type::from_json(&type_json)
+                .map_err(|e| DecodeError::InvalidDynamicType { path: path.to_string(), message: e.to_string() })?;
             let value = from_msgpack(inner, &concrete, path)?;
             Ok(Value::Dynamic(concrete, Box::new(value)))
         }
         (Type::String, Mp::String(s)) => match s.into_str() {
             Some(s) => Ok(Value::String(s)),
-            None => Err(DecodeError::Malformed {
-                format: "msgpack",
-                message: format!("{path}: string is not valid UTF-8"),
-            }),
+            None => {
+                Err(DecodeError::Malformed { format: "msgpack", message: format!("{path}: string is not valid UTF-8") })
+            }
         },
         (Type::Bool, Mp::Boolean(b)) => Ok(Value::Bool(b)),
         (Type::Number, Mp::Integer(i)) => Ok(Value::Number(match i.as_i64() {
@@ -309,10 +263,7 @@ fn from_msgpack(mp: Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
             if Number::is_decimal_text(&text) {
                 Ok(Value::Number(Number::Big(text)))
             } else {
-                Err(DecodeError::InvalidNumber {
-                    path: path.to_string(),
-                    text,
-                })
+                Err(DecodeError::InvalidNumber { path: path.to_string(), text })
             }
         }
         (Type::List(elem), Mp::Array(items)) => Ok(Value::List(decode_items(items, elem, path)?)),
@@ -347,10 +298,7 @@ fn from_msgpack(mp: Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
             for (k, v) in entries {
                 let key = map_key(k, path)?;
                 let Some(attr_type) = attr_types.get(&key) else {
-                    return Err(DecodeError::UnsupportedAttribute {
-                        path: path.to_string(),
-                        attribute: key,
-                    });
+                    return Err(DecodeError::UnsupportedAttribute { path: path.to_string(), attribute: key });
                 };
                 let value = from_msgpack(v, attr_type, &path_attr(path, &key))?;
                 out.insert(key, value);
@@ -366,11 +314,7 @@ fn from_msgpack(mp: Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
 }
 
 fn decode_items(items: Vec<Mp>, elem: &Type, path: &str) -> Result<Vec<Value>, DecodeError> {
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, mp)| from_msgpack(mp, elem, &path_index(path, i)))
-        .collect()
+    items.into_iter().enumerate().map(|(i, mp)| from_msgpack(mp, elem, &path_index(path, i))).collect()
 }
 
 /// Reads the refinements of an unknown. Only ext 12 carries any; malformed payloads and unknown keys are
@@ -391,13 +335,10 @@ fn read_refinements(kind: i8, payload: &[u8]) -> Refinements {
             (REFINE_STRING_PREFIX, Mp::String(s)) => refinements.string_prefix = s.into_str(),
             (REFINE_NUMBER_LOWER | REFINE_NUMBER_UPPER, Mp::Array(parts)) => {
                 let mut parts = parts.into_iter();
-                let number =
-                    parts
-                        .next()
-                        .and_then(|mp| match from_msgpack(mp, &Type::Number, "") {
-                            Ok(Value::Number(n)) => Some(n),
-                            _ => None,
-                        });
+                let number = parts.next().and_then(|mp| match from_msgpack(mp, &Type::Number, "") {
+                    Ok(Value::Number(n)) => Some(n),
+                    _ => None,
+                });
                 let inclusive = parts.next().and_then(|mp| mp.as_bool()).unwrap_or(false);
                 if let Some(n) = number {
                     if key == REFINE_NUMBER_LOWER {
@@ -420,41 +361,22 @@ mod tests {
     use super::*;
 
     fn hex(bytes: &[u8]) -> String {
-        bytes
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
     }
 
     #[test]
     fn plain_unknown_is_fixext1_type0() {
-        assert_eq!(
-            hex(&encode(&Value::unknown(), &Type::String).unwrap()),
-            "d4 00 00"
-        );
-        assert_eq!(
-            decode(&[0xd4, 0x00, 0x00], &Type::String).unwrap(),
-            Value::unknown()
-        );
+        assert_eq!(hex(&encode(&Value::unknown(), &Type::String).unwrap()), "d4 00 00");
+        assert_eq!(decode(&[0xd4, 0x00, 0x00], &Type::String).unwrap(), Value::unknown());
         // Any other extension type (e.g. ext8 length 0) is also an unknown.
-        assert_eq!(
-            decode(&[0xc7, 0x00, 0x05], &Type::Number).unwrap(),
-            Value::unknown()
-        );
+        assert_eq!(decode(&[0xc7, 0x00, 0x05], &Type::Number).unwrap(), Value::unknown());
     }
 
     #[test]
     fn null_is_nil_and_empty_input_is_null() {
         assert_eq!(hex(&encode(&Value::Null, &Type::Number).unwrap()), "c0");
-        assert_eq!(
-            decode(&[0xc0], &Type::list(Type::String)).unwrap(),
-            Value::Null
-        );
-        assert_eq!(
-            decode(&[], &Type::object([("a", Type::String)])).unwrap(),
-            Value::Null
-        );
+        assert_eq!(decode(&[0xc0], &Type::list(Type::String)).unwrap(), Value::Null);
+        assert_eq!(decode(&[], &Type::object([("a", Type::String)])).unwrap(), Value::Null);
     }
 
     #[test]
@@ -462,11 +384,7 @@ mod tests {
         // ext8, len 7, type 12, payload {1: false, 2: "ab"} (cty's "not null, prefix ab").
         let bytes = [0xc7, 0x07, 0x0c, 0x82, 0x01, 0xc2, 0x02, 0xa2, b'a', b'b'];
         let v = decode(&bytes, &Type::String).unwrap();
-        let expected = Refinements {
-            not_null: true,
-            string_prefix: Some("ab".into()),
-            ..Default::default()
-        };
+        let expected = Refinements { not_null: true, string_prefix: Some("ab".into()), ..Default::default() };
         assert_eq!(v, Value::Unknown(expected.clone()));
         assert_eq!(encode(&v, &Type::String).unwrap(), bytes.to_vec());
         // Collection length bounds and unknown keys.
@@ -474,11 +392,7 @@ mod tests {
         let v = decode(&bytes, &Type::list(Type::String)).unwrap();
         assert_eq!(
             v,
-            Value::Unknown(Refinements {
-                length_lower: Some(1),
-                length_upper: Some(3),
-                ..Default::default()
-            })
+            Value::Unknown(Refinements { length_lower: Some(1), length_upper: Some(3), ..Default::default() })
         );
     }
 
@@ -498,50 +412,26 @@ mod tests {
     fn extra_attributes_are_rejected() {
         let ty = Type::object([("a", Type::String)]);
         let err = encode(&Value::object([("zz", Value::string("x"))]), &ty).unwrap_err();
-        assert!(
-            matches!(err, EncodeError::UnexpectedAttribute { ref attribute, .. } if attribute == "zz")
-        );
-        let bytes = encode(
-            &Value::object([("zz", Value::string("x"))]),
-            &Type::object([("zz", Type::String)]),
-        )
-        .unwrap();
-        assert!(matches!(
-            decode(&bytes, &ty),
-            Err(DecodeError::UnsupportedAttribute { .. })
-        ));
+        assert!(matches!(err, EncodeError::UnexpectedAttribute { ref attribute, .. } if attribute == "zz"));
+        let bytes =
+            encode(&Value::object([("zz", Value::string("x"))]), &Type::object([("zz", Type::String)])).unwrap();
+        assert!(matches!(decode(&bytes, &ty), Err(DecodeError::UnsupportedAttribute { .. })));
     }
 
     #[test]
     fn numbers_in_all_forms() {
         assert_eq!(hex(&encode(&Value::int(5), &Type::Number).unwrap()), "05");
-        assert_eq!(
-            hex(&encode(&Value::float(2.0), &Type::Number).unwrap()),
-            "02"
-        );
-        assert_eq!(
-            hex(&encode(&Value::float(1.5), &Type::Number).unwrap()),
-            "cb 3f f8 00 00 00 00 00 00"
-        );
+        assert_eq!(hex(&encode(&Value::float(2.0), &Type::Number).unwrap()), "02");
+        assert_eq!(hex(&encode(&Value::float(1.5), &Type::Number).unwrap()), "cb 3f f8 00 00 00 00 00 00");
         let big = Value::Number(Number::Big("123456789012345678901234567890".into()));
         let bytes = encode(&big, &Type::Number).unwrap();
         assert_eq!(bytes[0], 0xbe); // fixstr of 30 characters
         assert_eq!(decode(&bytes, &Type::Number).unwrap(), big);
         // u64 beyond i64 and float32 both decode.
-        let v = decode(
-            &[0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
-            &Type::Number,
-        )
-        .unwrap();
+        let v = decode(&[0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], &Type::Number).unwrap();
         assert_eq!(v, Value::Number(Number::Big("18446744073709551615".into())));
-        assert_eq!(
-            decode(&[0xca, 0x3f, 0xc0, 0x00, 0x00], &Type::Number).unwrap(),
-            Value::float(1.5)
-        );
-        assert!(matches!(
-            decode(&[0xa1, b'x'], &Type::Number),
-            Err(DecodeError::InvalidNumber { .. })
-        ));
+        assert_eq!(decode(&[0xca, 0x3f, 0xc0, 0x00, 0x00], &Type::Number).unwrap(), Value::float(1.5));
+        assert!(matches!(decode(&[0xa1, b'x'], &Type::Number), Err(DecodeError::InvalidNumber { .. })));
     }
 
     #[test]
@@ -552,10 +442,7 @@ mod tests {
         assert_eq!(hex(&bytes), "92 c4 08 22 73 74 72 69 6e 67 22 a2 68 69");
         assert_eq!(decode(&bytes, &Type::Dynamic).unwrap(), v);
         // A wholly unknown dynamic is a bare extension.
-        assert_eq!(
-            decode(&[0xd4, 0, 0], &Type::Dynamic).unwrap(),
-            Value::unknown()
-        );
+        assert_eq!(decode(&[0xd4, 0, 0], &Type::Dynamic).unwrap(), Value::unknown());
         // Primitives infer their type; collections need one.
         assert_eq!(encode(&Value::string("hi"), &Type::Dynamic).unwrap(), bytes);
         assert!(matches!(
@@ -569,14 +456,8 @@ mod tests {
         let ty = Type::object([("tags", Type::map(Type::String))]);
         let v = Value::object([("tags", Value::map([("env", Value::int(1))]))]);
         let err = encode(&v, &ty).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            r#".tags["env"]: value number does not conform to type "string""#
-        );
+        assert_eq!(err.to_string(), r#".tags["env"]: value number does not conform to type "string""#);
         assert!(decode(&[0x01], &Type::String).is_err());
-        assert!(matches!(
-            decode(&[0xa5, b'a'], &Type::String),
-            Err(DecodeError::Malformed { .. })
-        ));
+        assert!(matches!(decode(&[0xa5, b'a'], &Type::String), Err(DecodeError::Malformed { .. })));
     }
 }

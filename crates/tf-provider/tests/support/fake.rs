@@ -6,9 +6,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tf_provider::{
-    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, ConfigureRequest, DataSource,
-    DataSourceReadResponse, Diagnostics, ImportRequest, ImportResponse, NestedBlock, PlanRequest,
-    PlanResponse, Provider, ReadRequest, ReadResponse, Resource, Schema, Type, Value, async_trait,
+    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, ConfigureRequest, DataSource, DataSourceReadResponse,
+    Diagnostics, ImportRequest, ImportResponse, NestedBlock, PlanRequest, PlanResponse, Provider, ReadRequest,
+    ReadResponse, Resource, Schema, Type, Value, async_trait,
 };
 
 #[derive(Default)]
@@ -26,11 +26,7 @@ impl Provider for FakeProvider {
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diagnostics = Diagnostics::new();
         if config.get("endpoint").as_str() == Some("bad") {
-            diagnostics.error_at(
-                AttributePath::new("endpoint"),
-                "Invalid endpoint",
-                "\"bad\" is not allowed",
-            );
+            diagnostics.error_at(AttributePath::new("endpoint"), "Invalid endpoint", "\"bad\" is not allowed");
         }
         diagnostics
     }
@@ -64,10 +60,7 @@ impl FakeThing {
             .attribute(Attribute::required("name", Type::String))
             .attribute(Attribute::optional("size", Type::Number).computed())
             .attribute(Attribute::optional("tags", Type::map(Type::String)))
-            .block(NestedBlock::list(
-                "rule",
-                Block::new().attribute(Attribute::required("key", Type::String)),
-            ))
+            .block(NestedBlock::list("rule", Block::new().attribute(Attribute::required("key", Type::String))))
     }
 }
 
@@ -89,8 +82,7 @@ impl Resource for FakeThing {
         if req.prior_state.is_null() && !req.proposed_new_state.is_null() {
             plan.planned_state.set_attr("id", Value::unknown());
             if req.config.get("size").is_null() {
-                plan.planned_state
-                    .set_attr("size", Value::unknown_not_null());
+                plan.planned_state.set_attr("size", Value::unknown_not_null());
             }
         }
         plan.requires_replace.push(AttributePath::new("name"));
@@ -100,29 +92,17 @@ impl Resource for FakeThing {
     async fn apply(&self, req: ApplyRequest) -> ApplyResponse {
         let mut new_state = req.planned_state.clone();
         if !new_state.is_null() {
-            let name = new_state
-                .get("name")
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
+            let name = new_state.get("name").as_str().unwrap_or_default().to_string();
             new_state.set_attr("id", Value::string(format!("id-{name}")));
             if new_state.get("size").is_unknown() {
                 new_state.set_attr("size", Value::int(1));
             }
         }
-        ApplyResponse {
-            new_state,
-            private: b"private-bytes".to_vec(),
-            diagnostics: Diagnostics::new(),
-        }
+        ApplyResponse { new_state, private: b"private-bytes".to_vec(), diagnostics: Diagnostics::new() }
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        ReadResponse {
-            new_state: req.current_state,
-            private: req.private,
-            diagnostics: Diagnostics::new(),
-        }
+        ReadResponse { new_state: req.current_state, private: req.private, diagnostics: Diagnostics::new() }
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {

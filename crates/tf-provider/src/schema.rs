@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::value::Type;
+use crate::value::{Type, Value};
 
 /// A versioned schema: the top-level block of a provider, resource or data source.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -91,6 +91,37 @@ impl Block {
             attrs.insert(b.type_name.clone(), ty);
         }
         Type::Object(attrs)
+    }
+
+    /// Makes a value fit Terraform's rules for absent nested blocks: LIST and SET blocks become empty
+    /// lists/sets and MAP blocks empty maps instead of null, and an absent GROUP block becomes an object of
+    /// nulls. Recurses into present blocks. Null and unknown values themselves are left alone. The server
+    /// applies this to every object a resource or data source returns.
+    pub fn fill_absent_blocks(&self, value: &mut Value) {
+        let Value::Object(attrs) = value else {
+            if let Value::Dynamic(_, inner) = value {
+                self.fill_absent_blocks(inner);
+            }
+            return;
+        };
+        for nested in &self.blocks {
+            let slot = attrs.entry(nested.type_name.clone()).or_insert(Value::Null);
+            match (nested.nesting, &mut *slot) {
+                (Nesting::List, Value::Null) => *slot = Value::List(Vec::new()),
+                (Nesting::Set, Value::Null) => *slot = Value::Set(Vec::new()),
+                (Nesting::Map, Value::Null) => *slot = Value::Map(BTreeMap::new()),
+                (Nesting::Group, Value::Null) => *slot = Value::Object(BTreeMap::new()),
+                _ => {}
+            }
+            match slot {
+                Value::List(items) | Value::Set(items) => {
+                    items.iter_mut().for_each(|item| nested.block.fill_absent_blocks(item))
+                }
+                Value::Map(items) => items.values_mut().for_each(|item| nested.block.fill_absent_blocks(item)),
+                single @ Value::Object(_) => nested.block.fill_absent_blocks(single),
+                _ => {}
+            }
+        }
     }
 
     /// The attribute with this name, if any.
@@ -259,6 +290,35 @@ mod tests {
                 ("g", obj),
             ])
         );
+    }
+
+    #[test]
+    fn absent_nested_blocks_become_empty_collections() {
+        let leaf = Block::new()
+            .attribute(Attribute::optional("x", Type::String))
+            .block(NestedBlock::list("deep", Block::new()));
+        let block = Block::new()
+            .attribute(Attribute::required("name", Type::String))
+            .block(NestedBlock::list("l", leaf.clone()))
+            .block(NestedBlock::set("s", leaf.clone()))
+            .block(NestedBlock::map("m", leaf.clone()))
+            .block(NestedBlock::single("one", leaf.clone()))
+            .block(NestedBlock::group("g", leaf.clone()));
+        let mut v = Value::object([
+            ("name", Value::string("n")),
+            ("l", Value::list([Value::object([("x", Value::string("a"))])])),
+            ("s", Value::unknown()),
+        ]);
+        block.fill_absent_blocks(&mut v);
+        assert_eq!(v.get("l").elements()[0].get("deep"), &Value::List(vec![]));
+        assert!(v.get("s").is_unknown());
+        assert_eq!(v.get("m"), &Value::Map(BTreeMap::new()));
+        assert!(v.get("one").is_null());
+        assert_eq!(v.get("g").get("deep"), &Value::List(vec![]));
+        assert!(v.get("g").get("x").is_null());
+        let mut null = Value::Null;
+        block.fill_absent_blocks(&mut null);
+        assert!(null.is_null());
     }
 
     #[test]

@@ -266,6 +266,7 @@ async fn data_source_upgrade_and_import() {
     let state = undv(r.imported_resources[0].state.clone(), &ty);
     assert_eq!(state.get("id").as_str(), Some("abc"));
     assert!(state.get("name").is_null());
+    assert_eq!(state.get("rule"), &Value::List(vec![]), "absent LIST block sent as an empty list");
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ use crate::provider::{
     ApplyRequest, ConfigureRequest, DataSource, ImportRequest, PlanRequest, Provider, ReadRequest, Resource,
     UpgradeRequest,
 };
+use crate::schema::Block;
 use crate::value::{Type, Value};
 
 tokio::task_local! {
@@ -30,11 +31,13 @@ tokio::task_local! {
 
 struct ResourceEntry {
     resource: Arc<dyn Resource>,
+    block: Block,
     ty: Type,
 }
 
 struct DataSourceEntry {
     data_source: Arc<dyn DataSource>,
+    block: Block,
     ty: Type,
 }
 
@@ -65,14 +68,16 @@ impl ProviderService {
             let schema = resource.schema();
             let name = resource.type_name().to_string();
             schema_response.resource_schemas.insert(name.clone(), schema_to_proto(&schema));
-            resources.insert(name, ResourceEntry { resource, ty: schema.block.value_type() });
+            let ty = schema.block.value_type();
+            resources.insert(name, ResourceEntry { resource, block: schema.block, ty });
         }
         let mut data_sources = HashMap::new();
         for data_source in provider.data_sources() {
             let schema = data_source.schema();
             let name = data_source.type_name().to_string();
             schema_response.data_source_schemas.insert(name.clone(), schema_to_proto(&schema));
-            data_sources.insert(name, DataSourceEntry { data_source, ty: schema.block.value_type() });
+            let ty = schema.block.value_type();
+            data_sources.insert(name, DataSourceEntry { data_source, block: schema.block, ty });
         }
         ProviderService {
             provider_type: provider_schema.block.value_type(),
@@ -109,9 +114,11 @@ fn decode(what: &str, value: Option<&pb::DynamicValue>, ty: &Type) -> Result<Val
     })
 }
 
-/// Encodes one response value; a failure is a provider defect, reported as such.
-fn encode(what: &str, value: &Value, ty: &Type) -> Result<pb::DynamicValue, Diagnostics> {
-    encode_dynamic(value, ty).map_err(|e| {
+/// Encodes one response object after filling in absent nested blocks; a failure is a provider defect,
+/// reported as such.
+fn encode(what: &str, mut value: Value, block: &Block, ty: &Type) -> Result<pb::DynamicValue, Diagnostics> {
+    block.fill_absent_blocks(&mut value);
+    encode_dynamic(&value, ty).map_err(|e| {
         Diagnostic::error(
             "Provider produced an invalid value",
             format!("The {what} does not match the schema: {e}. This is a bug in the provider."),
@@ -286,7 +293,7 @@ impl ProviderRpc for ProviderService {
             }
             let upgraded = entry.resource.upgrade(UpgradeRequest { version: req.version, raw_state_json: raw.json });
             Ok(pb::upgrade_resource_state::Response {
-                upgraded_state: Some(encode("upgraded state", &upgraded.upgraded_state, &entry.ty)?),
+                upgraded_state: Some(encode("upgraded state", upgraded.upgraded_state, &entry.block, &entry.ty)?),
                 diagnostics: diagnostics_to_proto(&upgraded.diagnostics),
             })
         })
@@ -317,7 +324,7 @@ impl ProviderRpc for ProviderService {
             let current_state = decode("current state", req.current_state.as_ref(), &entry.ty)?;
             let out = entry.resource.read(ReadRequest { current_state, private: req.private }).await;
             Ok(pb::read_resource::Response {
-                new_state: Some(encode("new state", &out.new_state, &entry.ty)?),
+                new_state: Some(encode("new state", out.new_state, &entry.block, &entry.ty)?),
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
                 private: out.private,
                 deferred: None,
@@ -341,7 +348,7 @@ impl ProviderRpc for ProviderService {
             };
             let out = entry.resource.plan(plan).await;
             Ok(pb::plan_resource_change::Response {
-                planned_state: Some(encode("planned state", &out.planned_state, &entry.ty)?),
+                planned_state: Some(encode("planned state", out.planned_state, &entry.block, &entry.ty)?),
                 requires_replace: out.requires_replace.iter().map(path_to_proto).collect(),
                 planned_private: out.planned_private,
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
@@ -367,7 +374,7 @@ impl ProviderRpc for ProviderService {
             };
             let out = entry.resource.apply(apply).await;
             Ok(pb::apply_resource_change::Response {
-                new_state: Some(encode("new state", &out.new_state, &entry.ty)?),
+                new_state: Some(encode("new state", out.new_state, &entry.block, &entry.ty)?),
                 private: out.private,
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
                 legacy_type_system: false,
@@ -390,7 +397,7 @@ impl ProviderRpc for ProviderService {
             } else {
                 vec![pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
-                    state: Some(encode("imported state", &out.state, &entry.ty)?),
+                    state: Some(encode("imported state", out.state, &entry.block, &entry.ty)?),
                     private: out.private,
                 }]
             };
@@ -413,7 +420,7 @@ impl ProviderRpc for ProviderService {
             let config = decode("configuration", req.config.as_ref(), &entry.ty)?;
             let out = entry.data_source.read(config).await;
             Ok(pb::read_data_source::Response {
-                state: Some(encode("data source state", &out.state, &entry.ty)?),
+                state: Some(encode("data source state", out.state, &entry.block, &entry.ty)?),
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
                 deferred: None,
             })

@@ -6,9 +6,6 @@ fn main() -> ExitCode {
     let provider = Arc::new(terraform_provider_modelrouter::ModelRouterProvider::new());
     tf_provider::serve(
         provider,
-        tf_provider::ServeOptions {
-            provider_name: "modelrouter",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tf_provider::ServeOptions { provider_name: "modelrouter", version: env!("CARGO_PKG_VERSION") },
     )
 }

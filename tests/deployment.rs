@@ -49,25 +49,17 @@ fn create_sends_the_exact_body_and_the_plan_is_empty_afterwards() {
     let wd = workdir(&emu, &router("router-a", QUALITY_SUBSET));
     wd.apply();
 
-    let stored = emu
-        .stored("router-a")
-        .expect("the emulator holds the deployment");
+    let stored = emu.stored("router-a").expect("the emulator holds the deployment");
     let puts = emu.requests("PUT");
     assert_eq!(puts.len(), 1, "one PUT for one create");
     let body = puts[0].body.clone().expect("PUT body");
-    assert_eq!(
-        body["sku"],
-        json!({"name": "GlobalStandard", "capacity": 50})
-    );
+    assert_eq!(body["sku"], json!({"name": "GlobalStandard", "capacity": 50}));
     assert_eq!(
         body["properties"]["model"],
         json!({"format": "OpenAI", "name": "model-router", "version": "2025-11-18"})
     );
     assert_eq!(body["properties"]["routing"]["mode"], "quality");
-    let mut models = body["properties"]["routing"]["models"]
-        .as_array()
-        .expect("models")
-        .clone();
+    let mut models = body["properties"]["routing"]["models"].as_array().expect("models").clone();
     models.sort_by_key(|m| m["name"].as_str().unwrap_or_default().to_owned());
     assert_eq!(
         models,
@@ -77,27 +69,15 @@ fn create_sends_the_exact_body_and_the_plan_is_empty_afterwards() {
             json!({"format": "OpenAI", "name": "gpt-5.2", "version": "2025-12-11"}),
         ]
     );
-    assert_eq!(
-        stored["properties"]["raiPolicyName"], "Microsoft.DefaultV2",
-        "server default filled in"
-    );
+    assert_eq!(stored["properties"]["raiPolicyName"], "Microsoft.DefaultV2", "server default filled in");
 
     let values = resource_values(&wd);
     assert_eq!(values["id"], format!("{ACCOUNT}/deployments/router-a"));
     assert_eq!(values["router_version"], "2025-11-18");
     assert_eq!(values["rai_policy_name"], "Microsoft.DefaultV2");
-    assert_eq!(
-        values["sku"],
-        json!({"name": "GlobalStandard", "capacity": 50})
-    );
+    assert_eq!(values["sku"], json!({"name": "GlobalStandard", "capacity": 50}));
     assert_eq!(values["routed_models"].as_array().unwrap().len(), 3);
-    assert!(
-        values["endpoint"]
-            .as_str()
-            .is_some_and(|e| e.starts_with("https://")),
-        "{}",
-        values["endpoint"]
-    );
+    assert!(values["endpoint"].as_str().is_some_and(|e| e.starts_with("https://")), "{}", values["endpoint"]);
     assert!(values["effective_context_window"].as_i64().is_some());
 
     wd.assert_plan_empty();
@@ -131,71 +111,38 @@ fn settings_update_in_place_and_identity_changes_replace() {
     );
     let plan = wd.plan(&[]);
     assert_eq!(plan.code, 2, "{plan:?}");
-    assert!(
-        plan.text().contains("1 to change, 0 to destroy"),
-        "{plan:?}"
-    );
+    assert!(plan.text().contains("1 to change, 0 to destroy"), "{plan:?}");
     wd.apply();
-    assert!(
-        emu.requests("DELETE").is_empty(),
-        "an in-place update deletes nothing"
-    );
+    assert!(emu.requests("DELETE").is_empty(), "an in-place update deletes nothing");
     let stored = emu.stored("router-b").unwrap();
     assert_eq!(stored["sku"]["capacity"], 120);
     assert_eq!(stored["properties"]["raiPolicyName"], "Microsoft.Default");
     assert_eq!(stored["properties"]["routing"]["mode"], "cost");
-    assert_eq!(
-        stored["properties"]["routing"]["models"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(stored["properties"]["routing"]["models"].as_array().unwrap().len(), 2);
     wd.assert_plan_empty();
 
     // Router version: in place (routing needs 2025-11-18, so this step drops the routing block).
-    set_config(
-        &wd,
-        &emu,
-        &router("router-b", "  router_version = \"2025-08-07\"\n"),
-    );
+    set_config(&wd, &emu, &router("router-b", "  router_version = \"2025-08-07\"\n"));
     emu.emulator.clear_requests();
     wd.apply();
     assert!(emu.requests("DELETE").is_empty());
-    assert_eq!(
-        emu.stored("router-b").unwrap()["properties"]["model"]["version"],
-        "2025-08-07"
-    );
-    assert!(
-        emu.stored("router-b").unwrap()["properties"]
-            .get("routing")
-            .is_none()
-    );
+    assert_eq!(emu.stored("router-b").unwrap()["properties"]["model"]["version"], "2025-08-07");
+    assert!(emu.stored("router-b").unwrap()["properties"].get("routing").is_none());
     wd.assert_plan_empty();
 
     // Name: replace.
-    set_config(
-        &wd,
-        &emu,
-        &router("router-b2", "  router_version = \"2025-08-07\"\n"),
-    );
+    set_config(&wd, &emu, &router("router-b2", "  router_version = \"2025-08-07\"\n"));
     let plan = wd.plan(&[]);
     assert!(plan.text().contains("must be replaced"), "{plan:?}");
     wd.apply();
-    assert!(
-        emu.stored("router-b").is_none(),
-        "the old deployment is deleted"
-    );
+    assert!(emu.stored("router-b").is_none(), "the old deployment is deleted");
     assert!(emu.stored("router-b2").is_some());
 
     // sku.name: replace.
     set_config(
         &wd,
         &emu,
-        &router(
-            "router-b2",
-            "  router_version = \"2025-08-07\"\n  sku {\n    name = \"DataZoneStandard\"\n  }\n",
-        ),
+        &router("router-b2", "  router_version = \"2025-08-07\"\n  sku {\n    name = \"DataZoneStandard\"\n  }\n"),
     );
     let plan = wd.plan(&[]);
     assert!(plan.text().contains("must be replaced"), "{plan:?}");
@@ -203,10 +150,7 @@ fn settings_update_in_place_and_identity_changes_replace() {
     emu.emulator.clear_requests();
     wd.apply();
     assert_eq!(emu.requests("DELETE").len(), 1);
-    assert_eq!(
-        emu.stored("router-b2").unwrap()["sku"]["name"],
-        "DataZoneStandard"
-    );
+    assert_eq!(emu.stored("router-b2").unwrap()["sku"]["name"], "DataZoneStandard");
     wd.assert_plan_empty();
 
     wd.destroy();
@@ -220,23 +164,12 @@ fn every_validation_rule_fails_plan_on_its_attribute_without_writes() {
     let emu = TestEmulator::start();
     let wd = workdir(&emu, "");
     let cases: &[(&str, &str, &[&str])] = &[
-        (
-            "bad name",
-            &router("-bad name", ""),
-            &["name = \"-bad name\"", "start with a letter"],
-        ),
-        (
-            "long name",
-            &router(&"x".repeat(65), ""),
-            &["65 characters"],
-        ),
+        ("bad name", &router("-bad name", ""), &["name = \"-bad name\"", "start with a letter"]),
+        ("long name", &router(&"x".repeat(65), ""), &["65 characters"]),
         (
             "account id",
             "resource \"modelrouter_deployment\" \"r\" {\n  name = \"r\"\n  cognitive_account_id = \"/subscriptions/x/resourceGroups/rg\"\n}\n",
-            &[
-                "Invalid cognitive_account_id",
-                "cognitive_account_id = \"/subscriptions/x/resourceGroups/rg\"",
-            ],
+            &["Invalid cognitive_account_id", "cognitive_account_id = \"/subscriptions/x/resourceGroups/rg\""],
         ),
         (
             "router version",
@@ -245,10 +178,7 @@ fn every_validation_rule_fails_plan_on_its_attribute_without_writes() {
         ),
         (
             "routing on an old version",
-            &router(
-                "r",
-                "  router_version = \"2025-08-07\"\n  routing {\n    mode = \"cost\"\n  }\n",
-            ),
+            &router("r", "  router_version = \"2025-08-07\"\n  routing {\n    mode = \"cost\"\n  }\n"),
             &["Routing needs a newer router version", "2025-08-07"],
         ),
         (
@@ -258,15 +188,8 @@ fn every_validation_rule_fails_plan_on_its_attribute_without_writes() {
         ),
         (
             "unknown model with suggestion",
-            &router(
-                "r",
-                "  routing {\n    model { name = \"gpt-4.0\" }\n    model { name = \"gpt-5\" }\n  }\n",
-            ),
-            &[
-                "Unknown model in routing subset",
-                "Did you mean \"gpt-4o\"",
-                "routing",
-            ],
+            &router("r", "  routing {\n    model { name = \"gpt-4.0\" }\n    model { name = \"gpt-5\" }\n  }\n"),
+            &["Unknown model in routing subset", "Did you mean \"gpt-4o\"", "routing"],
         ),
         (
             "typo",
@@ -294,10 +217,7 @@ fn every_validation_rule_fails_plan_on_its_attribute_without_writes() {
         ),
         (
             "duplicate",
-            &router(
-                "r",
-                "  routing {\n    model { name = \"gpt-5\" }\n    model { name = \"GPT-5\" }\n  }\n",
-            ),
+            &router("r", "  routing {\n    model { name = \"gpt-5\" }\n    model { name = \"GPT-5\" }\n  }\n"),
             &["Model listed twice"],
         ),
         (
@@ -311,43 +231,25 @@ fn every_validation_rule_fails_plan_on_its_attribute_without_writes() {
         (
             "sku name",
             &router("r", "  sku {\n    name = \"Standard\"\n  }\n"),
-            &[
-                "sku.name = \"Standard\"",
-                "\"GlobalStandard\", \"DataZoneStandard\"",
-            ],
+            &["sku.name = \"Standard\"", "\"GlobalStandard\", \"DataZoneStandard\""],
         ),
-        (
-            "capacity",
-            &router("r", "  sku {\n    capacity = 0\n  }\n"),
-            &["sku.capacity = 0"],
-        ),
+        ("capacity", &router("r", "  sku {\n    capacity = 0\n  }\n"), &["sku.capacity = 0"]),
         (
             "upgrade option",
             &router("r", "  version_upgrade_option = \"Always\"\n"),
             &["version_upgrade_option = \"Always\"", "\"NoAutoUpgrade\""],
         ),
-        (
-            "timeout",
-            &router("r", "  timeouts {\n    create = \"soon\"\n  }\n"),
-            &["timeouts.create = \"soon\""],
-        ),
+        ("timeout", &router("r", "  timeouts {\n    create = \"soon\"\n  }\n"), &["timeouts.create = \"soon\""]),
     ];
     for (label, config, expected) in cases {
         set_config(&wd, &emu, config);
         let out = wd.plan(&[]);
         assert_eq!(out.code, 1, "{label}: plan must fail\n{out:?}");
         for needle in *expected {
-            assert!(
-                out.text().contains(needle),
-                "{label}: expected {needle:?} in\n{out:?}"
-            );
+            assert!(out.text().contains(needle), "{label}: expected {needle:?} in\n{out:?}");
         }
     }
-    assert!(
-        emu.writes().is_empty(),
-        "no write may reach Azure: {:?}",
-        emu.writes()
-    );
+    assert!(emu.writes().is_empty(), "no write may reach Azure: {:?}", emu.writes());
 }
 
 #[test]
@@ -355,11 +257,7 @@ fn warnings_plan_successfully() {
     let emu = TestEmulator::start();
     let wd = workdir(&emu, "");
     let cases: &[(&str, &str, &str)] = &[
-        (
-            "single model",
-            "  routing {\n    model { name = \"gpt-5\" }\n  }\n",
-            "Only one model in the subset",
-        ),
+        ("single model", "  routing {\n    model { name = \"gpt-5\" }\n  }\n", "Only one model in the subset"),
         (
             "preview",
             "  routing {\n    model { name = \"grok-4\" }\n    model { name = \"gpt-5\" }\n  }\n",
@@ -370,16 +268,12 @@ fn warnings_plan_successfully() {
         set_config(&wd, &emu, &router("r", body));
         let out = wd.plan(&[]);
         assert_eq!(out.code, 2, "{label}: plan succeeds with changes\n{out:?}");
-        assert!(
-            out.combined().contains(warning),
-            "{label}: expected warning {warning:?}\n{out:?}"
-        );
+        assert!(out.combined().contains(warning), "{label}: expected warning {warning:?}\n{out:?}");
     }
     // strict_catalog = false: an unknown model is a warning and is sent as written.
     let wd = Workdir::new(&format!(
         "{}\n{}",
-        emu.provider_block()
-            .replace("access_token", "strict_catalog = false\n  access_token"),
+        emu.provider_block().replace("access_token", "strict_catalog = false\n  access_token"),
         router(
             "lenient",
             "  routing {\n    model {\n      name    = \"gpt-6\"\n      format  = \"OpenAI\"\n      version = \"2027-01-01\"\n    }\n    model { name = \"gpt-5\" }\n  }\n"
@@ -387,10 +281,7 @@ fn warnings_plan_successfully() {
     ));
     wd.init();
     let out = wd.apply();
-    assert!(
-        out.combined().contains("Model not in the catalog"),
-        "{out:?}"
-    );
+    assert!(out.combined().contains("Model not in the catalog"), "{out:?}");
     let stored = emu.stored("lenient").expect("created");
     let names: Vec<&str> = stored["properties"]["routing"]["models"]
         .as_array()
@@ -430,10 +321,7 @@ resource "modelrouter_deployment" "r" {{
     let plan = wd.plan(&[]);
     assert_eq!(plan.code, 2, "{plan:?}");
     wd.apply();
-    assert_eq!(
-        emu.stored("router-from-data").unwrap()["properties"]["routing"]["mode"],
-        "cost"
-    );
+    assert_eq!(emu.stored("router-from-data").unwrap()["properties"]["routing"]["mode"], "cost");
     wd.assert_plan_empty();
 }
 
@@ -454,22 +342,13 @@ fn out_of_band_changes_show_as_drift_and_apply_restores() {
     let plan = wd.plan(&[]);
     assert_eq!(plan.code, 2, "{plan:?}");
     for needle in ["\"cost\" -> \"quality\"", "7 -> 50", "gpt-5.2"] {
-        assert!(
-            plan.text().contains(needle),
-            "plan names the change {needle:?}:\n{plan:?}"
-        );
+        assert!(plan.text().contains(needle), "plan names the change {needle:?}:\n{plan:?}");
     }
     let refresh_only = wd.plan(&["-refresh-only"]);
     assert_eq!(refresh_only.code, 2, "{refresh_only:?}");
-    assert!(
-        refresh_only.text().contains("changed outside of Terraform"),
-        "{refresh_only:?}"
-    );
+    assert!(refresh_only.text().contains("changed outside of Terraform"), "{refresh_only:?}");
     wd.apply();
-    assert_eq!(
-        emu.stored("router-d").unwrap()["properties"]["routing"]["mode"],
-        "quality"
-    );
+    assert_eq!(emu.stored("router-d").unwrap()["properties"]["routing"]["mode"], "quality");
     wd.assert_plan_empty();
 
     // Deleted in the portal: planned for creation, and apply re-creates it.
@@ -514,16 +393,7 @@ fn import_by_id_both_ways_and_refuse_other_models() {
     wd.ok(&["state", "rm", "modelrouter_deployment.r"]);
     wd.ok(&["import", "-no-color", "modelrouter_deployment.r", &id]);
     let after = resource_values(&wd);
-    for attr in [
-        "id",
-        "name",
-        "router_version",
-        "sku",
-        "routing",
-        "routed_models",
-        "endpoint",
-        "rai_policy_name",
-    ] {
+    for attr in ["id", "name", "router_version", "sku", "routing", "routed_models", "endpoint", "rai_policy_name"] {
         assert_eq!(before[attr], after[attr], "imported {attr} differs");
     }
     wd.assert_plan_empty();
@@ -538,11 +408,7 @@ fn import_by_id_both_ways_and_refuse_other_models() {
     wd.write("main.tf", &config);
     let plan = wd.plan(&[]);
     assert_eq!(plan.code, 2, "an import is a change: {plan:?}");
-    assert!(
-        plan.stdout
-            .contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
-        "{plan:?}"
-    );
+    assert!(plan.stdout.contains("1 to import, 0 to add, 0 to change, 0 to destroy"), "{plan:?}");
     wd.apply();
     wd.assert_plan_empty();
 
@@ -563,20 +429,12 @@ fn import_by_id_both_ways_and_refuse_other_models() {
 #[test]
 fn routing_dropped_by_the_service_fails_the_apply() {
     let emu = TestEmulator::start();
-    emu.emulator
-        .update_settings(|s| s.quirks.drop_routing = true);
+    emu.emulator.update_settings(|s| s.quirks.drop_routing = true);
     let wd = workdir(&emu, &router("router-drop", QUALITY_SUBSET));
     let out = wd.run(&["apply", "-no-color", "-auto-approve"]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("Azure did not keep the requested settings"),
-        "{out:?}"
-    );
-    assert!(
-        out.text().contains("routing: asked for mode \"quality\""),
-        "{out:?}"
-    );
+    assert!(out.stderr.contains("Azure did not keep the requested settings"), "{out:?}");
+    assert!(out.text().contains("routing: asked for mode \"quality\""), "{out:?}");
     assert!(out.text().contains("Azure kept no routing"), "{out:?}");
 }
 
@@ -592,16 +450,8 @@ fn routing_to_an_undeployed_claude_model_fails_before_any_router_put() {
     );
     let out = wd.run(&["apply", "-no-color", "-auto-approve"]);
     assert_eq!(out.code, 1, "{out:?}");
-    for needle in [
-        "claude-sonnet-4-5",
-        "foundry-acc",
-        "modelrouter_claude_dependency",
-    ] {
+    for needle in ["claude-sonnet-4-5", "foundry-acc", "modelrouter_claude_dependency"] {
         assert!(out.text().contains(needle), "expected {needle:?}:\n{out:?}");
     }
-    assert!(
-        emu.requests("PUT").is_empty(),
-        "no router PUT: {:?}",
-        emu.requests("PUT")
-    );
+    assert!(emu.requests("PUT").is_empty(), "no router PUT: {:?}", emu.requests("PUT"));
 }

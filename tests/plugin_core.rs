@@ -10,20 +10,13 @@ const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelrouter/modelrouter";
 
 #[test]
 fn offline_init_and_schema_show_the_provider_resources_and_data_source() {
-    let wd = Workdir::new(&format!(
-        "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{}}\n"
-    ));
+    let wd = Workdir::new(&format!("{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{}}\n"));
     let init = wd.init();
-    assert!(
-        init.text().contains("Installed modelrouter/modelrouter"),
-        "{init:?}"
-    );
+    assert!(init.text().contains("Installed modelrouter/modelrouter"), "{init:?}");
 
     let schema = wd.json(&["providers", "schema", "-json"]);
     let provider = &schema["provider_schemas"][PROVIDER_ADDRESS];
-    let attributes = provider["provider"]["block"]["attributes"]
-        .as_object()
-        .expect("provider attributes");
+    let attributes = provider["provider"]["block"]["attributes"].as_object().expect("provider attributes");
     for name in [
         "tenant_id",
         "client_id",
@@ -39,20 +32,12 @@ fn offline_init_and_schema_show_the_provider_resources_and_data_source() {
         "api_version",
         "strict_catalog",
     ] {
-        assert_eq!(
-            attributes[name]["optional"], true,
-            "provider argument {name}: {}",
-            attributes[name]
-        );
+        assert_eq!(attributes[name]["optional"], true, "provider argument {name}: {}", attributes[name]);
     }
     for secret in ["client_secret", "oidc_token", "access_token"] {
-        assert_eq!(
-            attributes[secret]["sensitive"], true,
-            "{secret} must be sensitive"
-        );
+        assert_eq!(attributes[secret]["sensitive"], true, "{secret} must be sensitive");
     }
-    let data_source =
-        &provider["data_source_schemas"]["modelrouter_supported_models"]["block"]["attributes"];
+    let data_source = &provider["data_source_schemas"]["modelrouter_supported_models"]["block"]["attributes"];
     assert_eq!(data_source["router_version"]["optional"], true);
     assert_eq!(data_source["models"]["computed"], true);
     assert_eq!(
@@ -91,21 +76,14 @@ output "openai_ga" {{
     let outputs = wd.outputs();
     assert_eq!(outputs["default_router_version"]["value"], "2025-11-18");
     assert_eq!(outputs["default_selected"]["value"], "2025-11-18");
-    assert_eq!(
-        outputs["router_versions"]["value"],
-        serde_json::json!(["2025-11-18", "2025-08-07", "2025-05-19"])
-    );
+    assert_eq!(outputs["router_versions"]["value"], serde_json::json!(["2025-11-18", "2025-08-07", "2025-05-19"]));
 
     // Each router version yields exactly the catalog's rows, in the catalog's order.
-    for (output, version) in [
-        ("models_2025_11_18", "2025-11-18"),
-        ("models_2025_08_07", "2025-08-07"),
-        ("models_2025_05_19", "2025-05-19"),
-    ] {
+    for (output, version) in
+        [("models_2025_11_18", "2025-11-18"), ("models_2025_08_07", "2025-08-07"), ("models_2025_05_19", "2025-05-19")]
+    {
         let rows = outputs[output]["value"].as_array().expect("models list");
-        let expected = modelrouter_catalog::catalog()
-            .router_version(version)
-            .expect("catalog version");
+        let expected = modelrouter_catalog::catalog().router_version(version).expect("catalog version");
         assert_eq!(rows.len(), expected.models.len(), "{version}");
         for (row, model) in rows.iter().zip(&expected.models) {
             assert_eq!(row["name"], model.name.as_str());
@@ -120,33 +98,12 @@ output "openai_ga" {{
             }
         }
     }
-    assert_eq!(
-        outputs["models_2025_11_18"]["value"]
-            .as_array()
-            .unwrap()
-            .len(),
-        28
-    );
-    assert_eq!(
-        outputs["models_2025_08_07"]["value"]
-            .as_array()
-            .unwrap()
-            .len(),
-        8
-    );
-    assert_eq!(
-        outputs["models_2025_05_19"]["value"]
-            .as_array()
-            .unwrap()
-            .len(),
-        4
-    );
+    assert_eq!(outputs["models_2025_11_18"]["value"].as_array().unwrap().len(), 28);
+    assert_eq!(outputs["models_2025_08_07"]["value"].as_array().unwrap().len(), 8);
+    assert_eq!(outputs["models_2025_05_19"]["value"].as_array().unwrap().len(), 4);
     let openai_ga = outputs["openai_ga"]["value"].as_array().unwrap();
     assert!(openai_ga.iter().any(|m| m == "gpt-5-mini"));
-    assert!(
-        !openai_ga.iter().any(|m| m == "gpt-oss-120b"),
-        "preview models are filtered out"
-    );
+    assert!(!openai_ga.iter().any(|m| m == "gpt-oss-120b"), "preview models are filtered out");
 
     // A data source has nothing to refresh: the plan after apply is empty.
     wd.assert_plan_empty();
@@ -161,14 +118,8 @@ fn unknown_router_version_fails_plan_on_the_argument() {
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.text().contains("Unknown router version"), "{out:?}");
-    assert!(
-        out.text().contains("router_version = \"2024-01-01\""),
-        "the diagnostic points at the argument:\n{out:?}"
-    );
-    assert!(
-        out.text().contains("\"2025-11-18\""),
-        "allowed values are named:\n{out:?}"
-    );
+    assert!(out.text().contains("router_version = \"2024-01-01\""), "the diagnostic points at the argument:\n{out:?}");
+    assert!(out.text().contains("\"2025-11-18\""), "allowed values are named:\n{out:?}");
 }
 
 #[test]
@@ -180,10 +131,7 @@ fn bad_provider_argument_fails_plan_with_a_diagnostic_on_the_argument() {
     wd.init();
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.text().contains("Unsupported Azure environment"),
-        "{out:?}"
-    );
+    assert!(out.text().contains("Unsupported Azure environment"), "{out:?}");
     // Terraform prints the offending line of configuration under an attribute-level diagnostic.
     assert!(out.text().contains("environment = \"mars\""), "{out:?}");
     assert!(out.text().contains("\"usgovernment\""), "{out:?}");
@@ -209,10 +157,7 @@ fn running_the_binary_by_hand_explains_and_exits_1() {
         .output()
         .expect("run provider binary");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        out.stdout.is_empty(),
-        "nothing on stdout, which belongs to the handshake"
-    );
+    assert!(out.stdout.is_empty(), "nothing on stdout, which belongs to the handshake");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.to_lowercase().contains("terraform"), "{stderr}");
     assert!(stderr.to_lowercase().contains("plugin"), "{stderr}");

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use modelrouter_catalog::{ModelEntry, catalog};
 use tf_provider::{
-    Attribute, AttributePath, Block, DataSource, DataSourceReadResponse, Diagnostics, Schema, Type,
-    Value,
+    Attribute, AttributePath, Block, DataSource, DataSourceReadResponse, Diagnostics, Schema, Type, Value,
 };
 
 use crate::provider::config::quoted_list;
@@ -35,20 +34,9 @@ fn model_row(model: &ModelEntry) -> Value {
         ("name", Value::string(&model.name)),
         ("version", Value::string(&model.version)),
         ("preview", Value::Bool(model.preview)),
-        (
-            "requires_registration",
-            Value::Bool(model.requires_registration),
-        ),
-        (
-            "requires_deployment",
-            Value::Bool(model.requires_deployment),
-        ),
-        (
-            "context_window",
-            model
-                .context_window
-                .map_or(Value::Null, |w| Value::int(w as i64)),
-        ),
+        ("requires_registration", Value::Bool(model.requires_registration)),
+        ("requires_deployment", Value::Bool(model.requires_deployment)),
+        ("context_window", model.context_window.map_or(Value::Null, |w| Value::int(w as i64))),
     ])
 }
 
@@ -84,13 +72,11 @@ impl DataSource for SupportedModels {
                 Attribute::computed_only("default_router_version", Type::String)
                     .describe("The router version `modelrouter_deployment` uses when `router_version` is omitted."),
             )
-            .attribute(
-                Attribute::computed_only("models", Type::List(Box::new(model_row_type()))).describe(
-                    "The models of `router_version`: `format`, `name`, `version`, `preview`, \
+            .attribute(Attribute::computed_only("models", Type::List(Box::new(model_row_type()))).describe(
+                "The models of `router_version`: `format`, `name`, `version`, `preview`, \
                      `requires_registration`, `requires_deployment` (Claude models need their own deployment in \
                      the account) and `context_window` (tokens; null where no documented figure exists).",
-                ),
-            );
+            ));
         Schema { version: 0, block }
     }
 
@@ -117,36 +103,18 @@ impl DataSource for SupportedModels {
         };
         let Some(selected) = selected.filter(|_| !diagnostics.has_errors()) else {
             if !diagnostics.has_errors() {
-                diagnostics.error(
-                    "Unknown router version",
-                    "No router version could be selected.",
-                );
+                diagnostics.error("Unknown router version", "No router version could be selected.");
             }
-            return DataSourceReadResponse {
-                state: Value::Null,
-                diagnostics,
-            };
+            return DataSourceReadResponse { state: Value::Null, diagnostics };
         };
         let state = Value::object([
             ("router_version", Value::string(&selected.version)),
             (
                 "router_versions",
-                Value::List(
-                    catalog
-                        .router_versions()
-                        .iter()
-                        .map(|v| Value::string(&v.version))
-                        .collect(),
-                ),
+                Value::List(catalog.router_versions().iter().map(|v| Value::string(&v.version)).collect()),
             ),
-            (
-                "default_router_version",
-                Value::string(&catalog.default_router_version().version),
-            ),
-            (
-                "models",
-                Value::List(selected.models.iter().map(model_row).collect()),
-            ),
+            ("default_router_version", Value::string(&catalog.default_router_version().version)),
+            ("models", Value::List(selected.models.iter().map(model_row).collect())),
         ]);
         DataSourceReadResponse { state, diagnostics }
     }
@@ -158,36 +126,20 @@ mod tests {
 
     #[tokio::test]
     async fn default_version_lists_the_newest_catalog() {
-        let response = SupportedModels
-            .read(Value::object([("router_version", Value::Null)]))
-            .await;
+        let response = SupportedModels.read(Value::object([("router_version", Value::Null)])).await;
         assert!(!response.diagnostics.has_errors());
-        assert_eq!(
-            response.state.get("router_version").as_str(),
-            Some("2025-11-18")
-        );
-        assert_eq!(
-            response.state.get("default_router_version").as_str(),
-            Some("2025-11-18")
-        );
+        assert_eq!(response.state.get("router_version").as_str(), Some("2025-11-18"));
+        assert_eq!(response.state.get("default_router_version").as_str(), Some("2025-11-18"));
         assert_eq!(response.state.get("models").elements().len(), 28);
         assert_eq!(response.state.get("router_versions").elements().len(), 3);
     }
 
     #[tokio::test]
     async fn unknown_version_is_an_error_on_the_attribute() {
-        let response = SupportedModels
-            .read(Value::object([(
-                "router_version",
-                Value::string("2024-01-01"),
-            )]))
-            .await;
+        let response = SupportedModels.read(Value::object([("router_version", Value::string("2024-01-01"))])).await;
         assert!(response.diagnostics.has_errors());
         let diag = response.diagnostics.iter().next().unwrap();
-        assert_eq!(
-            diag.attribute.as_ref().map(ToString::to_string).as_deref(),
-            Some("router_version")
-        );
+        assert_eq!(diag.attribute.as_ref().map(ToString::to_string).as_deref(), Some("router_version"));
         assert!(diag.detail.contains("\"2025-11-18\""), "{}", diag.detail);
     }
 }

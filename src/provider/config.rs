@@ -23,11 +23,8 @@ pub struct ProviderConfig {
 }
 
 pub fn schema() -> Schema {
-    let string = |name: &str, description: &str| {
-        Attribute::optional(name, Type::String).describe(description)
-    };
-    let flag =
-        |name: &str, description: &str| Attribute::optional(name, Type::Bool).describe(description);
+    let string = |name: &str, description: &str| Attribute::optional(name, Type::String).describe(description);
+    let flag = |name: &str, description: &str| Attribute::optional(name, Type::Bool).describe(description);
     let block = Block::new()
         .describe("Manages Azure AI Foundry model router deployments through Azure Resource Manager.")
         .attribute(string("tenant_id", "Microsoft Entra tenant id. Environment: `ARM_TENANT_ID`."))
@@ -36,8 +33,7 @@ pub fn schema() -> Schema {
             "Client id of the app registration or managed identity. Environment: `ARM_CLIENT_ID`.",
         ))
         .attribute(
-            string("client_secret", "Service principal client secret. Environment: `ARM_CLIENT_SECRET`.")
-                .sensitive(),
+            string("client_secret", "Service principal client secret. Environment: `ARM_CLIENT_SECRET`.").sensitive(),
         )
         .attribute(flag(
             "use_oidc",
@@ -157,9 +153,9 @@ pub fn read(config: &Value) -> ProviderConfig {
 
 /// `https://` anywhere; `http://` only for loopback hosts, so a token is never sent in clear text over a network.
 fn check_endpoint(endpoint: &str) -> Result<(), String> {
-    let (scheme, rest) = endpoint.split_once("://").ok_or_else(|| {
-        "expected an absolute URL such as \"https://management.azure.com\"".to_owned()
-    })?;
+    let (scheme, rest) = endpoint
+        .split_once("://")
+        .ok_or_else(|| "expected an absolute URL such as \"https://management.azure.com\"".to_owned())?;
     let host_port = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = match host_port.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
@@ -180,10 +176,7 @@ fn check_endpoint(endpoint: &str) -> Result<(), String> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn is_api_version(s: &str) -> bool {
@@ -201,11 +194,7 @@ fn is_api_version(s: &str) -> bool {
 }
 
 pub(crate) fn quoted_list(values: &[&str]) -> String {
-    values
-        .iter()
-        .map(|v| format!("\"{v}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+    values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -217,10 +206,7 @@ mod tests {
     }
 
     fn error_paths(diags: &Diagnostics) -> Vec<String> {
-        diags
-            .iter()
-            .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
-            .collect()
+        diags.iter().filter_map(|d| d.attribute.as_ref().map(ToString::to_string)).collect()
     }
 
     #[test]
@@ -229,44 +215,25 @@ mod tests {
         assert!(diags.has_errors());
         assert_eq!(error_paths(&diags), ["environment"]);
         let detail = &diags.iter().next().unwrap().detail;
-        assert!(
-            detail.contains("\"mars\"") && detail.contains("\"usgovernment\""),
-            "{detail}"
-        );
+        assert!(detail.contains("\"mars\"") && detail.contains("\"usgovernment\""), "{detail}");
     }
 
     #[test]
     fn known_environments_pass() {
         for env in ENVIRONMENTS {
-            assert!(
-                !validate(&config(&[("environment", env)])).has_errors(),
-                "{env}"
-            );
+            assert!(!validate(&config(&[("environment", env)])).has_errors(), "{env}");
         }
     }
 
     #[test]
     fn http_endpoint_only_for_loopback() {
-        for ok in [
-            "https://management.azure.com",
-            "http://127.0.0.1:8080",
-            "http://localhost:1/x",
-            "http://[::1]:9",
-        ] {
+        for ok in ["https://management.azure.com", "http://127.0.0.1:8080", "http://localhost:1/x", "http://[::1]:9"] {
             assert!(check_endpoint(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "http://management.azure.com",
-            "http://10.0.0.1:80",
-            "ftp://x",
-            "management.azure.com",
-        ] {
+        for bad in ["http://management.azure.com", "http://10.0.0.1:80", "ftp://x", "management.azure.com"] {
             assert!(check_endpoint(bad).is_err(), "{bad}");
         }
-        let diags = validate(&config(&[(
-            "resource_manager_endpoint",
-            "http://example.com",
-        )]));
+        let diags = validate(&config(&[("resource_manager_endpoint", "http://example.com")]));
         assert_eq!(error_paths(&diags), ["resource_manager_endpoint"]);
     }
 
@@ -282,10 +249,7 @@ mod tests {
 
     #[test]
     fn unknown_values_are_not_judged() {
-        let cfg = Value::object([
-            ("environment", Value::unknown()),
-            ("api_version", Value::unknown()),
-        ]);
+        let cfg = Value::object([("environment", Value::unknown()), ("api_version", Value::unknown())]);
         assert!(!validate(&cfg).has_errors());
     }
 

@@ -7,8 +7,7 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use modelrouter_arm::{ArmClient, ClientConfig};
 use tf_provider::{
-    AttributePath, ConfigureRequest, DataSource, Diagnostic, Diagnostics, Provider, Resource,
-    Schema, Severity, Value,
+    AttributePath, ConfigureRequest, DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Severity, Value,
 };
 
 use crate::data_sources::supported_models::SupportedModels;
@@ -31,16 +30,11 @@ impl ProviderState {
     /// The configured client, or the diagnostic Terraform shows when a resource runs before `Configure`
     /// (which Terraform never does, but a provider must not panic on it).
     pub fn configured(&self) -> Result<Arc<Configured>, Diagnostic> {
-        let guard = self
-            .configured
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let guard = self.configured.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         guard.clone().ok_or_else(|| Diagnostic {
             severity: Severity::Error,
             summary: "Provider not configured".into(),
-            detail:
-                "The modelrouter provider was asked to reach Azure before Terraform configured it."
-                    .into(),
+            detail: "The modelrouter provider was asked to reach Azure before Terraform configured it.".into(),
             attribute: None,
         })
     }
@@ -52,10 +46,7 @@ impl ProviderState {
     }
 
     fn set(&self, configured: Configured) {
-        let mut guard = self
-            .configured
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self.configured.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         *guard = Some(Arc::new(configured));
     }
 }
@@ -66,9 +57,7 @@ pub struct ModelRouterProvider {
 
 impl ModelRouterProvider {
     pub fn new() -> Self {
-        Self {
-            state: Arc::new(ProviderState::default()),
-        }
+        Self { state: Arc::new(ProviderState::default()) }
     }
 }
 
@@ -95,9 +84,7 @@ impl Provider for ModelRouterProvider {
         }
         let settings = config::read(&request.config);
         let client_config = ClientConfig {
-            settings: settings
-                .auth
-                .with_env_fallbacks(|name| std::env::var(name).ok()),
+            settings: settings.auth.with_env_fallbacks(|name| std::env::var(name).ok()),
             api_version: settings.api_version,
             user_agent: format!(
                 "terraform-provider-modelrouter/{} terraform/{}",
@@ -107,14 +94,9 @@ impl Provider for ModelRouterProvider {
             retry: Default::default(),
         };
         match ArmClient::new(client_config) {
-            Ok(client) => self.state.set(Configured {
-                client,
-                strict_catalog: settings.strict_catalog,
-            }),
+            Ok(client) => self.state.set(Configured { client, strict_catalog: settings.strict_catalog }),
             Err(error) => match configuration_error_path(&error) {
-                Some(path) => {
-                    diags.error_at(path, "Invalid provider configuration", error.to_string())
-                }
+                Some(path) => diags.error_at(path, "Invalid provider configuration", error.to_string()),
                 None => diags.error("Invalid provider configuration", error.to_string()),
             },
         }

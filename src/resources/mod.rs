@@ -16,9 +16,6 @@ pub mod deployment;
 pub fn all(state: &Arc<ProviderState>) -> Vec<Arc<dyn Resource>> {
     vec![
         Arc::new(DeploymentResource::new(deployment::Router, state.clone())),
-        Arc::new(DeploymentResource::new(
-            claude_dependency::ClaudeDependency,
-            state.clone(),
-        )),
+        Arc::new(DeploymentResource::new(claude_dependency::ClaudeDependency, state.clone())),
     ]
 }

@@ -46,11 +46,7 @@ pub fn mirror() -> &'static Mirror {
     MIRROR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir for the mirror");
         let platform = format!("{}_{}", std::env::consts::OS, go_arch());
-        let package = dir
-            .path()
-            .join("registry.terraform.io/modelrouter/modelrouter")
-            .join(VERSION)
-            .join(platform);
+        let package = dir.path().join("registry.terraform.io/modelrouter/modelrouter").join(VERSION).join(platform);
         std::fs::create_dir_all(&package).expect("mirror package dir");
         let executable = package.join(format!("terraform-provider-modelrouter_v{VERSION}"));
         std::os::unix::fs::symlink(PROVIDER_BINARY, &executable).expect("link the provider into the mirror");
@@ -100,20 +96,13 @@ impl TfOutput {
     /// stdout and stderr with runs of white space folded to one space: Terraform wraps diagnostics at 80
     /// columns, so a phrase may straddle a line break.
     pub fn text(&self) -> String {
-        self.combined()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.combined().split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
 impl std::fmt::Debug for TfOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
+        write!(f, "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}", self.code, self.stdout, self.stderr)
     }
 }
 
@@ -127,10 +116,7 @@ impl Workdir {
     pub fn new(main_tf: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp workdir");
         std::fs::write(dir.path().join("main.tf"), main_tf).expect("write main.tf");
-        Workdir {
-            dir,
-            env: Vec::new(),
-        }
+        Workdir { dir, env: Vec::new() }
     }
 
     pub fn path(&self) -> &Path {
@@ -190,15 +176,9 @@ impl Workdir {
 
     pub fn assert_plan_empty(&self) {
         let out = self.plan(&["-refresh=false"]);
-        assert_eq!(
-            out.code, 0,
-            "the non-refresh plan after apply was not empty:\n{out:?}"
-        );
+        assert_eq!(out.code, 0, "the non-refresh plan after apply was not empty:\n{out:?}");
         let out = self.plan(&[]);
-        assert_eq!(
-            out.code, 0,
-            "the refresh plan after apply was not empty:\n{out:?}"
-        );
+        assert_eq!(out.code, 0, "the refresh plan after apply was not empty:\n{out:?}");
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
@@ -255,13 +235,8 @@ impl TestEmulator {
             ..Default::default()
         };
         configure(&mut options);
-        let emulator = runtime
-            .block_on(modelrouter_emulator::Emulator::start(options))
-            .expect("start the emulator");
-        TestEmulator {
-            emulator,
-            _runtime: runtime,
-        }
+        let emulator = runtime.block_on(modelrouter_emulator::Emulator::start(options)).expect("start the emulator");
+        TestEmulator { emulator, _runtime: runtime }
     }
 
     /// A provider block pointing at this emulator.
@@ -274,11 +249,7 @@ impl TestEmulator {
 
     /// The ARM requests with this method (PUT, GET, DELETE) so far.
     pub fn requests(&self, method: &str) -> Vec<modelrouter_emulator::RecordedRequest> {
-        self.emulator
-            .requests()
-            .into_iter()
-            .filter(|r| r.method == method)
-            .collect()
+        self.emulator.requests().into_iter().filter(|r| r.method == method).collect()
     }
 
     /// Writes (PUT/PATCH/DELETE) that reached the ARM routes.
@@ -286,10 +257,7 @@ impl TestEmulator {
         self.emulator
             .requests()
             .into_iter()
-            .filter(|r| {
-                matches!(r.method.as_str(), "PUT" | "PATCH" | "DELETE")
-                    && !r.path.starts_with("/admin")
-            })
+            .filter(|r| matches!(r.method.as_str(), "PUT" | "PATCH" | "DELETE") && !r.path.starts_with("/admin"))
             .collect()
     }
 

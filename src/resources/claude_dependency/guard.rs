@@ -8,9 +8,7 @@ const ANTHROPIC: &str = "Anthropic";
 /// Whether `deployment` is a Claude deployment of `model` at `version`.
 pub fn is_claude_deployment_of(deployment: &Deployment, model: &str, version: &str) -> bool {
     deployment.properties.model.as_ref().is_some_and(|m| {
-        m.format
-            .as_deref()
-            .is_some_and(|f| f.eq_ignore_ascii_case(ANTHROPIC))
+        m.format.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(ANTHROPIC))
             && m.name.eq_ignore_ascii_case(model)
             && m.version.as_deref() == Some(version)
     })
@@ -26,10 +24,8 @@ pub fn check_deployed(
     version: &str,
     sku: &str,
 ) -> Result<(), String> {
-    let candidates: Vec<&Deployment> = deployments
-        .iter()
-        .filter(|d| is_claude_deployment_of(d, model, version))
-        .collect();
+    let candidates: Vec<&Deployment> =
+        deployments.iter().filter(|d| is_claude_deployment_of(d, model, version)).collect();
     let declare = format!(
         "Declare it and reference it from the router so Terraform creates it first:\n\n\
          resource \"modelrouter_claude_dependency\" \"{resource}\" {{\n  cognitive_account_id = \"{account}\"\n  \
@@ -46,16 +42,8 @@ pub fn check_deployed(
              InvalidResourceProperties. {declare}"
         ));
     };
-    let sku_of = |d: &Deployment| {
-        d.sku
-            .as_ref()
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| "none".into())
-    };
-    let Some(matching) = candidates
-        .iter()
-        .find(|d| sku_of(d).eq_ignore_ascii_case(sku))
-    else {
+    let sku_of = |d: &Deployment| d.sku.as_ref().map(|s| s.name.clone()).unwrap_or_else(|| "none".into());
+    let Some(matching) = candidates.iter().find(|d| sku_of(d).eq_ignore_ascii_case(sku)) else {
         return Err(format!(
             "Router {router:?} uses SKU {sku}, but the Claude deployment {:?} of {model} (version {version}) in \
              account {account} uses SKU {}. A Claude deployment must have the same SKU name as the routers that \
@@ -76,33 +64,18 @@ pub fn check_deployed(
 
 /// The model router deployments among `deployments` that route to the Claude model `model` at `version`: a Claude
 /// deployment must outlive them (deleting it first would break their routing).
-pub fn routers_routing_to<'d>(
-    deployments: &'d [Deployment],
-    model: &str,
-    version: &str,
-) -> Vec<&'d str> {
+pub fn routers_routing_to<'d>(deployments: &'d [Deployment], model: &str, version: &str) -> Vec<&'d str> {
     deployments
         .iter()
+        .filter(|d| d.properties.model.as_ref().is_some_and(|m| m.name.eq_ignore_ascii_case("model-router")))
         .filter(|d| {
-            d.properties
-                .model
-                .as_ref()
-                .is_some_and(|m| m.name.eq_ignore_ascii_case("model-router"))
-        })
-        .filter(|d| {
-            d.properties
-                .routing
-                .as_ref()
-                .and_then(|r| r.models.as_deref())
-                .is_some_and(|models| {
-                    models.iter().any(|m| {
-                        m.format
-                            .as_deref()
-                            .is_some_and(|f| f.eq_ignore_ascii_case(ANTHROPIC))
-                            && m.name.eq_ignore_ascii_case(model)
-                            && m.version.as_deref() == Some(version)
-                    })
+            d.properties.routing.as_ref().and_then(|r| r.models.as_deref()).is_some_and(|models| {
+                models.iter().any(|m| {
+                    m.format.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(ANTHROPIC))
+                        && m.name.eq_ignore_ascii_case(model)
+                        && m.version.as_deref() == Some(version)
                 })
+            })
         })
         .filter_map(|d| d.name.as_deref())
         .collect()

@@ -34,11 +34,7 @@ impl DeploymentKind for ClaudeDependency {
 
     fn plan(&self, request: &PlanRequest, strict_catalog: bool, diags: &mut Diagnostics) -> Value {
         validate::check_against_catalog(&request.config, strict_catalog, diags);
-        model::planned_state(
-            &request.prior_state,
-            &request.proposed_new_state,
-            &request.config,
-        )
+        model::planned_state(&request.prior_state, &request.proposed_new_state, &request.config)
     }
 
     fn requires_replace(&self) -> Vec<AttributePath> {
@@ -53,12 +49,7 @@ impl DeploymentKind for ClaudeDependency {
         model::apply_to_body(planned, body);
     }
 
-    fn state_from_arm(
-        &self,
-        base: &Value,
-        deployment: &Deployment,
-        account: Option<&Account>,
-    ) -> Value {
+    fn state_from_arm(&self, base: &Value, deployment: &Deployment, account: Option<&Account>) -> Value {
         model::state_from_arm(base, deployment, account)
     }
 
@@ -66,14 +57,8 @@ impl DeploymentKind for ClaudeDependency {
         model::write_mismatches(asked, got)
     }
 
-    async fn before_delete(
-        &self,
-        ctx: &WriteContext<'_>,
-        state: &Value,
-    ) -> Result<(), Diagnostics> {
-        let (Some(model), Some(version)) =
-            (state.get("model").as_str(), state.get("version").as_str())
-        else {
+    async fn before_delete(&self, ctx: &WriteContext<'_>, state: &Value) -> Result<(), Diagnostics> {
+        let (Some(model), Some(version)) = (state.get("model").as_str(), state.get("version").as_str()) else {
             return Ok(());
         };
         let deployments = ctx.list_deployments().await?;
@@ -101,9 +86,7 @@ impl DeploymentKind for ClaudeDependency {
 
     fn check_import(&self, id: &DeploymentId, deployment: &Deployment) -> Result<(), String> {
         let model = deployment.properties.model.as_ref();
-        let format = model
-            .and_then(|m| m.format.as_deref())
-            .unwrap_or("unknown format");
+        let format = model.and_then(|m| m.format.as_deref()).unwrap_or("unknown format");
         if format.eq_ignore_ascii_case(model::ANTHROPIC) {
             return Ok(());
         }
@@ -113,34 +96,20 @@ impl DeploymentKind for ClaudeDependency {
         } else {
             ""
         };
-        Err(format!(
-            "{id} is a deployment of {format} model {name:?}, not a Claude (Anthropic) model.{advice}"
-        ))
+        Err(format!("{id} is a deployment of {format} model {name:?}, not a Claude (Anthropic) model.{advice}"))
     }
 
     fn import_skeleton(&self, id: &DeploymentId) -> Value {
         let mut state = Value::object([
             ("id", Value::string(id.to_string())),
             ("name", Value::string(&id.name)),
-            (
-                "cognitive_account_id",
-                Value::string(id.account.to_string()),
-            ),
+            ("cognitive_account_id", Value::string(id.account.to_string())),
         ]);
-        for attr in [
-            "model",
-            "version",
-            "format",
-            "model_provider_data",
-            "timeouts",
-        ] {
+        for attr in ["model", "version", "format", "model_provider_data", "timeouts"] {
             state.set_attr(attr, Value::Null);
         }
         state.set_attr("routable_by", Value::List(Vec::new()));
-        state.set_attr(
-            "sku",
-            Value::object([("name", Value::Null), ("capacity", Value::Null)]),
-        );
+        state.set_attr("sku", Value::object([("name", Value::Null), ("capacity", Value::Null)]));
         state
     }
 }

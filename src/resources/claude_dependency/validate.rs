@@ -34,11 +34,7 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
     }
     if let Some(name) = config.get("name").as_str() {
         if let Err(problem) = names::check_deployment_name(name) {
-            diags.error_at(
-                path("name"),
-                "Invalid deployment name",
-                format!("name = {name:?}: {problem}"),
-            );
+            diags.error_at(path("name"), "Invalid deployment name", format!("name = {name:?}: {problem}"));
         }
     }
     sku::validate(config, diags);
@@ -100,22 +96,12 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
         .cloned()
         .collect();
     let Some((catalog_name, catalog_version)) = catalog_model(model) else {
-        let other_format = catalog()
-            .router_versions()
-            .iter()
-            .find_map(|r| r.find_model(model));
+        let other_format = catalog().router_versions().iter().find_map(|r| r.find_model(model));
         let suggestions = suggest_among(&anthropic_models, model);
         let hint = if suggestions.is_empty() {
             String::new()
         } else {
-            format!(
-                " Did you mean {}?",
-                suggestions
-                    .iter()
-                    .map(|s| format!("{s:?}"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )
+            format!(" Did you mean {}?", suggestions.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" or "))
         };
         let looks_like_claude = model.trim().to_ascii_lowercase().starts_with("claude-");
         if looks_like_claude {
@@ -137,10 +123,7 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
             return;
         }
         let what = match other_format {
-            Some(entry) => format!(
-                "{model:?} is a {} model, not a Claude (Anthropic) model.",
-                entry.format
-            ),
+            Some(entry) => format!("{model:?} is a {} model, not a Claude (Anthropic) model.", entry.format),
             None => format!("{model:?} is not a Claude (Anthropic) model."),
         };
         let claude_names: Vec<&str> = {
@@ -165,10 +148,7 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
         return;
     };
     if let Some(version) = config.get("version").as_str() {
-        if catalog()
-            .models_routable_by(ANTHROPIC, catalog_name, version)
-            .is_empty()
-        {
+        if catalog().models_routable_by(ANTHROPIC, catalog_name, version).is_empty() {
             diags.warning_at(
                 path("version"),
                 "No router can route to this version",

@@ -52,9 +52,9 @@ fn hint(error: &ArmError) -> Option<&'static str> {
                 "Claude deployments need model_provider_data { organization_name, country_code, industry } \
                  (industry lowercase).",
             ),
-            "AuthorizationFailed" => Some(
-                "The identity needs a role such as 'Cognitive Services Contributor' on the account.",
-            ),
+            "AuthorizationFailed" => {
+                Some("The identity needs a role such as 'Cognitive Services Contributor' on the account.")
+            }
             _ => None,
         },
     }

@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use modelrouter_arm::{Account, AccountId, ArmClient, ArmError, Deployment, DeploymentId};
 use std::time::Instant;
 use tf_provider::{
-    ApplyRequest, ApplyResponse, AttributePath, Diagnostic, Diagnostics, ImportRequest,
-    ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Value,
+    ApplyRequest, ApplyResponse, AttributePath, Diagnostic, Diagnostics, ImportRequest, ImportResponse, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Value,
 };
 
 use super::errors::arm_error_diagnostic;
@@ -47,31 +47,18 @@ pub trait DeploymentKind: Send + Sync + 'static {
     fn apply_to_body(&self, planned: &Value, body: &mut Deployment);
 
     /// The state for what Azure holds; `base` is the prior state or the plan.
-    fn state_from_arm(
-        &self,
-        base: &Value,
-        deployment: &Deployment,
-        account: Option<&Account>,
-    ) -> Value;
+    fn state_from_arm(&self, base: &Value, deployment: &Deployment, account: Option<&Account>) -> Value;
 
     /// What did not stick after a write, one line per setting.
     fn write_mismatches(&self, asked: &Deployment, got: &Deployment) -> Vec<String>;
 
     /// Checks against the account's other deployments before a create or update (under the account lock).
-    async fn before_write(
-        &self,
-        _ctx: &WriteContext<'_>,
-        _planned: &Value,
-    ) -> Result<(), Diagnostics> {
+    async fn before_write(&self, _ctx: &WriteContext<'_>, _planned: &Value) -> Result<(), Diagnostics> {
         Ok(())
     }
 
     /// Checks before a delete (under the account lock).
-    async fn before_delete(
-        &self,
-        _ctx: &WriteContext<'_>,
-        _state: &Value,
-    ) -> Result<(), Diagnostics> {
+    async fn before_delete(&self, _ctx: &WriteContext<'_>, _state: &Value) -> Result<(), Diagnostics> {
         Ok(())
     }
 
@@ -96,12 +83,7 @@ impl WriteContext<'_> {
         self.client
             .list_deployments(self.account, self.deadline)
             .await
-            .map_err(|error| {
-                single(arm_error_diagnostic(
-                    &format!("list the deployments of {}", self.account),
-                    &error,
-                ))
-            })
+            .map_err(|error| single(arm_error_diagnostic(&format!("list the deployments of {}", self.account), &error)))
     }
 }
 
@@ -125,31 +107,19 @@ impl<K: DeploymentKind> DeploymentResource<K> {
 
 /// The deployment a resource object names, from its `name` and `cognitive_account_id`.
 pub fn deployment_id(resource: &Value) -> Result<DeploymentId, Diagnostic> {
-    let account = resource
-        .get("cognitive_account_id")
-        .as_str()
-        .unwrap_or_default();
+    let account = resource.get("cognitive_account_id").as_str().unwrap_or_default();
     let name = resource.get("name").as_str().unwrap_or_default();
     let account = AccountId::parse(account).map_err(|error| {
-        Diagnostic::error(
-            "Invalid cognitive_account_id",
-            format!("{account:?}: {error}"),
-        )
-        .at(AttributePath::root().attr("cognitive_account_id"))
+        Diagnostic::error("Invalid cognitive_account_id", format!("{account:?}: {error}"))
+            .at(AttributePath::root().attr("cognitive_account_id"))
     })?;
-    Ok(DeploymentId {
-        account,
-        name: name.to_owned(),
-    })
+    Ok(DeploymentId { account, name: name.to_owned() })
 }
 
 /// Sets `id` from the object's account and name, in the spelling the configuration uses, so that ids never
 /// differ from the configuration only in case.
 fn with_id(mut state: Value) -> Value {
-    if let (Some(account), Some(name)) = (
-        state.get("cognitive_account_id").as_str(),
-        state.get("name").as_str(),
-    ) {
+    if let (Some(account), Some(name)) = (state.get("cognitive_account_id").as_str(), state.get("name").as_str()) {
         let id = format!("{}/deployments/{name}", account.trim_end_matches('/'));
         state.set_attr("id", Value::string(id));
     }
@@ -187,13 +157,11 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
                 diagnostics,
             };
         }
-        self.kind
-            .validate_structure(&request.config, &mut diagnostics);
+        self.kind.validate_structure(&request.config, &mut diagnostics);
         let planned_state = if diagnostics.has_errors() {
             request.proposed_new_state.clone()
         } else {
-            self.kind
-                .plan(&request, self.provider.strict_catalog(), &mut diagnostics)
+            self.kind.plan(&request, self.provider.strict_catalog(), &mut diagnostics)
         };
         PlanResponse {
             planned_state,
@@ -217,14 +185,9 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
         let (new_state, diagnostics) = if request.planned_state.is_null() {
             self.delete(&configured, &request.prior_state).await
         } else {
-            self.write(&configured, &request.prior_state, &request.planned_state)
-                .await
+            self.write(&configured, &request.prior_state, &request.planned_state).await
         };
-        ApplyResponse {
-            new_state,
-            private: request.planned_private,
-            diagnostics,
-        }
+        ApplyResponse { new_state, private: request.planned_private, diagnostics }
     }
 
     async fn read(&self, request: ReadRequest) -> ReadResponse {
@@ -232,11 +195,7 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             Ok(configured) => self.refresh(&configured, &request.current_state).await,
             Err(diagnostic) => (request.current_state.clone(), single(diagnostic)),
         };
-        ReadResponse {
-            new_state,
-            private: request.private,
-            diagnostics,
-        }
+        ReadResponse { new_state, private: request.private, diagnostics }
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResponse {
@@ -244,11 +203,7 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             Ok(configured) => self.import_by_id(&configured, request.id.trim()).await,
             Err(diagnostic) => (Value::Null, single(diagnostic)),
         };
-        ImportResponse {
-            state,
-            private: Vec::new(),
-            diagnostics,
-        }
+        ImportResponse { state, private: Vec::new(), diagnostics }
     }
 }
 
@@ -259,26 +214,13 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         id: &DeploymentId,
         deadline: Instant,
     ) -> Result<Option<Account>, ArmError> {
-        if K::NEEDS_ACCOUNT {
-            client.get_account(&id.account, deadline).await.map(Some)
-        } else {
-            Ok(None)
-        }
+        if K::NEEDS_ACCOUNT { client.get_account(&id.account, deadline).await.map(Some) } else { Ok(None) }
     }
 
     /// Create or update: checks, full PUT (read-modify-write on update), wait, read back, compare.
-    async fn write(
-        &self,
-        configured: &Configured,
-        prior: &Value,
-        planned: &Value,
-    ) -> (Value, Diagnostics) {
+    async fn write(&self, configured: &Configured, prior: &Value, planned: &Value) -> (Value, Diagnostics) {
         let creating = prior.is_null();
-        let op = if creating {
-            Operation::Create
-        } else {
-            Operation::Update
-        };
+        let op = if creating { Operation::Create } else { Operation::Update };
         let verb = if creating { "create" } else { "update" };
         let id = match deployment_id(planned) {
             Ok(id) => id,
@@ -286,27 +228,16 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         };
         let client = &configured.client;
         let deadline = deadline(planned, op);
-        let ctx = WriteContext {
-            client,
-            account: &id.account,
-            deployment: &id,
-            deadline,
-        };
+        let ctx = WriteContext { client, account: &id.account, deployment: &id, deadline };
 
         let outcome = client
             .with_account_lock(&id.account, async {
-                self.kind
-                    .before_write(&ctx, planned)
-                    .await
-                    .map_err(WriteFailure::Refused)?;
+                self.kind.before_write(&ctx, planned).await.map_err(WriteFailure::Refused)?;
                 let mut body = if creating {
                     match client.get_deployment(&id, deadline).await {
                         Ok(None) => Deployment::default(),
                         Ok(Some(_)) => {
-                            return Err(WriteFailure::Refused(single(already_exists(
-                                K::TYPE_NAME,
-                                &id,
-                            ))));
+                            return Err(WriteFailure::Refused(single(already_exists(K::TYPE_NAME, &id))));
                         }
                         Err(error) => return Err(WriteFailure::Arm(error)),
                     }
@@ -319,16 +250,14 @@ impl<K: DeploymentKind> DeploymentResource<K> {
                     }
                 };
                 self.kind.apply_to_body(planned, &mut body);
-                client
-                    .put_deployment(&id, &body, deadline)
-                    .await
-                    .map_err(WriteFailure::Arm)?;
-                Ok(body)
+                // The client answers with Azure's own read of the deployment once the operation has ended.
+                let got = client.put_deployment(&id, &body, deadline).await.map_err(WriteFailure::Arm)?;
+                Ok((body, got))
             })
             .await;
 
-        let asked = match outcome {
-            Ok(asked) => asked,
+        let (asked, got) = match outcome {
+            Ok(written) => written,
             Err(WriteFailure::Refused(diags)) => return (prior.clone(), diags),
             Err(WriteFailure::Arm(error)) => {
                 let diagnostic = arm_error_diagnostic(&format!("{verb} {id}"), &error);
@@ -352,44 +281,12 @@ impl<K: DeploymentKind> DeploymentResource<K> {
             }
         };
 
-        // Read back: what Azure kept, not what we asked for, goes to state.
-        let got = match client.get_deployment(&id, deadline).await {
-            Ok(Some(got)) => got,
-            Ok(None) => {
-                return (
-                    if creating { Value::Null } else { prior.clone() },
-                    single(Diagnostic::error(
-                        "Deployment vanished after the write",
-                        format!(
-                            "Azure reported the {verb} of {id} as done, but the deployment no longer exists."
-                        ),
-                    )),
-                );
-            }
-            Err(error) => {
-                let state = if creating {
-                    with_id(unknowns_to_null(planned))
-                } else {
-                    prior.clone()
-                };
-                return (
-                    state,
-                    single(arm_error_diagnostic(&format!("read back {id}"), &error)),
-                );
-            }
-        };
+        // What Azure kept, not what we asked for, goes to state.
         let account = match self.account(client, &id, deadline).await {
             Ok(account) => account,
             Err(error) => {
-                let state =
-                    unknowns_to_null(&with_id(self.kind.state_from_arm(planned, &got, None)));
-                return (
-                    state,
-                    single(arm_error_diagnostic(
-                        &format!("read account {}", id.account),
-                        &error,
-                    )),
-                );
+                let state = unknowns_to_null(&with_id(self.kind.state_from_arm(planned, &got, None)));
+                return (state, single(arm_error_diagnostic(&format!("read account {}", id.account), &error)));
             }
         };
         let state = with_id(self.kind.state_from_arm(planned, &got, account.as_ref()));
@@ -418,12 +315,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         };
         let client = &configured.client;
         let deadline = deadline(prior, Operation::Delete);
-        let ctx = WriteContext {
-            client,
-            account: &id.account,
-            deployment: &id,
-            deadline,
-        };
+        let ctx = WriteContext { client, account: &id.account, deployment: &id, deadline };
         let result = client
             .with_account_lock(&id.account, async {
                 self.kind.before_delete(&ctx, prior).await?;
@@ -449,25 +341,14 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         match client.get_deployment(&id, deadline).await {
             Ok(None) => (Value::Null, Diagnostics::new()),
             Ok(Some(deployment)) => match self.account(client, &id, deadline).await {
-                Ok(account) => (
-                    with_id(
-                        self.kind
-                            .state_from_arm(current, &deployment, account.as_ref()),
-                    ),
-                    Diagnostics::new(),
-                ),
-                Err(error) => (
-                    current.clone(),
-                    single(arm_error_diagnostic(
-                        &format!("read account {}", id.account),
-                        &error,
-                    )),
-                ),
+                Ok(account) => {
+                    (with_id(self.kind.state_from_arm(current, &deployment, account.as_ref())), Diagnostics::new())
+                }
+                Err(error) => {
+                    (current.clone(), single(arm_error_diagnostic(&format!("read account {}", id.account), &error)))
+                }
             },
-            Err(error) => (
-                current.clone(),
-                single(arm_error_diagnostic(&format!("read {id}"), &error)),
-            ),
+            Err(error) => (current.clone(), single(arm_error_diagnostic(&format!("read {id}"), &error))),
         }
     }
 
@@ -502,33 +383,17 @@ impl<K: DeploymentKind> DeploymentResource<K> {
                 );
             }
             Err(error) => {
-                return (
-                    Value::Null,
-                    single(arm_error_diagnostic(&format!("read {id}"), &error)),
-                );
+                return (Value::Null, single(arm_error_diagnostic(&format!("read {id}"), &error)));
             }
         };
         if let Err(reason) = self.kind.check_import(&id, &deployment) {
-            return (
-                Value::Null,
-                single(Diagnostic::error("Wrong kind of deployment", reason)),
-            );
+            return (Value::Null, single(Diagnostic::error("Wrong kind of deployment", reason)));
         }
         match self.account(client, &id, deadline).await {
-            Ok(account) => (
-                with_id(
-                    self.kind
-                        .state_from_arm(&skeleton, &deployment, account.as_ref()),
-                ),
-                Diagnostics::new(),
-            ),
-            Err(error) => (
-                Value::Null,
-                single(arm_error_diagnostic(
-                    &format!("read account {}", id.account),
-                    &error,
-                )),
-            ),
+            Ok(account) => {
+                (with_id(self.kind.state_from_arm(&skeleton, &deployment, account.as_ref())), Diagnostics::new())
+            }
+            Err(error) => (Value::Null, single(arm_error_diagnostic(&format!("read account {}", id.account), &error))),
         }
     }
 }

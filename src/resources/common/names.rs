@@ -9,24 +9,18 @@ pub fn check_deployment_name(name: &str) -> Result<(), String> {
     match chars.next() {
         None => return Err("a deployment name cannot be empty".into()),
         Some(first) if !first.is_ascii_alphanumeric() => {
-            return Err(format!(
-                "a deployment name must start with a letter or digit, not {first:?}"
-            ));
+            return Err(format!("a deployment name must start with a letter or digit, not {first:?}"));
         }
         Some(_) => {}
     }
-    if let Some(bad) = chars.find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-    {
+    if let Some(bad) = chars.find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))) {
         return Err(format!(
             "{bad:?} is not allowed; a deployment name may hold letters, digits, '_', '.' and '-' \
              (pattern ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$)"
         ));
     }
     if name.chars().count() > MAX_NAME_LEN {
-        return Err(format!(
-            "{} characters is too long; at most {MAX_NAME_LEN} are allowed",
-            name.chars().count()
-        ));
+        return Err(format!("{} characters is too long; at most {MAX_NAME_LEN} are allowed", name.chars().count()));
     }
     Ok(())
 }
@@ -47,15 +41,7 @@ mod tests {
         assert!(check_deployment_name("").unwrap_err().contains("empty"));
         assert!(check_deployment_name("-x").unwrap_err().contains("start"));
         assert!(check_deployment_name("a b").unwrap_err().contains("' '"));
-        assert!(
-            check_deployment_name("router/1")
-                .unwrap_err()
-                .contains("'/'")
-        );
-        assert!(
-            check_deployment_name(&"x".repeat(65))
-                .unwrap_err()
-                .contains("65")
-        );
+        assert!(check_deployment_name("router/1").unwrap_err().contains("'/'"));
+        assert!(check_deployment_name(&"x".repeat(65)).unwrap_err().contains("65"));
     }
 }

@@ -65,11 +65,7 @@ pub fn plan(config: &Value, prior: &Value, default_capacity: i64) -> Value {
 /// The ARM `sku` for a planned block, keeping fields of the current one this provider does not model.
 pub fn to_arm(planned: &Value, default_capacity: i64, current: Option<Sku>) -> Sku {
     Sku {
-        name: planned
-            .get("name")
-            .as_str()
-            .unwrap_or(DEFAULT_SKU_NAME)
-            .to_owned(),
+        name: planned.get("name").as_str().unwrap_or(DEFAULT_SKU_NAME).to_owned(),
         capacity: Some(planned.get("capacity").as_i64().unwrap_or(default_capacity)),
         extra: current.map(|s| s.extra).unwrap_or_default(),
     }
@@ -90,20 +86,12 @@ pub fn from_arm(base: &Value, sku: Option<&Sku>) -> Value {
 pub fn mismatches(asked: Option<&Sku>, got: Option<&Sku>, problems: &mut Vec<String>) {
     let name = |s: Option<&Sku>| s.map(|s| s.name.clone()).unwrap_or_else(|| "none".into());
     if !name(asked).eq_ignore_ascii_case(&name(got)) {
-        problems.push(format!(
-            "sku.name: asked for {:?}, Azure kept {:?}",
-            name(asked),
-            name(got)
-        ));
+        problems.push(format!("sku.name: asked for {:?}, Azure kept {:?}", name(asked), name(got)));
     }
     let capacity = |s: Option<&Sku>| s.and_then(|s| s.capacity);
     if capacity(asked) != capacity(got) {
         let show = |c: Option<i64>| c.map_or_else(|| "nothing".to_owned(), |c| c.to_string());
-        problems.push(format!(
-            "sku.capacity: asked for {}, Azure kept {}",
-            show(capacity(asked)),
-            show(capacity(got))
-        ));
+        problems.push(format!("sku.capacity: asked for {}, Azure kept {}", show(capacity(asked)), show(capacity(got))));
     }
 }
 
@@ -116,46 +104,23 @@ mod tests {
         let config = Value::object([("name", Value::Null), ("capacity", Value::Null)]);
         assert_eq!(
             plan(&config, &Value::Null, 10),
-            Value::object([
-                ("name", Value::string("GlobalStandard")),
-                ("capacity", Value::int(10))
-            ])
+            Value::object([("name", Value::string("GlobalStandard")), ("capacity", Value::int(10))])
         );
     }
 
     #[test]
     fn case_change_of_the_name_keeps_the_prior_spelling() {
-        let config = Value::object([
-            ("name", Value::string("globalstandard")),
-            ("capacity", Value::int(5)),
-        ]);
-        let prior = Value::object([
-            ("name", Value::string("GlobalStandard")),
-            ("capacity", Value::int(5)),
-        ]);
-        assert_eq!(
-            plan(&config, &prior, 10).get("name").as_str(),
-            Some("GlobalStandard")
-        );
+        let config = Value::object([("name", Value::string("globalstandard")), ("capacity", Value::int(5))]);
+        let prior = Value::object([("name", Value::string("GlobalStandard")), ("capacity", Value::int(5))]);
+        assert_eq!(plan(&config, &prior, 10).get("name").as_str(), Some("GlobalStandard"));
     }
 
     #[test]
     fn mismatches_name_both_values() {
-        let asked = Sku {
-            name: "DataZoneStandard".into(),
-            capacity: Some(5),
-            extra: Default::default(),
-        };
-        let got = Sku {
-            name: "GlobalStandard".into(),
-            capacity: Some(5),
-            extra: Default::default(),
-        };
+        let asked = Sku { name: "DataZoneStandard".into(), capacity: Some(5), extra: Default::default() };
+        let got = Sku { name: "GlobalStandard".into(), capacity: Some(5), extra: Default::default() };
         let mut problems = Vec::new();
         mismatches(Some(&asked), Some(&got), &mut problems);
-        assert_eq!(
-            problems,
-            ["sku.name: asked for \"DataZoneStandard\", Azure kept \"GlobalStandard\""]
-        );
+        assert_eq!(problems, ["sku.name: asked for \"DataZoneStandard\", Azure kept \"GlobalStandard\""]);
     }
 }

@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use tf_provider::{
-    Attribute, AttributePath, Block, Diagnostics, NestedBlock, Nesting, Type, Value,
-};
+use tf_provider::{Attribute, AttributePath, Block, Diagnostics, NestedBlock, Nesting, Type, Value};
 
 /// The operation a deadline is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,12 +15,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 4] = [
-        Operation::Create,
-        Operation::Read,
-        Operation::Update,
-        Operation::Delete,
-    ];
+    pub const ALL: [Operation; 4] = [Operation::Create, Operation::Read, Operation::Update, Operation::Delete];
 
     pub fn attribute(self) -> &'static str {
         match self {
@@ -47,21 +40,13 @@ pub fn block() -> NestedBlock {
          read 5m, update 30m, delete 30m.",
     );
     for op in Operation::ALL {
-        block = block.attribute(Attribute::optional(op.attribute(), Type::String).describe(
-            format!(
-                "Time allowed for {}; default {}.",
-                op.attribute(),
-                format_duration(op.default_duration())
-            ),
-        ));
+        block = block.attribute(Attribute::optional(op.attribute(), Type::String).describe(format!(
+            "Time allowed for {}; default {}.",
+            op.attribute(),
+            format_duration(op.default_duration())
+        )));
     }
-    NestedBlock {
-        type_name: "timeouts".into(),
-        nesting: Nesting::Single,
-        block,
-        min_items: 0,
-        max_items: 0,
-    }
+    NestedBlock { type_name: "timeouts".into(), nesting: Nesting::Single, block, min_items: 0, max_items: 0 }
 }
 
 /// The duration configured for `op` in a resource object's `timeouts` block, or the default. Invalid values were
@@ -103,19 +88,13 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let mut total = Duration::ZERO;
     let mut rest = text;
     while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(rest.len());
+        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
         if digits == 0 {
             return Err(format!("expected a number at {rest:?}"));
         }
-        let number: f64 = rest[..digits]
-            .parse()
-            .map_err(|_| format!("bad number {:?}", &rest[..digits]))?;
+        let number: f64 = rest[..digits].parse().map_err(|_| format!("bad number {:?}", &rest[..digits]))?;
         rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
         let seconds = match &rest[..unit_len] {
             "h" => 3600.0,
             "m" => 60.0,
@@ -163,14 +142,8 @@ mod tests {
     #[test]
     fn defaults_apply_when_absent() {
         let resource = Value::object([("timeouts", Value::Null)]);
-        assert_eq!(
-            duration(&resource, Operation::Create),
-            Duration::from_secs(1800)
-        );
-        assert_eq!(
-            duration(&resource, Operation::Read),
-            Duration::from_secs(300)
-        );
+        assert_eq!(duration(&resource, Operation::Create), Duration::from_secs(1800));
+        assert_eq!(duration(&resource, Operation::Read), Duration::from_secs(300));
         let resource = Value::object([(
             "timeouts",
             Value::object([
@@ -180,25 +153,16 @@ mod tests {
                 ("delete", Value::Null),
             ]),
         )]);
-        assert_eq!(
-            duration(&resource, Operation::Create),
-            Duration::from_secs(120)
-        );
+        assert_eq!(duration(&resource, Operation::Create), Duration::from_secs(120));
     }
 
     #[test]
     fn invalid_timeout_is_reported_on_its_path() {
-        let config = Value::object([(
-            "timeouts",
-            Value::object([("delete", Value::string("soon"))]),
-        )]);
+        let config = Value::object([("timeouts", Value::object([("delete", Value::string("soon"))]))]);
         let mut diags = Diagnostics::new();
         validate(&config, &mut diags);
         let diag = diags.iter().next().expect("one diagnostic");
-        assert_eq!(
-            diag.attribute.as_ref().unwrap().to_string(),
-            "timeouts.delete"
-        );
+        assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "timeouts.delete");
         assert!(diag.detail.contains("\"soon\""));
     }
 }

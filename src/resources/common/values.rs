@@ -24,18 +24,10 @@ pub fn unknowns_to_null(value: &Value) -> Value {
         Value::List(items) => Value::List(items.iter().map(unknowns_to_null).collect()),
         Value::Set(items) => Value::Set(items.iter().map(unknowns_to_null).collect()),
         Value::Tuple(items) => Value::Tuple(items.iter().map(unknowns_to_null).collect()),
-        Value::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .map(|(k, v)| (k.clone(), unknowns_to_null(v)))
-                .collect(),
-        ),
-        Value::Object(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (k.clone(), unknowns_to_null(v)))
-                .collect(),
-        ),
+        Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.clone(), unknowns_to_null(v))).collect()),
+        Value::Object(entries) => {
+            Value::Object(entries.iter().map(|(k, v)| (k.clone(), unknowns_to_null(v))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -47,10 +39,7 @@ mod tests {
     #[test]
     fn case_only_differences_keep_the_prior_spelling() {
         let prior = Value::string("/subscriptions/s/resourceGroups/rg");
-        assert_eq!(
-            keep_prior_spelling(&prior, "/subscriptions/s/resourcegroups/rg"),
-            prior
-        );
+        assert_eq!(keep_prior_spelling(&prior, "/subscriptions/s/resourcegroups/rg"), prior);
         assert_eq!(
             keep_prior_spelling(&prior, "/subscriptions/s/resourceGroups/other"),
             Value::string("/subscriptions/s/resourceGroups/other")
@@ -60,16 +49,11 @@ mod tests {
 
     #[test]
     fn unknowns_become_null_at_any_depth() {
-        let v = Value::object([
-            ("a", Value::unknown()),
-            ("b", Value::List(vec![Value::unknown(), Value::string("x")])),
-        ]);
+        let v =
+            Value::object([("a", Value::unknown()), ("b", Value::List(vec![Value::unknown(), Value::string("x")]))]);
         assert_eq!(
             unknowns_to_null(&v),
-            Value::object([
-                ("a", Value::Null),
-                ("b", Value::List(vec![Value::Null, Value::string("x")]))
-            ])
+            Value::object([("a", Value::Null), ("b", Value::List(vec![Value::Null, Value::string("x")]))])
         );
     }
 }

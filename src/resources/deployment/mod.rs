@@ -31,11 +31,7 @@ impl DeploymentKind for Router {
 
     fn plan(&self, request: &PlanRequest, strict_catalog: bool, diags: &mut Diagnostics) -> Value {
         validate::check_against_catalog(&request.config, strict_catalog, diags);
-        plan::planned_state(
-            &request.prior_state,
-            &request.proposed_new_state,
-            &request.config,
-        )
+        plan::planned_state(&request.prior_state, &request.proposed_new_state, &request.config)
     }
 
     fn requires_replace(&self) -> Vec<AttributePath> {
@@ -46,12 +42,7 @@ impl DeploymentKind for Router {
         model::apply_to_body(planned, body);
     }
 
-    fn state_from_arm(
-        &self,
-        base: &Value,
-        deployment: &Deployment,
-        account: Option<&Account>,
-    ) -> Value {
+    fn state_from_arm(&self, base: &Value, deployment: &Deployment, account: Option<&Account>) -> Value {
         model::state_from_arm(base, deployment, account)
     }
 
@@ -59,21 +50,13 @@ impl DeploymentKind for Router {
         model::write_mismatches(asked, got)
     }
 
-    async fn before_write(
-        &self,
-        ctx: &WriteContext<'_>,
-        planned: &Value,
-    ) -> Result<(), Diagnostics> {
+    async fn before_write(&self, ctx: &WriteContext<'_>, planned: &Value) -> Result<(), Diagnostics> {
         let claude = claude_models(planned);
         if claude.is_empty() {
             return Ok(());
         }
         let deployments = ctx.list_deployments().await?;
-        let sku = planned
-            .get("sku")
-            .get("name")
-            .as_str()
-            .unwrap_or(crate::resources::common::sku::DEFAULT_SKU_NAME);
+        let sku = planned.get("sku").get("name").as_str().unwrap_or(crate::resources::common::sku::DEFAULT_SKU_NAME);
         let mut diags = Diagnostics::new();
         for (name, version) in claude {
             if let Err(detail) = crate::resources::claude_dependency::check_deployed(
@@ -91,11 +74,7 @@ impl DeploymentKind for Router {
                 );
             }
         }
-        if diags.has_errors() {
-            Err(diags)
-        } else {
-            Ok(())
-        }
+        if diags.has_errors() { Err(diags) } else { Ok(()) }
     }
 
     fn check_import(&self, id: &DeploymentId, deployment: &Deployment) -> Result<(), String> {
@@ -104,30 +83,21 @@ impl DeploymentKind for Router {
         if name.eq_ignore_ascii_case(model::ROUTER_MODEL_NAME) {
             return Ok(());
         }
-        let format = model
-            .and_then(|m| m.format.as_deref())
-            .unwrap_or("unknown format");
-        let version = model
-            .and_then(|m| m.version.as_deref())
-            .unwrap_or("unknown version");
+        let format = model.and_then(|m| m.format.as_deref()).unwrap_or("unknown format");
+        let version = model.and_then(|m| m.version.as_deref()).unwrap_or("unknown version");
         let advice = if format.eq_ignore_ascii_case("Anthropic") {
             " Import it as a modelrouter_claude_dependency instead."
         } else {
             " Only deployments of the model `model-router` can be managed as modelrouter_deployment."
         };
-        Err(format!(
-            "{id} is a deployment of {format} model {name:?} (version {version}), not a model router.{advice}"
-        ))
+        Err(format!("{id} is a deployment of {format} model {name:?} (version {version}), not a model router.{advice}"))
     }
 
     fn import_skeleton(&self, id: &DeploymentId) -> Value {
         let mut state = Value::object([
             ("id", Value::string(id.to_string())),
             ("name", Value::string(&id.name)),
-            (
-                "cognitive_account_id",
-                Value::string(id.account.to_string()),
-            ),
+            ("cognitive_account_id", Value::string(id.account.to_string())),
         ]);
         for attr in [
             "router_version",
@@ -142,10 +112,7 @@ impl DeploymentKind for Router {
             state.set_attr(attr, Value::Null);
         }
         state.set_attr("routed_models", Value::List(Vec::new()));
-        state.set_attr(
-            "sku",
-            Value::object([("name", Value::Null), ("capacity", Value::Null)]),
-        );
+        state.set_attr("sku", Value::object([("name", Value::Null), ("capacity", Value::Null)]));
         state
     }
 }
@@ -153,10 +120,7 @@ impl DeploymentKind for Router {
 /// The Claude models (name, version) a planned router routes to: those the catalog lists as needing their own
 /// deployment, or whose format is Anthropic.
 fn claude_models(planned: &Value) -> Vec<(String, String)> {
-    let router = planned
-        .get("router_version")
-        .as_str()
-        .and_then(|v| modelrouter_catalog::catalog().router_version(v));
+    let router = planned.get("router_version").as_str().and_then(|v| modelrouter_catalog::catalog().router_version(v));
     planned
         .get("routing")
         .get("model")
@@ -165,23 +129,14 @@ fn claude_models(planned: &Value) -> Vec<(String, String)> {
         .filter_map(|model| {
             let name = model.get("name").as_str()?;
             let entry = router.and_then(|r| model::catalog_entry(r, name));
-            let anthropic = model
-                .get("format")
-                .as_str()
-                .is_some_and(|f| f.eq_ignore_ascii_case("Anthropic"))
+            let anthropic = model.get("format").as_str().is_some_and(|f| f.eq_ignore_ascii_case("Anthropic"))
                 || entry.is_some_and(|e| e.requires_deployment);
             if !anthropic {
                 return None;
             }
-            let version = model
-                .get("version")
-                .as_str()
-                .map(str::to_owned)
-                .or_else(|| entry.map(|e| e.version.clone()))?;
-            Some((
-                entry.map_or_else(|| name.to_owned(), |e| e.name.clone()),
-                version,
-            ))
+            let version =
+                model.get("version").as_str().map(str::to_owned).or_else(|| entry.map(|e| e.version.clone()))?;
+            Some((entry.map_or_else(|| name.to_owned(), |e| e.name.clone()), version))
         })
         .collect()
 }

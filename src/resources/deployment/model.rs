@@ -21,16 +21,11 @@ pub const DEFAULT_MODE: &str = "balanced";
 /// Units of 1,000 tokens per minute; the portal's default for a new router.
 pub const DEFAULT_CAPACITY: i64 = 10;
 
-pub const VERSION_UPGRADE_OPTIONS: [&str; 3] = [
-    "OnceNewDefaultVersionAvailable",
-    "OnceCurrentVersionExpired",
-    "NoAutoUpgrade",
-];
+pub const VERSION_UPGRADE_OPTIONS: [&str; 3] =
+    ["OnceNewDefaultVersionAvailable", "OnceCurrentVersionExpired", "NoAutoUpgrade"];
 
 /// The router version a configuration means: the one it names, or the catalog's newest.
-pub fn resolve_router_version(
-    configured: Option<&str>,
-) -> (String, Option<&'static RouterVersion>) {
+pub fn resolve_router_version(configured: Option<&str>) -> (String, Option<&'static RouterVersion>) {
     match configured {
         Some(version) => (version.to_owned(), catalog().router_version(version)),
         None => {
@@ -43,10 +38,7 @@ pub fn resolve_router_version(
 /// The catalog row of a routed model, matched on its exact name (any case), not on aliases: an alias in a
 /// configuration is a mistake that validation reports with a suggestion.
 pub fn catalog_entry<'c>(router: &'c RouterVersion, name: &str) -> Option<&'c ModelEntry> {
-    router
-        .models
-        .iter()
-        .find(|m| m.name.eq_ignore_ascii_case(name.trim()))
+    router.models.iter().find(|m| m.name.eq_ignore_ascii_case(name.trim()))
 }
 
 /// Type of one element of `routed_models`.
@@ -83,11 +75,7 @@ pub fn routed_set(router_version: &Value, routing: &Value) -> Option<(Value, Val
             let name = model.get("name").as_str()?;
             match router.and_then(|r| catalog_entry(r, name).map(|e| (r, e))) {
                 Some((r, entry)) => {
-                    let index = r
-                        .models
-                        .iter()
-                        .position(|m| std::ptr::eq(m, entry))
-                        .unwrap_or(usize::MAX);
+                    let index = r.models.iter().position(|m| std::ptr::eq(m, entry)).unwrap_or(usize::MAX);
                     rows.push((index, routed_row(entry)));
                     entries.push(entry);
                 }
@@ -113,16 +101,10 @@ pub fn routed_set(router_version: &Value, routing: &Value) -> Option<(Value, Val
         }
     }
     // Catalog order, then name: a set has no order of its own, and the list must not flap between plans.
-    rows.sort_by(|(a, x), (b, y)| {
-        a.cmp(b)
-            .then_with(|| x.get("name").as_str().cmp(&y.get("name").as_str()))
-    });
+    rows.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.get("name").as_str().cmp(&y.get("name").as_str())));
     let window = effective_context_window(entries);
     let effective = window.tokens.map_or(Value::Null, |t| Value::int(t as i64));
-    Some((
-        Value::List(rows.into_iter().map(|(_, row)| row).collect()),
-        effective,
-    ))
+    Some((Value::List(rows.into_iter().map(|(_, row)| row).collect()), effective))
 }
 
 fn routed_row(entry: &ModelEntry) -> Value {
@@ -131,12 +113,7 @@ fn routed_row(entry: &ModelEntry) -> Value {
         ("name", Value::string(&entry.name)),
         ("version", Value::string(&entry.version)),
         ("preview", Value::Bool(entry.preview)),
-        (
-            "context_window",
-            entry
-                .context_window
-                .map_or(Value::Null, |w| Value::int(w as i64)),
-        ),
+        ("context_window", entry.context_window.map_or(Value::Null, |w| Value::int(w as i64))),
     ])
 }
 
@@ -144,11 +121,7 @@ fn routed_row(entry: &ModelEntry) -> Value {
 /// as Azure has it on update (read-modify-write keeps fields this provider does not model) or empty on create.
 pub fn apply_to_body(planned: &Value, body: &mut Deployment) {
     let router_version = known_string(planned.get("router_version"));
-    body.sku = Some(sku::to_arm(
-        planned.get("sku"),
-        DEFAULT_CAPACITY,
-        body.sku.take(),
-    ));
+    body.sku = Some(sku::to_arm(planned.get("sku"), DEFAULT_CAPACITY, body.sku.take()));
     let properties: &mut DeploymentProperties = &mut body.properties;
     let previous_model_extra = properties.model.take().map(|m| m.extra).unwrap_or_default();
     properties.model = Some(DeploymentModel {
@@ -169,9 +142,7 @@ pub fn apply_to_body(planned: &Value, body: &mut Deployment) {
     properties.routing = if routing.is_null() {
         None
     } else {
-        let router = router_version
-            .as_deref()
-            .and_then(|v| catalog().router_version(v));
+        let router = router_version.as_deref().and_then(|v| catalog().router_version(v));
         let models: Vec<DeploymentModel> = routing
             .get("model")
             .elements()
@@ -181,31 +152,19 @@ pub fn apply_to_body(planned: &Value, body: &mut Deployment) {
                 // Send the catalog's spelling; the state keeps the user's.
                 let entry = router.and_then(|r| catalog_entry(r, name));
                 Some(DeploymentModel {
-                    format: known_string(model.get("format"))
-                        .or_else(|| entry.map(|e| e.format.clone())),
+                    format: known_string(model.get("format")).or_else(|| entry.map(|e| e.format.clone())),
                     name: entry.map_or_else(|| name.to_owned(), |e| e.name.clone()),
-                    version: known_string(model.get("version"))
-                        .or_else(|| entry.map(|e| e.version.clone())),
+                    version: known_string(model.get("version")).or_else(|| entry.map(|e| e.version.clone())),
                     extra: Default::default(),
                 })
             })
             .collect();
-        let previous_extra = properties
-            .routing
-            .take()
-            .map(|r| r.extra)
-            .unwrap_or_default();
+        let previous_extra = properties.routing.take().map(|r| r.extra).unwrap_or_default();
         Some(Routing {
             mode: Some(
-                known_string(routing.get("mode"))
-                    .unwrap_or_else(|| DEFAULT_MODE.to_owned())
-                    .to_ascii_lowercase(),
+                known_string(routing.get("mode")).unwrap_or_else(|| DEFAULT_MODE.to_owned()).to_ascii_lowercase(),
             ),
-            models: if models.is_empty() {
-                None
-            } else {
-                Some(models)
-            },
+            models: if models.is_empty() { None } else { Some(models) },
             extra: previous_extra,
         })
     };
@@ -221,39 +180,21 @@ pub fn state_from_arm(base: &Value, deployment: &Deployment, account: Option<&Ac
         state.set_attr("name", keep_prior_spelling(base.get("name"), name));
     }
     let router_version = properties.model.as_ref().and_then(|m| m.version.clone());
-    state.set_attr(
-        "router_version",
-        router_version.map_or(Value::Null, Value::string),
-    );
-    state.set_attr(
-        "sku",
-        sku::from_arm(base.get("sku"), deployment.sku.as_ref()),
-    );
-    state.set_attr(
-        "rai_policy_name",
-        properties
-            .rai_policy_name
-            .as_deref()
-            .map_or(Value::Null, Value::string),
-    );
+    state.set_attr("router_version", router_version.map_or(Value::Null, Value::string));
+    state.set_attr("sku", sku::from_arm(base.get("sku"), deployment.sku.as_ref()));
+    state.set_attr("rai_policy_name", properties.rai_policy_name.as_deref().map_or(Value::Null, Value::string));
     state.set_attr(
         "version_upgrade_option",
-        properties
-            .version_upgrade_option
-            .as_deref()
-            .map_or(Value::Null, Value::string),
+        properties.version_upgrade_option.as_deref().map_or(Value::Null, Value::string),
     );
-    state.set_attr(
-        "routing",
-        routing_state(base.get("routing"), properties.routing.as_ref()),
-    );
+    state.set_attr("routing", routing_state(base.get("routing"), properties.routing.as_ref()));
     if let Some(endpoint) = account.and_then(|a| a.endpoint.as_deref()) {
         state.set_attr("endpoint", Value::string(endpoint));
     } else if state.get("endpoint").is_unknown() {
         state.set_attr("endpoint", Value::Null);
     }
-    let (routed, effective) = routed_set(state.get("router_version"), state.get("routing"))
-        .unwrap_or((Value::List(Vec::new()), Value::Null));
+    let (routed, effective) =
+        routed_set(state.get("router_version"), state.get("routing")).unwrap_or((Value::List(Vec::new()), Value::Null));
     state.set_attr("routed_models", routed);
     state.set_attr("effective_context_window", effective);
     state
@@ -276,34 +217,19 @@ fn routing_state(base: &Value, routing: Option<&Routing>) -> Value {
         .iter()
         .map(|model| {
             // The user's spelling of the name when it is the same model in another case.
-            let prior = prior_models.iter().find(|p| {
-                p.get("name")
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(&model.name))
-            });
-            let name = prior
-                .and_then(|p| p.get("name").as_str())
-                .map_or_else(|| Value::string(&model.name), Value::string);
+            let prior = prior_models
+                .iter()
+                .find(|p| p.get("name").as_str().is_some_and(|n| n.eq_ignore_ascii_case(&model.name)));
+            let name =
+                prior.and_then(|p| p.get("name").as_str()).map_or_else(|| Value::string(&model.name), Value::string);
             Value::object([
                 ("name", name),
-                (
-                    "format",
-                    model.format.as_deref().map_or(Value::Null, Value::string),
-                ),
-                (
-                    "version",
-                    model.version.as_deref().map_or(Value::Null, Value::string),
-                ),
+                ("format", model.format.as_deref().map_or(Value::Null, Value::string)),
+                ("version", model.version.as_deref().map_or(Value::Null, Value::string)),
             ])
         })
         .collect();
-    Value::object([
-        (
-            "mode",
-            Value::string(mode.as_deref().unwrap_or(DEFAULT_MODE)),
-        ),
-        ("model", Value::Set(elements)),
-    ])
+    Value::object([("mode", Value::string(mode.as_deref().unwrap_or(DEFAULT_MODE))), ("model", Value::Set(elements))])
 }
 
 /// What did not stick after a write: each entry names what was asked for and what Azure kept. Another tool is
@@ -322,9 +248,7 @@ pub fn write_mismatches(asked: &Deployment, got: &Deployment) -> Vec<String> {
     let asked_routing = describe_routing(asked.properties.routing.as_ref());
     let got_routing = describe_routing(got.properties.routing.as_ref());
     if asked_routing != got_routing {
-        problems.push(format!(
-            "routing: asked for {asked_routing}, Azure kept {got_routing}"
-        ));
+        problems.push(format!("routing: asked for {asked_routing}, Azure kept {got_routing}"));
     }
     problems
 }
@@ -338,23 +262,13 @@ fn describe_routing(routing: Option<&Routing>) -> String {
     let Some(routing) = routing else {
         return "no routing (balanced over the full default set)".into();
     };
-    let mode = routing
-        .mode
-        .as_deref()
-        .unwrap_or(DEFAULT_MODE)
-        .to_ascii_lowercase();
+    let mode = routing.mode.as_deref().unwrap_or(DEFAULT_MODE).to_ascii_lowercase();
     let mut models: Vec<String> = routing
         .models
         .as_deref()
         .unwrap_or_default()
         .iter()
-        .map(|m| {
-            format!(
-                "{}@{}",
-                m.name.to_ascii_lowercase(),
-                m.version.as_deref().unwrap_or("?")
-            )
-        })
+        .map(|m| format!("{}@{}", m.name.to_ascii_lowercase(), m.version.as_deref().unwrap_or("?")))
         .collect();
     models.sort();
     if models.is_empty() {

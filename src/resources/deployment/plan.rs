@@ -7,9 +7,7 @@
 
 use tf_provider::{AttributePath, Value};
 
-use super::model::{
-    DEFAULT_CAPACITY, DEFAULT_MODE, catalog_entry, resolve_router_version, routed_set,
-};
+use super::model::{DEFAULT_CAPACITY, DEFAULT_MODE, catalog_entry, resolve_router_version, routed_set};
 use crate::resources::common::sku;
 use modelrouter_catalog::catalog;
 
@@ -30,24 +28,14 @@ pub fn planned_state(prior: &Value, proposed: &Value, config: &Value) -> Value {
     for attr in ["name", "cognitive_account_id"] {
         keep_prior_when_same_ignoring_case(&mut planned, prior, config, attr);
     }
-    planned.set_attr(
-        "id",
-        if creating {
-            Value::unknown()
-        } else {
-            prior.get("id").clone()
-        },
-    );
+    planned.set_attr("id", if creating { Value::unknown() } else { prior.get("id").clone() });
 
     if config.get("router_version").is_null() && planned.get("router_version").is_null() {
         let (newest, _) = resolve_router_version(None);
         planned.set_attr("router_version", Value::string(newest));
     }
 
-    planned.set_attr(
-        "sku",
-        sku::plan(config.get("sku"), prior.get("sku"), DEFAULT_CAPACITY),
-    );
+    planned.set_attr("sku", sku::plan(config.get("sku"), prior.get("sku"), DEFAULT_CAPACITY));
 
     // Server-filled values: unknown until Azure answers on create, then kept (`proposed` carries the prior value).
     for attr in ["rai_policy_name", "version_upgrade_option"] {
@@ -56,11 +44,7 @@ pub fn planned_state(prior: &Value, proposed: &Value, config: &Value) -> Value {
         }
     }
 
-    let routing = plan_routing(
-        prior.get("routing"),
-        config.get("routing"),
-        planned.get("router_version"),
-    );
+    let routing = plan_routing(prior.get("routing"), config.get("routing"), planned.get("router_version"));
     planned.set_attr("routing", routing);
 
     match routed_set(planned.get("router_version"), planned.get("routing")) {
@@ -80,14 +64,7 @@ pub fn planned_state(prior: &Value, proposed: &Value, config: &Value) -> Value {
             .as_str()
             .zip(planned.get("cognitive_account_id").as_str())
             .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
-    planned.set_attr(
-        "endpoint",
-        if same_account {
-            prior.get("endpoint").clone()
-        } else {
-            Value::unknown()
-        },
-    );
+    planned.set_attr("endpoint", if same_account { prior.get("endpoint").clone() } else { Value::unknown() });
 
     // Nothing changed: hand Terraform the prior state itself, so it plans a no-op.
     if !creating && planned == *prior {
@@ -111,24 +88,16 @@ fn plan_routing(prior: &Value, config: &Value, router_version: &Value) -> Value 
     if models_config.is_unknown() {
         return Value::object([("mode", mode), ("model", models_config.clone())]);
     }
-    let router = router_version
-        .as_str()
-        .and_then(|v| catalog().router_version(v));
+    let router = router_version.as_str().and_then(|v| catalog().router_version(v));
     let prior_models = prior.get("model").elements();
     let models = models_config
         .elements()
         .iter()
         .map(|model| {
             let name = model.get("name");
-            let entry = name
-                .as_str()
-                .and_then(|n| router.and_then(|r| catalog_entry(r, n)));
+            let entry = name.as_str().and_then(|n| router.and_then(|r| catalog_entry(r, n)));
             let prior_match = name.as_str().and_then(|n| {
-                prior_models.iter().find(|p| {
-                    p.get("name")
-                        .as_str()
-                        .is_some_and(|pn| pn.eq_ignore_ascii_case(n))
-                })
+                prior_models.iter().find(|p| p.get("name").as_str().is_some_and(|pn| pn.eq_ignore_ascii_case(n)))
             });
             let fill = |attr: &str, from_catalog: Option<&String>| match model.get(attr) {
                 Value::Null => match (from_catalog, prior_match.map(|p| p.get(attr))) {
@@ -150,15 +119,8 @@ fn plan_routing(prior: &Value, config: &Value, router_version: &Value) -> Value 
 
 /// Plans the prior spelling of a configured value that differs from it only in case (ARM ids and names are
 /// case-insensitive), which Terraform accepts as "semantically equal" and which avoids a replacement.
-fn keep_prior_when_same_ignoring_case(
-    planned: &mut Value,
-    prior: &Value,
-    config: &Value,
-    attr: &str,
-) {
-    if let (Some(configured), Some(previous)) =
-        (config.get(attr).as_str(), prior.get(attr).as_str())
-    {
+fn keep_prior_when_same_ignoring_case(planned: &mut Value, prior: &Value, config: &Value, attr: &str) {
+    if let (Some(configured), Some(previous)) = (config.get(attr).as_str(), prior.get(attr).as_str()) {
         if configured != previous && configured.eq_ignore_ascii_case(previous) {
             planned.set_attr(attr, Value::string(previous));
         }

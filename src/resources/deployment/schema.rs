@@ -12,32 +12,37 @@ pub fn schema() -> Schema {
             "Deployment type: `GlobalStandard` (default) or `DataZoneStandard`. Changing it replaces the \
              deployment. Claude models in the subset must be deployed with the same SKU name.",
         ))
-        .attribute(Attribute::optional("capacity", Type::Number).computed().describe(
-            "Rate limit in units of 1,000 tokens per minute; at least 1, default 10. Updated in place.",
-        ));
+        .attribute(
+            Attribute::optional("capacity", Type::Number)
+                .computed()
+                .describe("Rate limit in units of 1,000 tokens per minute; at least 1, default 10. Updated in place."),
+        );
 
-    let model = Block::new()
-        .describe("One model of the routing subset. Order never matters.")
-        .attribute(Attribute::required("name", Type::String).describe(
-            "Model name as the catalog spells it (case-insensitive), e.g. `gpt-5-mini` or `claude-sonnet-4-5`. \
+    let model =
+        Block::new()
+            .describe("One model of the routing subset. Order never matters.")
+            .attribute(Attribute::required("name", Type::String).describe(
+                "Model name as the catalog spells it (case-insensitive), e.g. `gpt-5-mini` or `claude-sonnet-4-5`. \
              Must be a model of `router_version` (see the `modelrouter_supported_models` data source).",
-        ))
-        .attribute(Attribute::optional("format", Type::String).computed().describe(
-            "Model format (`OpenAI`, `Anthropic`, `DeepSeek`, `Meta`, `xAI`). Default: from the catalog; a value \
+            ))
+            .attribute(Attribute::optional("format", Type::String).computed().describe(
+                "Model format (`OpenAI`, `Anthropic`, `DeepSeek`, `Meta`, `xAI`). Default: from the catalog; a value \
              that contradicts the catalog is an error.",
-        ))
-        .attribute(Attribute::optional("version", Type::String).computed().describe(
-            "Model version. Default: from the catalog; a value that contradicts the catalog is an error.",
-        ));
+            ))
+            .attribute(Attribute::optional("version", Type::String).computed().describe(
+                "Model version. Default: from the catalog; a value that contradicts the catalog is an error.",
+            ));
 
     let routing = Block::new()
         .describe(
             "Routing mode and model subset. Needs router version 2025-11-18 or later. Without this block the \
              router balances over the full default set of its version.",
         )
-        .attribute(Attribute::optional("mode", Type::String).computed().describe(
-            "`balanced` (default), `quality` or `cost`. Updated in place.",
-        ))
+        .attribute(
+            Attribute::optional("mode", Type::String)
+                .computed()
+                .describe("`balanced` (default), `quality` or `cost`. Updated in place."),
+        )
         .block(NestedBlock {
             type_name: "model".into(),
             nesting: Nesting::Set,
@@ -60,9 +65,11 @@ pub fn schema() -> Schema {
             "ARM id of the Azure AI Foundry account (`/subscriptions/{id}/resourceGroups/{rg}/providers/\
              Microsoft.CognitiveServices/accounts/{name}`). Changing it replaces the deployment.",
         ))
-        .attribute(Attribute::optional("router_version", Type::String).computed().describe(
-            "Model router version, e.g. `2025-11-18`. Default: the newest in the catalog. Updated in place.",
-        ))
+        .attribute(
+            Attribute::optional("router_version", Type::String).computed().describe(
+                "Model router version, e.g. `2025-11-18`. Default: the newest in the catalog. Updated in place.",
+            ),
+        )
         .attribute(Attribute::optional("rai_policy_name", Type::String).computed().describe(
             "Content filter (RAI policy), e.g. `Microsoft.DefaultV2`. Default: the service's. Updated in place.",
         ))
@@ -70,9 +77,11 @@ pub fn schema() -> Schema {
             "`OnceNewDefaultVersionAvailable`, `OnceCurrentVersionExpired` or `NoAutoUpgrade`. Default: the \
              service's. Updated in place.",
         ))
-        .attribute(Attribute::optional("min_context_window", Type::Number).describe(
-            "Guardrail: the plan fails when the effective context window of the routed models is smaller.",
-        ))
+        .attribute(
+            Attribute::optional("min_context_window", Type::Number).describe(
+                "Guardrail: the plan fails when the effective context window of the routed models is smaller.",
+            ),
+        )
         .attribute(Attribute::computed_only("effective_context_window", Type::Number).describe(
             "Smallest documented context window (tokens) among the routed models, known at plan time from the \
              catalog; null when the catalog documents none of them.",

@@ -25,11 +25,7 @@ fn routing_path(attr: &str) -> AttributePath {
 pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
     if let Some(name) = config.get("name").as_str() {
         if let Err(problem) = names::check_deployment_name(name) {
-            diags.error_at(
-                path("name"),
-                "Invalid deployment name",
-                format!("name = {name:?}: {problem}"),
-            );
+            diags.error_at(path("name"), "Invalid deployment name", format!("name = {name:?}: {problem}"));
         }
     }
     if let Some(id) = config.get("cognitive_account_id").as_str() {
@@ -72,9 +68,7 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
             diags.error_at(
                 path("min_context_window"),
                 "Invalid min_context_window",
-                format!(
-                    "min_context_window = {min}: a context window is a positive number of tokens."
-                ),
+                format!("min_context_window = {min}: a context window is a positive number of tokens."),
             );
         }
     }
@@ -84,10 +78,7 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
             diags.error_at(
                 routing_path("mode"),
                 "Unsupported routing mode",
-                format!(
-                    "routing.mode = {mode:?} is not a routing mode. Allowed values: {}.",
-                    quoted_list(&MODES)
-                ),
+                format!("routing.mode = {mode:?} is not a routing mode. Allowed values: {}.", quoted_list(&MODES)),
             );
         }
     }
@@ -127,12 +118,8 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
     };
     let routing = config.get("routing");
     if !routing.is_null() && !router.supports_routing {
-        let supporting: Vec<&str> = catalog()
-            .router_versions()
-            .iter()
-            .filter(|r| r.supports_routing)
-            .map(|r| r.version.as_str())
-            .collect();
+        let supporting: Vec<&str> =
+            catalog().router_versions().iter().filter(|r| r.supports_routing).map(|r| r.version.as_str()).collect();
         diags.error_at(
             AttributePath::root().attr("routing"),
             "Routing needs a newer router version",
@@ -172,11 +159,7 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
     check_min_context_window(config, resolved, all_known, diags);
 }
 
-fn check_router_version<'c>(
-    config: &Value,
-    strict: bool,
-    diags: &mut Diagnostics,
-) -> Option<&'c RouterVersion> {
+fn check_router_version<'c>(config: &Value, strict: bool, diags: &mut Diagnostics) -> Option<&'c RouterVersion> {
     let version_value = config.get("router_version");
     if version_value.is_unknown() {
         return None;
@@ -208,10 +191,7 @@ fn check_model<'c>(
     diags: &mut Diagnostics,
 ) -> Option<&'c ModelEntry> {
     let name = model.get("name").as_str()?;
-    let exact = router
-        .models
-        .iter()
-        .find(|m| m.name.eq_ignore_ascii_case(name.trim()));
+    let exact = router.models.iter().find(|m| m.name.eq_ignore_ascii_case(name.trim()));
     let Some(entry) = exact else {
         not_in_catalog(name, router, strict, diags);
         return None;
@@ -277,14 +257,7 @@ fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, diags: &mut 
     let hint = if suggestions.is_empty() {
         String::new()
     } else {
-        format!(
-            " Did you mean {}?",
-            suggestions
-                .iter()
-                .map(|s| format!("{s:?}"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        )
+        format!(" Did you mean {}?", suggestions.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" or "))
     };
     let allowed: Vec<&str> = router.models.iter().map(|m| m.name.as_str()).collect();
     let detail = format!(
@@ -293,11 +266,7 @@ fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, diags: &mut 
         quoted_list(&allowed)
     );
     if strict {
-        diags.error_at(
-            routing_path("model"),
-            "Unknown model in routing subset",
-            detail,
-        );
+        diags.error_at(routing_path("model"), "Unknown model in routing subset", detail);
     } else {
         diags.warning_at(
             routing_path("model"),
@@ -309,11 +278,7 @@ fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, diags: &mut 
 
 fn contradiction(strict: bool, diags: &mut Diagnostics, detail: String) {
     if strict {
-        diags.error_at(
-            routing_path("model"),
-            "Model contradicts the catalog",
-            detail,
-        );
+        diags.error_at(routing_path("model"), "Model contradicts the catalog", detail);
     } else {
         diags.warning_at(
             routing_path("model"),
@@ -323,12 +288,7 @@ fn contradiction(strict: bool, diags: &mut Diagnostics, detail: String) {
     }
 }
 
-fn check_min_context_window(
-    config: &Value,
-    models: Vec<&ModelEntry>,
-    all_known: bool,
-    diags: &mut Diagnostics,
-) {
+fn check_min_context_window(config: &Value, models: Vec<&ModelEntry>, all_known: bool, diags: &mut Diagnostics) {
     let Some(min) = config.get("min_context_window").as_i64() else {
         return;
     };

@@ -23,6 +23,7 @@ pub struct ClaudeDependency;
 #[async_trait]
 impl DeploymentKind for ClaudeDependency {
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const RESEND_ATTRIBUTE: &'static str = "routable_by";
 
     fn schema(&self) -> Schema {
         schema::schema()

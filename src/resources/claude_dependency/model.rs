@@ -4,8 +4,8 @@ use modelrouter_arm::{Account, Deployment, DeploymentModel, ModelProviderData};
 use modelrouter_catalog::catalog;
 use tf_provider::Value;
 
-use crate::resources::common::sku;
 use crate::resources::common::values::{keep_prior_spelling, known_string};
+use crate::resources::common::{readback, sku};
 
 pub const ANTHROPIC: &str = "Anthropic";
 /// Units of 1,000 tokens per minute.
@@ -136,17 +136,7 @@ pub fn state_from_arm(base: &Value, deployment: &Deployment, _account: Option<&A
 }
 
 pub fn write_mismatches(asked: &Deployment, got: &Deployment) -> Vec<String> {
-    let mut problems = Vec::new();
-    sku::mismatches(asked.sku.as_ref(), got.sku.as_ref(), &mut problems);
-    let version = |d: &Deployment| d.properties.model.as_ref().and_then(|m| m.version.clone());
-    if version(asked) != version(got) {
-        problems.push(format!(
-            "version: asked for {:?}, Azure kept {:?}",
-            version(asked).unwrap_or_default(),
-            version(got).unwrap_or_default()
-        ));
-    }
-    problems
+    readback::common_mismatches(asked, got, "version")
 }
 
 #[cfg(test)]

@@ -2,21 +2,10 @@
 
 use tf_provider::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
 
-use super::model::INDUSTRIES;
-use crate::resources::common::timeouts;
+use super::model::{DEFAULT_CAPACITY, INDUSTRIES};
+use crate::resources::common::{sku, timeouts};
 
 pub fn schema() -> Schema {
-    let sku = Block::new()
-        .describe("Deployment type and rate limit. The block may be omitted: every argument has a default.")
-        .attribute(Attribute::optional("name", Type::String).computed().describe(
-            "`GlobalStandard` (default) or `DataZoneStandard`; must equal the `sku.name` of the routers that route \
-             to this model. Changing it replaces the deployment.",
-        ))
-        .attribute(
-            Attribute::optional("capacity", Type::Number)
-                .computed()
-                .describe("Rate limit in units of 1,000 tokens per minute; at least 1, default 1. Updated in place."),
-        );
     let provider_data = Block::new()
         .describe(
             "The attestation Azure requires for Anthropic models (`properties.modelProviderData`); Azure uses it to \
@@ -60,7 +49,11 @@ pub fn schema() -> Schema {
             "Router versions whose catalog holds this model and version, newest first; empty when no router can \
              route to it.",
         ))
-        .block(NestedBlock { type_name: "sku".into(), nesting: Nesting::Group, block: sku, min_items: 0, max_items: 0 })
+        .block(sku::block(
+            "`GlobalStandard` (default) or `DataZoneStandard`; must equal the `sku.name` of the routers that route \
+             to this model. Changing it replaces the deployment.",
+            DEFAULT_CAPACITY,
+        ))
         .block(NestedBlock {
             type_name: "model_provider_data".into(),
             nesting: Nesting::Single,

@@ -1,14 +1,13 @@
 //! Plan-time rules for `modelrouter_claude_dependency`; each diagnostic sits on its attribute and names the bad
 //! value and the allowed ones. Unknown values are skipped.
 
-use modelrouter_arm::AccountId;
 use modelrouter_catalog::{catalog, suggest::suggest_among};
 use tf_provider::{AttributePath, Diagnostics, Value};
 
 use super::country_codes::is_iso_3166_alpha2;
 use super::model::{ANTHROPIC, INDUSTRIES, catalog_model};
 use crate::provider::config::quoted_list;
-use crate::resources::common::{names, sku, timeouts};
+use crate::resources::common::{identity, sku, timeouts};
 
 fn path(attr: &str) -> AttributePath {
     AttributePath::root().attr(attr)
@@ -20,23 +19,7 @@ fn provider_data_path(attr: &str) -> AttributePath {
 
 /// Rules that need only the configuration.
 pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
-    if let Some(id) = config.get("cognitive_account_id").as_str() {
-        if let Err(error) = AccountId::parse(id) {
-            diags.error_at(
-                path("cognitive_account_id"),
-                "Invalid cognitive_account_id",
-                format!(
-                    "cognitive_account_id = {id:?} is not the ARM id of an Azure AI Foundry account ({error}). \
-                     Expected /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{name}}."
-                ),
-            );
-        }
-    }
-    if let Some(name) = config.get("name").as_str() {
-        if let Err(problem) = names::check_deployment_name(name) {
-            diags.error_at(path("name"), "Invalid deployment name", format!("name = {name:?}: {problem}"));
-        }
-    }
+    identity::validate(config, diags);
     sku::validate(config, diags);
     let data = config.get("model_provider_data");
     if let Some(organization) = data.get("organization_name").as_str() {

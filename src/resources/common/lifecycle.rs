@@ -32,6 +32,9 @@ pub trait DeploymentKind: Send + Sync + 'static {
     const TYPE_NAME: &'static str;
     /// Whether the state carries the account's endpoint (costs one cached account GET per account).
     const NEEDS_ACCOUNT: bool = false;
+    /// A computed attribute the plan marks unknown to make Terraform send the configuration again when Azure
+    /// reports that the deployment's last operation did not succeed (see [`UNSETTLED_PRIVATE_KEY`]).
+    const RESEND_ATTRIBUTE: &'static str;
 
     fn schema(&self) -> Schema;
 
@@ -91,6 +94,28 @@ fn single(diagnostic: Diagnostic) -> Diagnostics {
     let mut diags = Diagnostics::new();
     diags.push(diagnostic);
     diags
+}
+
+/// Key of the resource's private state set by Read when Azure reports the deployment's last operation ended
+/// `Failed` or `Canceled` (e.g. an update that was cancelled after Azure stored its settings): what Azure holds is
+/// then not a settled configuration, even if it looks like the configuration, so the next plan re-sends it.
+const UNSETTLED_PRIVATE_KEY: &str = "unsettled_provisioning_state";
+
+/// The private state for a deployment Azure reports in `provisioning_state`: the marker for a terminal failure,
+/// empty otherwise.
+fn private_for(provisioning_state: Option<&str>) -> Vec<u8> {
+    match provisioning_state {
+        Some(state) if state.eq_ignore_ascii_case("Failed") || state.eq_ignore_ascii_case("Canceled") => {
+            serde_json::json!({ UNSETTLED_PRIVATE_KEY: state }).to_string().into_bytes()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The failed provisioning state recorded by [`private_for`], if any.
+fn unsettled_state(private: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(private).ok()?;
+    value.get(UNSETTLED_PRIVATE_KEY)?.as_str().map(str::to_owned)
 }
 
 /// A Terraform resource backed by one ARM deployment.
@@ -158,11 +183,23 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             };
         }
         self.kind.validate_structure(&request.config, &mut diagnostics);
-        let planned_state = if diagnostics.has_errors() {
+        let mut planned_state = if diagnostics.has_errors() {
             request.proposed_new_state.clone()
         } else {
             self.kind.plan(&request, self.provider.strict_catalog(), &mut diagnostics)
         };
+        if let Some(state) = unsettled_state(&request.prior_private).filter(|_| !request.prior_state.is_null()) {
+            // Without a difference Terraform would not call apply: the unknown attribute makes it an update.
+            planned_state.set_attr(K::RESEND_ATTRIBUTE, Value::unknown());
+            let name = request.prior_state.get("name").as_str().unwrap_or_default().to_owned();
+            diagnostics.warning(
+                "Azure reports the last operation did not succeed",
+                format!(
+                    "Azure reports the provisioning state {state} for deployment {name:?}: its last operation did \
+                     not complete, so its settings may not be in effect. This plan sends the configuration again."
+                ),
+            );
+        }
         PlanResponse {
             planned_state,
             requires_replace: self.kind.requires_replace(),
@@ -187,15 +224,22 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
         } else {
             self.write(&configured, &request.prior_state, &request.planned_state).await
         };
-        ApplyResponse { new_state, private: request.planned_private, diagnostics }
+        // A successful write settles the deployment; after a failure the next Read decides again.
+        let private = if diagnostics.has_errors() { request.planned_private } else { Vec::new() };
+        ApplyResponse { new_state, private, diagnostics }
     }
 
     async fn read(&self, request: ReadRequest) -> ReadResponse {
-        let (new_state, diagnostics) = match self.provider.configured() {
-            Ok(configured) => self.refresh(&configured, &request.current_state).await,
-            Err(diagnostic) => (request.current_state.clone(), single(diagnostic)),
+        let (new_state, private, diagnostics) = match self.provider.configured() {
+            Ok(configured) => match self.refresh(&configured, &request.current_state).await {
+                Ok((state, provisioning_state)) => {
+                    (state, private_for(provisioning_state.as_deref()), Diagnostics::new())
+                }
+                Err((state, diags)) => (state, request.private, diags),
+            },
+            Err(diagnostic) => (request.current_state.clone(), request.private, single(diagnostic)),
         };
-        ReadResponse { new_state, private: request.private, diagnostics }
+        ReadResponse { new_state, private, diagnostics }
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResponse {
@@ -331,24 +375,28 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         }
     }
 
-    async fn refresh(&self, configured: &Configured, current: &Value) -> (Value, Diagnostics) {
-        let id = match deployment_id(current) {
-            Ok(id) => id,
-            Err(diagnostic) => return (current.clone(), single(diagnostic)),
-        };
+    /// The state for what Azure holds now, with Azure's provisioning state; on failure the current state and why.
+    async fn refresh(
+        &self,
+        configured: &Configured,
+        current: &Value,
+    ) -> Result<(Value, Option<String>), (Value, Diagnostics)> {
+        let id = deployment_id(current).map_err(|diagnostic| (current.clone(), single(diagnostic)))?;
         let client = &configured.client;
         let deadline = deadline(current, Operation::Read);
         match client.get_deployment(&id, deadline).await {
-            Ok(None) => (Value::Null, Diagnostics::new()),
+            Ok(None) => Ok((Value::Null, None)),
             Ok(Some(deployment)) => match self.account(client, &id, deadline).await {
-                Ok(account) => {
-                    (with_id(self.kind.state_from_arm(current, &deployment, account.as_ref())), Diagnostics::new())
-                }
-                Err(error) => {
-                    (current.clone(), single(arm_error_diagnostic(&format!("read account {}", id.account), &error)))
-                }
+                Ok(account) => Ok((
+                    with_id(self.kind.state_from_arm(current, &deployment, account.as_ref())),
+                    deployment.provisioning_state().map(str::to_owned),
+                )),
+                Err(error) => Err((
+                    current.clone(),
+                    single(arm_error_diagnostic(&format!("read account {}", id.account), &error)),
+                )),
             },
-            Err(error) => (current.clone(), single(arm_error_diagnostic(&format!("read {id}"), &error))),
+            Err(error) => Err((current.clone(), single(arm_error_diagnostic(&format!("read {id}"), &error)))),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The `sku` block both resources share: deployment type and capacity, their defaults, checks and mapping.
 
 use modelrouter_arm::Sku;
-use tf_provider::{AttributePath, Diagnostics, Value};
+use tf_provider::{Attribute, AttributePath, Block, Diagnostics, NestedBlock, Nesting, Type, Value};
 
 use super::values::keep_prior_spelling;
 use crate::provider::config::quoted_list;
@@ -9,6 +9,17 @@ use crate::provider::config::quoted_list;
 /// Deployment types model router (and the Claude models it routes to) are offered in.
 pub const SKU_NAMES: [&str; 2] = ["GlobalStandard", "DataZoneStandard"];
 pub const DEFAULT_SKU_NAME: &str = "GlobalStandard";
+
+/// The `sku` block. A GROUP block: it may be left out entirely, and its arguments still get their defaults.
+pub fn block(name_description: &str, default_capacity: i64) -> NestedBlock {
+    let block = Block::new()
+        .describe("Deployment type and rate limit. The block may be omitted: every argument has a default.")
+        .attribute(Attribute::optional("name", Type::String).computed().describe(name_description))
+        .attribute(Attribute::optional("capacity", Type::Number).computed().describe(format!(
+            "Rate limit in units of 1,000 tokens per minute; at least 1, default {default_capacity}. Updated in place."
+        )));
+    NestedBlock { type_name: "sku".into(), nesting: Nesting::Group, block, min_items: 0, max_items: 0 }
+}
 
 fn sku_path(attr: &str) -> AttributePath {
     AttributePath::root().attr("sku").attr(attr)

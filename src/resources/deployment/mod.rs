@@ -19,6 +19,7 @@ pub struct Router;
 #[async_trait]
 impl DeploymentKind for Router {
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const RESEND_ATTRIBUTE: &'static str = "routed_models";
     const NEEDS_ACCOUNT: bool = true;
 
     fn schema(&self) -> Schema {

@@ -7,8 +7,8 @@ use modelrouter_arm::{Account, Deployment, DeploymentModel, DeploymentProperties
 use modelrouter_catalog::{ModelEntry, RouterVersion, catalog, effective_context_window};
 use tf_provider::{Type, Value};
 
-use crate::resources::common::sku;
 use crate::resources::common::values::{keep_prior_spelling, known_string};
+use crate::resources::common::{readback, sku};
 
 /// The model a router deployment deploys.
 pub const ROUTER_MODEL_NAME: &str = "model-router";
@@ -235,26 +235,13 @@ fn routing_state(base: &Value, routing: Option<&Routing>) -> Value {
 /// What did not stick after a write: each entry names what was asked for and what Azure kept. Another tool is
 /// known to have had routing silently dropped by the service; this makes such a write fail loudly.
 pub fn write_mismatches(asked: &Deployment, got: &Deployment) -> Vec<String> {
-    let mut problems = Vec::new();
-    sku::mismatches(asked.sku.as_ref(), got.sku.as_ref(), &mut problems);
-    let version = |d: &Deployment| d.properties.model.as_ref().and_then(|m| m.version.clone());
-    if version(asked) != version(got) {
-        problems.push(format!(
-            "router_version: asked for {}, Azure kept {}",
-            describe_opt(version(asked)),
-            describe_opt(version(got))
-        ));
-    }
+    let mut problems = readback::common_mismatches(asked, got, "router_version");
     let asked_routing = describe_routing(asked.properties.routing.as_ref());
     let got_routing = describe_routing(got.properties.routing.as_ref());
     if asked_routing != got_routing {
         problems.push(format!("routing: asked for {asked_routing}, Azure kept {got_routing}"));
     }
     problems
-}
-
-fn describe_opt<T: std::fmt::Debug>(value: Option<T>) -> String {
-    value.map_or_else(|| "nothing".to_owned(), |v| format!("{v:?}"))
 }
 
 /// A canonical description of a routing setting: mode lower-cased, models sorted, absent = the default.

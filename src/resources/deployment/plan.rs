@@ -126,3 +126,84 @@ fn keep_prior_when_same_ignoring_case(planned: &mut Value, prior: &Value, config
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCOUNT: &str = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct";
+
+    fn config() -> Value {
+        Value::object([
+            ("id", Value::Null),
+            ("name", Value::string("router")),
+            ("cognitive_account_id", Value::string(ACCOUNT)),
+            ("router_version", Value::Null),
+            ("rai_policy_name", Value::Null),
+            ("version_upgrade_option", Value::Null),
+            ("min_context_window", Value::Null),
+            ("effective_context_window", Value::Null),
+            ("routed_models", Value::Null),
+            ("endpoint", Value::Null),
+            ("sku", Value::object([("name", Value::Null), ("capacity", Value::Null)])),
+            (
+                "routing",
+                Value::object([
+                    ("mode", Value::Null),
+                    (
+                        "model",
+                        Value::Set(vec![Value::object([
+                            ("name", Value::string("GPT-5-mini")),
+                            ("format", Value::Null),
+                            ("version", Value::Null),
+                        ])]),
+                    ),
+                ]),
+            ),
+            ("timeouts", Value::Null),
+        ])
+    }
+
+    #[test]
+    fn create_fills_defaults_from_the_catalog_and_leaves_server_values_unknown() {
+        let planned = planned_state(&Value::Null, &config(), &config());
+        assert!(planned.get("id").is_unknown());
+        assert_eq!(planned.get("router_version").as_str(), Some("2025-11-18"));
+        assert_eq!(planned.get("sku").get("name").as_str(), Some("GlobalStandard"));
+        assert_eq!(planned.get("sku").get("capacity").as_i64(), Some(10));
+        assert_eq!(planned.get("routing").get("mode").as_str(), Some("balanced"));
+        let model = &planned.get("routing").get("model").elements()[0];
+        assert_eq!(model.get("name").as_str(), Some("GPT-5-mini"), "the user's spelling is kept");
+        assert_eq!(model.get("format").as_str(), Some("OpenAI"));
+        assert_eq!(model.get("version").as_str(), Some("2025-08-07"));
+        assert!(planned.get("rai_policy_name").is_unknown());
+        assert!(planned.get("endpoint").is_unknown());
+        assert_eq!(planned.get("routed_models").elements().len(), 1);
+        assert_eq!(planned.get("routed_models").elements()[0].get("name").as_str(), Some("gpt-5-mini"));
+    }
+
+    #[test]
+    fn unchanged_configuration_plans_the_prior_state_exactly() {
+        let mut prior = planned_state(&Value::Null, &config(), &config());
+        prior.set_attr("id", Value::string(format!("{ACCOUNT}/deployments/router")));
+        prior.set_attr("rai_policy_name", Value::string("Microsoft.DefaultV2"));
+        prior.set_attr("version_upgrade_option", Value::string("OnceNewDefaultVersionAvailable"));
+        prior.set_attr("endpoint", Value::string("https://a.openai.azure.com/"));
+        // Terraform's proposal: config values, prior values for computed attributes left out.
+        let mut proposed = config();
+        for attr in ["id", "router_version", "rai_policy_name", "version_upgrade_option", "endpoint"] {
+            proposed.set_attr(attr, prior.get(attr).clone());
+        }
+        assert_eq!(planned_state(&prior, &proposed, &config()), prior);
+    }
+
+    #[test]
+    fn account_id_in_another_case_is_not_a_change() {
+        let mut prior = planned_state(&Value::Null, &config(), &config());
+        prior.set_attr("id", Value::string("x"));
+        let mut cfg = config();
+        cfg.set_attr("cognitive_account_id", Value::string(ACCOUNT.replace("resourceGroups", "resourcegroups")));
+        let planned = planned_state(&prior, &cfg, &cfg);
+        assert_eq!(planned.get("cognitive_account_id").as_str(), Some(ACCOUNT));
+    }
+}

@@ -2,22 +2,10 @@
 
 use tf_provider::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
 
-use super::model::routed_model_type;
-use crate::resources::common::timeouts;
+use super::model::{DEFAULT_CAPACITY, routed_model_type};
+use crate::resources::common::{sku, timeouts};
 
 pub fn schema() -> Schema {
-    let sku = Block::new()
-        .describe("Deployment type and rate limit. The block may be omitted: every argument has a default.")
-        .attribute(Attribute::optional("name", Type::String).computed().describe(
-            "Deployment type: `GlobalStandard` (default) or `DataZoneStandard`. Changing it replaces the \
-             deployment. Claude models in the subset must be deployed with the same SKU name.",
-        ))
-        .attribute(
-            Attribute::optional("capacity", Type::Number)
-                .computed()
-                .describe("Rate limit in units of 1,000 tokens per minute; at least 1, default 10. Updated in place."),
-        );
-
     let model =
         Block::new()
             .describe("One model of the routing subset. Order never matters.")
@@ -93,7 +81,11 @@ pub fn schema() -> Schema {
         .attribute(Attribute::computed_only("endpoint", Type::String).describe(
             "The account's endpoint (`properties.endpoint`), for inference clients such as a LiteLLM gateway.",
         ))
-        .block(NestedBlock { type_name: "sku".into(), nesting: Nesting::Group, block: sku, min_items: 0, max_items: 0 })
+        .block(sku::block(
+            "Deployment type: `GlobalStandard` (default) or `DataZoneStandard`. Changing it replaces the deployment. \
+             Claude models in the subset must be deployed with the same SKU name.",
+            DEFAULT_CAPACITY,
+        ))
         .block(NestedBlock {
             type_name: "routing".into(),
             nesting: Nesting::Single,

@@ -5,13 +5,12 @@
 //! Two passes: [`check_structure`] needs nothing but the configuration (it also runs in `terraform validate`,
 //! where the provider is not configured); [`check_against_catalog`] needs `strict_catalog` and runs at plan.
 
-use modelrouter_arm::AccountId;
 use modelrouter_catalog::{ModelEntry, RouterVersion, catalog, effective_context_window};
 use tf_provider::{AttributePath, Diagnostics, Value};
 
 use super::model::{MODES, VERSION_UPGRADE_OPTIONS, resolve_router_version};
 use crate::provider::config::quoted_list;
-use crate::resources::common::{names, sku, timeouts};
+use crate::resources::common::{identity, sku, timeouts};
 
 fn path(attr: &str) -> AttributePath {
     AttributePath::root().attr(attr)
@@ -23,23 +22,7 @@ fn routing_path(attr: &str) -> AttributePath {
 
 /// Rules that need only the configuration.
 pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
-    if let Some(name) = config.get("name").as_str() {
-        if let Err(problem) = names::check_deployment_name(name) {
-            diags.error_at(path("name"), "Invalid deployment name", format!("name = {name:?}: {problem}"));
-        }
-    }
-    if let Some(id) = config.get("cognitive_account_id").as_str() {
-        if let Err(error) = AccountId::parse(id) {
-            diags.error_at(
-                path("cognitive_account_id"),
-                "Invalid cognitive_account_id",
-                format!(
-                    "cognitive_account_id = {id:?} is not the ARM id of an Azure AI Foundry account ({error}). \
-                     Expected /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{name}}."
-                ),
-            );
-        }
-    }
+    identity::validate(config, diags);
     sku::validate(config, diags);
     if let Some(option) = config.get("version_upgrade_option").as_str() {
         if !VERSION_UPGRADE_OPTIONS.contains(&option) {
@@ -318,5 +301,100 @@ fn check_min_context_window(config: &Value, models: Vec<&ModelEntry>, all_known:
             ),
         ),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tf_provider::Severity;
+
+    const ACCOUNT: &str = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct";
+
+    fn model(name: &str) -> Value {
+        Value::object([("name", Value::string(name)), ("format", Value::Null), ("version", Value::Null)])
+    }
+
+    fn config(routing: Value) -> Value {
+        Value::object([
+            ("name", Value::string("router")),
+            ("cognitive_account_id", Value::string(ACCOUNT)),
+            ("router_version", Value::Null),
+            ("min_context_window", Value::Null),
+            ("routing", routing),
+        ])
+    }
+
+    fn routing(models: Vec<Value>) -> Value {
+        Value::object([("mode", Value::string("quality")), ("model", Value::Set(models))])
+    }
+
+    /// (severity, summary, path) of every diagnostic, for compact assertions.
+    fn findings(config: &Value, strict: bool) -> Vec<(Severity, String, String)> {
+        let mut diags = Diagnostics::new();
+        check_structure(config, &mut diags);
+        check_against_catalog(config, strict, &mut diags);
+        diags
+            .iter()
+            .map(|d| (d.severity, d.summary.clone(), d.attribute.as_ref().map(ToString::to_string).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_subset_has_no_findings() {
+        assert!(findings(&config(routing(vec![model("gpt-5"), model("gpt-5-mini")])), true).is_empty());
+    }
+
+    #[test]
+    fn alias_is_an_error_with_a_suggestion_on_the_model_path() {
+        let mut diags = Diagnostics::new();
+        check_against_catalog(&config(routing(vec![model("gpt-4.0"), model("gpt-5")])), true, &mut diags);
+        let diag = diags.iter().find(|d| d.severity == Severity::Error).expect("an error");
+        assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "routing.model");
+        assert!(diag.detail.contains("Did you mean \"gpt-4o\""), "{}", diag.detail);
+    }
+
+    #[test]
+    fn lenient_catalog_turns_unknown_models_into_warnings() {
+        let found = findings(&config(routing(vec![model("gpt-6"), model("gpt-5")])), false);
+        assert!(found.iter().all(|(severity, ..)| *severity == Severity::Warning), "{found:?}");
+        assert!(found.iter().any(|(_, summary, _)| summary == "Model not in the catalog"));
+    }
+
+    #[test]
+    fn unknown_values_are_skipped() {
+        let cfg = Value::object([
+            ("name", Value::unknown()),
+            ("cognitive_account_id", Value::unknown()),
+            ("router_version", Value::unknown()),
+            ("routing", Value::object([("mode", Value::unknown()), ("model", Value::unknown())])),
+        ]);
+        assert!(findings(&cfg, true).is_empty());
+    }
+
+    #[test]
+    fn duplicates_in_another_case_are_an_error() {
+        let found = findings(&config(routing(vec![model("gpt-5"), model("GPT-5")])), true);
+        assert!(found.contains(&(Severity::Error, "Model listed twice".into(), "routing.model".into())), "{found:?}");
+    }
+
+    #[test]
+    fn single_model_and_preview_are_warnings() {
+        let found = findings(&config(routing(vec![model("grok-4")])), true);
+        let summaries: Vec<&str> = found.iter().map(|(_, s, _)| s.as_str()).collect();
+        assert!(summaries.contains(&"Only one model in the subset"), "{summaries:?}");
+        assert!(summaries.contains(&"Preview model in the subset"), "{summaries:?}");
+        assert!(found.iter().all(|(severity, ..)| *severity == Severity::Warning));
+    }
+
+    #[test]
+    fn min_context_window_names_the_smallest_model() {
+        let mut cfg = config(routing(vec![model("gpt-5"), model("gpt-4o")]));
+        cfg.set_attr("min_context_window", Value::int(1_000_000));
+        let mut diags = Diagnostics::new();
+        check_against_catalog(&cfg, true, &mut diags);
+        let diag = diags.iter().find(|d| d.severity == Severity::Error).expect("an error");
+        assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "min_context_window");
+        assert!(diag.detail.contains("gpt-4o"), "{}", diag.detail);
     }
 }

@@ -1,4 +1,8 @@
-//! Rules for deployment names, shared by both resources (Azure applies one pattern to every deployment).
+//! What identifies a deployment — its name and its account — and the rules both resources apply to them
+//! (Azure applies one name pattern to every deployment).
+
+use modelrouter_arm::AccountId;
+use tf_provider::{AttributePath, Diagnostics, Value};
 
 /// Longest deployment name Azure accepts.
 pub const MAX_NAME_LEN: usize = 64;
@@ -23,6 +27,31 @@ pub fn check_deployment_name(name: &str) -> Result<(), String> {
         return Err(format!("{} characters is too long; at most {MAX_NAME_LEN} are allowed", name.chars().count()));
     }
     Ok(())
+}
+
+/// Checks `name` and `cognitive_account_id` where they are known.
+pub fn validate(config: &Value, diags: &mut Diagnostics) {
+    if let Some(name) = config.get("name").as_str() {
+        if let Err(problem) = check_deployment_name(name) {
+            diags.error_at(
+                AttributePath::root().attr("name"),
+                "Invalid deployment name",
+                format!("name = {name:?}: {problem}"),
+            );
+        }
+    }
+    if let Some(id) = config.get("cognitive_account_id").as_str() {
+        if let Err(error) = AccountId::parse(id) {
+            diags.error_at(
+                AttributePath::root().attr("cognitive_account_id"),
+                "Invalid cognitive_account_id",
+                format!(
+                    "cognitive_account_id = {id:?} is not the ARM id of an Azure AI Foundry account ({error}). \
+                     Expected /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{name}}."
+                ),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -269,3 +269,144 @@ impl TestEmulator {
         self.emulator.deployment(&Self::deployment_id(name))
     }
 }
+
+// ---- Fault-matrix helpers (tests/faults.rs, tests/interrupt.rs) --------------------------------------------------
+
+impl TestEmulator {
+    /// Calls the emulator over HTTP from the test thread (ARM routes need the bearer token, admin routes do not).
+    fn http(&self, method: reqwest::Method, path_and_query: &str) -> (u16, serde_json::Value) {
+        let url = format!("{}{path_and_query}", self.emulator.base_url());
+        self._runtime.block_on(async {
+            let response = reqwest::Client::new()
+                .request(method, &url)
+                .bearer_auth(TOKEN)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{url}: {e}"));
+            let status = response.status().as_u16();
+            let body = response.json().await.unwrap_or(serde_json::Value::Null);
+            (status, body)
+        })
+    }
+
+    /// Removes every fault rule (admin API), e.g. a storm injected with `times: 0`.
+    pub fn clear_faults(&self) {
+        let (status, _) = self.http(reqwest::Method::DELETE, "/admin/faults");
+        assert!(status < 300, "DELETE /admin/faults answered {status}");
+    }
+
+    /// Names of every deployment the account holds, through the ARM LIST route (call it with no fault armed).
+    pub fn deployment_names(&self) -> Vec<String> {
+        let (status, body) =
+            self.http(reqwest::Method::GET, &format!("{ACCOUNT}/deployments?api-version=2025-10-01-preview"));
+        assert_eq!(status, 200, "LIST deployments: {body}");
+        let mut names: Vec<String> = body["value"]
+            .as_array()
+            .map(|v| v.iter().filter_map(|d| d["name"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    /// PUTs of `name` that created it (201), counted from the request log.
+    pub fn creates_of(&self, name: &str) -> usize {
+        let suffix = format!("/deployments/{name}");
+        self.requests("PUT").iter().filter(|r| r.path.ends_with(&suffix) && r.status == 201).count()
+    }
+}
+
+impl Workdir {
+    /// The managed resources `terraform show -json` lists (each with `type`, `values` and maybe `tainted`).
+    pub fn state_resources(&self) -> Vec<serde_json::Value> {
+        self.show()["values"]["root_module"]["resources"]
+            .as_array()
+            .map(|rs| rs.iter().filter(|r| r["mode"] == "managed").cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The invariants every fault case must leave behind: every deployment the emulator holds is in state (no orphan)
+/// and every deployment in state exists; one resource per name (no duplicate); each untainted resource's state
+/// equals what the emulator holds. Returns the names in state.
+pub fn assert_state_matches_emulator(emu: &TestEmulator, wd: &Workdir) -> Vec<String> {
+    let resources = wd.state_resources();
+    let mut in_state: Vec<String> =
+        resources.iter().filter_map(|r| r["values"]["name"].as_str().map(str::to_owned)).collect();
+    in_state.sort();
+    let mut unique = in_state.clone();
+    unique.dedup();
+    assert_eq!(unique, in_state, "two resources in state name the same deployment");
+    assert_eq!(emu.deployment_names(), in_state, "the emulator's deployments and the state differ (orphan or ghost)");
+    for resource in &resources {
+        let values = &resource["values"];
+        let name = values["name"].as_str().unwrap_or_default();
+        assert_eq!(values["id"], TestEmulator::deployment_id(name), "state id of {name}");
+        if resource["tainted"] == true {
+            continue; // replaced by the next apply; its settings are what was asked, not yet confirmed
+        }
+        let stored = emu.stored(name).unwrap_or_else(|| panic!("{name} is in state but not in the emulator"));
+        let properties = &stored["properties"];
+        assert_eq!(values["sku"]["name"], stored["sku"]["name"], "sku.name of {name}");
+        assert_eq!(values["sku"]["capacity"], stored["sku"]["capacity"], "sku.capacity of {name}");
+        match resource["type"].as_str() {
+            Some("modelrouter_deployment") => {
+                assert_eq!(values["router_version"], properties["model"]["version"], "router_version of {name}");
+                assert_eq!(values["rai_policy_name"], properties["raiPolicyName"], "rai_policy_name of {name}");
+                let mode_in_state = values["routing"]["mode"].as_str().map(str::to_lowercase);
+                let mode_stored = properties["routing"]["mode"].as_str().map(str::to_lowercase);
+                assert_eq!(mode_in_state, mode_stored, "routing.mode of {name}");
+            }
+            Some("modelrouter_claude_dependency") => {
+                assert_eq!(values["model"], properties["model"]["name"], "model of {name}");
+                assert_eq!(values["version"], properties["model"]["version"], "version of {name}");
+            }
+            other => panic!("unexpected resource type {other:?}"),
+        }
+    }
+    in_state
+}
+
+impl Workdir {
+    /// Starts a terraform command without waiting, in its own process group (as a shell runs a foreground job),
+    /// output piped. For tests that interrupt it.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        use std::os::unix::process::CommandExt;
+        let mut command = Command::new("terraform");
+        command.args(args).current_dir(self.dir.path());
+        for key in HOST_ENV_TO_CLEAR {
+            command.env_remove(key);
+        }
+        command
+            .env("TF_CLI_CONFIG_FILE", &mirror().cli_config)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0");
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        command
+            .process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start terraform (is it on PATH?)")
+    }
+}
+
+/// Waits for a spawned terraform to exit, at most `limit`; returns what it printed, or None if it is still running
+/// (it is then killed, with its process group).
+pub fn wait_for_exit(mut child: std::process::Child, limit: std::time::Duration) -> Option<TfOutput> {
+    let give_up = std::time::Instant::now() + limit;
+    loop {
+        match child.try_wait().expect("poll terraform") {
+            Some(_) => return Some(TfOutput::from(child.wait_with_output().expect("collect terraform's output"))),
+            None if std::time::Instant::now() >= give_up => {
+                let group = format!("-{}", child.id());
+                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                let _ = child.wait();
+                return None;
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end and offline: build the provider, install it into a local filesystem mirror, start the
-# ARM emulator, `terraform init/plan/apply` examples/quickstart, change the router out of band through the
+# ARM emulator, `terraform init/plan/apply` examples/quickstart (a quality-mode router whose subset includes
+# claude-sonnet-4-5, and the Claude deployment it needs), print its outputs, change the router out of band through the
 # emulator's admin API, show `terraform plan -detailed-exitcode` catching the drift, then destroy and stop.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,11 +43,13 @@ tf() { terraform -chdir="$workdir" "$@"; }
 step "terraform init (offline, from the filesystem mirror)"
 tf init -input=false -no-color | grep -E "Installing|Installed|initialized" || true
 
-step "terraform plan"
+step "terraform plan (the warning about claude-sonnet-4-5 being in preview for model router is expected)"
 tf plan -input=false -no-color -out=tfplan
 
-step "terraform apply"
-tf apply -input=false -no-color tfplan
+step "terraform apply: the Claude deployment first (depends_on), then the router"
+tf apply -input=false -no-color tfplan | sed '/^Outputs:$/,$d'
+
+step "Outputs: deployment id, effective context window, routed models, endpoint"
 tf output
 
 step "terraform plan after apply: expect no changes"

@@ -32,13 +32,31 @@ provider "modelrouter" {
   access_token              = var.access_token
 }
 
+# Claude models are not deployed by the router: each one in the subset needs its own deployment in the same
+# account, with the same SKU name, before the router is created.
+resource "modelrouter_claude_dependency" "sonnet" {
+  cognitive_account_id = var.cognitive_account_id
+  model                = "claude-sonnet-4-5"
+
+  sku {
+    name     = "GlobalStandard"
+    capacity = 1
+  }
+
+  model_provider_data {
+    organization_name = "Contoso"
+    country_code      = "US"
+    industry          = "technology"
+  }
+}
+
 resource "modelrouter_deployment" "quality" {
   name                 = "model-router-quality"
   cognitive_account_id = var.cognitive_account_id
   router_version       = "2025-11-18"
 
   sku {
-    name     = "GlobalStandard"
+    name     = "GlobalStandard" # must match the Claude deployment's sku.name
     capacity = 50
   }
 
@@ -46,14 +64,21 @@ resource "modelrouter_deployment" "quality" {
     mode = "quality"
     model { name = "gpt-5-mini" }
     model { name = "gpt-5.2" }
-    model { name = "gpt-4.1" }
+    model { name = "claude-sonnet-4-5" }
   }
 
+  # Guardrail: fail the plan if the subset's smallest context window drops below this.
   min_context_window = 128000
+
+  depends_on = [modelrouter_claude_dependency.sonnet]
 }
 
 output "deployment_id" {
   value = modelrouter_deployment.quality.id
+}
+
+output "claude_deployment_id" {
+  value = modelrouter_claude_dependency.sonnet.id
 }
 
 output "effective_context_window" {

@@ -1,0 +1,276 @@
+//! The examples users copy: formatted, valid against the provider built here, in the scaffolding layout the
+//! registry docs tooling reads, shown verbatim in docs/, and the runnable ones really apply (against the emulator).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::{ACCOUNT, TOKEN, TestEmulator, Workdir};
+use terraform_provider_modelrouter::ModelRouterProvider;
+use tf_provider::Provider;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn examples() -> PathBuf {
+    repo().join("examples")
+}
+
+/// Every directory under examples/ holding a Terraform configuration.
+fn example_dirs() -> Vec<PathBuf> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+            .map(|e| e.expect("directory entry").path())
+            .collect();
+        entries.sort();
+        if entries.iter().any(|p| p.extension().is_some_and(|e| e == "tf")) {
+            found.push(dir.to_owned());
+        }
+        for sub in entries.iter().filter(|p| p.is_dir()) {
+            walk(sub, found);
+        }
+    }
+    let mut found = Vec::new();
+    walk(&examples(), &mut found);
+    found
+}
+
+/// A working directory holding a copy of an example's files.
+fn copy_of(dir: &Path) -> Workdir {
+    let wd = Workdir::new("");
+    std::fs::remove_file(wd.path().join("main.tf")).expect("start empty");
+    for entry in std::fs::read_dir(dir).expect("read example") {
+        let path = entry.expect("directory entry").path();
+        if path.is_file() {
+            let name = path.file_name().and_then(|n| n.to_str()).expect("file name");
+            wd.write(name, &std::fs::read_to_string(&path).expect("read example file"));
+        }
+    }
+    wd
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn examples_are_formatted() {
+    let wd = Workdir::new("");
+    let dir = examples();
+    let out = wd.run(&["fmt", "-check", "-recursive", "-diff", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(out.code, 0, "`terraform fmt -check -recursive examples/` wants changes:\n{out:?}");
+}
+
+#[test]
+fn every_example_validates_against_the_built_provider() {
+    let dirs = example_dirs();
+    let relative: Vec<String> =
+        dirs.iter().map(|d| d.strip_prefix(examples()).expect("under examples").display().to_string()).collect();
+    for expected in [
+        "provider",
+        "resources/modelrouter_deployment",
+        "resources/modelrouter_claude_dependency",
+        "data-sources/modelrouter_supported_models",
+        "quickstart",
+        "litellm",
+    ] {
+        assert!(relative.iter().any(|r| r == expected), "examples/{expected} is missing (found {relative:?})");
+    }
+    for (dir, name) in dirs.iter().zip(&relative) {
+        let wd = copy_of(dir);
+        let init = wd.run(&["init", "-backend=false", "-no-color", "-input=false"]);
+        assert_eq!(init.code, 0, "examples/{name}: terraform init failed:\n{init:?}");
+        let validation = wd.json(&["validate", "-json", "-no-color"]);
+        assert_eq!(validation["valid"], true, "examples/{name} is not valid: {validation:#}");
+        assert_eq!(validation["error_count"], 0, "examples/{name}: {validation:#}");
+    }
+}
+
+#[test]
+fn every_object_has_examples_in_the_scaffolding_layout() {
+    let provider = ModelRouterProvider::new();
+    assert!(examples().join("provider/provider.tf").is_file());
+    for resource in provider.resources() {
+        let dir = examples().join("resources").join(resource.type_name());
+        let config = read(&dir.join("resource.tf"));
+        let import = read(&dir.join("import.sh"));
+        let command = import.lines().find(|l| l.starts_with("terraform import ")).expect("an import command");
+        let parts: Vec<&str> = command.split_whitespace().collect();
+        assert_eq!(parts.len(), 4, "terraform import <address> <id>: {command}");
+        let (address, id) = (parts[2], parts[3]);
+        let (type_name, name) = address.split_once('.').expect("address TYPE.NAME");
+        assert_eq!(type_name, resource.type_name());
+        assert!(
+            config.contains(&format!("resource \"{type_name}\" \"{name}\"")),
+            "{address} of import.sh is not declared in resource.tf"
+        );
+        let deployment = id.rsplit_once("/deployments/").map(|(_, d)| d).expect("a deployment ARM id");
+        assert!(id.starts_with("/subscriptions/"), "{id}");
+        assert!(
+            config.contains(&format!("\"{deployment}\"")),
+            "the imported deployment {deployment:?} is not the one resource.tf declares"
+        );
+    }
+    for data_source in provider.data_sources() {
+        assert!(examples().join("data-sources").join(data_source.type_name()).join("data-source.tf").is_file());
+    }
+}
+
+/// The examples in the docs are the validated example files, not copies that can rot.
+#[test]
+fn docs_show_the_example_files_verbatim() {
+    let pairs = [
+        ("docs/index.md", "examples/provider/provider.tf"),
+        ("docs/resources/deployment.md", "examples/resources/modelrouter_deployment/resource.tf"),
+        ("docs/resources/claude_dependency.md", "examples/resources/modelrouter_claude_dependency/resource.tf"),
+        ("docs/data-sources/supported_models.md", "examples/data-sources/modelrouter_supported_models/data-source.tf"),
+    ];
+    for (doc, example) in pairs {
+        let block = format!("```terraform\n{}```", read(&repo().join(example)));
+        assert!(read(&repo().join(doc)).contains(&block), "{doc} does not show {example} verbatim");
+    }
+}
+
+#[test]
+fn quickstart_applies_a_router_with_its_claude_dependency() {
+    let emu = TestEmulator::start();
+    let wd = copy_of(&examples().join("quickstart"));
+    wd.init();
+    let vars = [
+        format!("resource_manager_endpoint={}", emu.emulator.base_url()),
+        format!("cognitive_account_id={ACCOUNT}"),
+        format!("access_token={TOKEN}"),
+    ];
+    let mut args = vec!["apply", "-no-color", "-auto-approve", "-input=false"];
+    for var in &vars {
+        args.extend(["-var", var.as_str()]);
+    }
+    wd.ok(&args);
+    let outputs = wd.outputs();
+    assert_eq!(outputs["deployment_id"]["value"], TestEmulator::deployment_id("model-router-quality"));
+    assert_eq!(outputs["claude_deployment_id"]["value"], TestEmulator::deployment_id("claude-sonnet-4-5"));
+    assert_eq!(outputs["effective_context_window"]["value"], 200000);
+    let routed = outputs["routed_models"]["value"].as_array().expect("routed models").clone();
+    assert!(routed.iter().any(|m| m == "Anthropic/claude-sonnet-4-5@20250929"), "{routed:?}");
+    assert_eq!(routed.len(), 3);
+    assert_eq!(outputs["endpoint"]["value"], "https://foundry-acc.openai.azure.com/");
+    let puts = emu.requests("PUT");
+    assert!(puts[0].path.ends_with("/deployments/claude-sonnet-4-5"), "Claude first: {}", puts[0].path);
+    args[0] = "destroy";
+    wd.ok(&args);
+    assert!(emu.stored("model-router-quality").is_none() && emu.stored("claude-sonnet-4-5").is_none());
+}
+
+#[test]
+fn litellm_example_renders_a_gateway_config_from_the_router_outputs() {
+    let emu = TestEmulator::start();
+    let wd = copy_of(&examples().join("litellm"));
+    wd.init();
+    let vars = [
+        format!("resource_manager_endpoint={}", emu.emulator.base_url()),
+        format!("cognitive_account_id={ACCOUNT}"),
+        format!("access_token={TOKEN}"),
+    ];
+    let mut args = vec!["apply", "-no-color", "-auto-approve", "-input=false"];
+    for var in &vars {
+        args.extend(["-var", var.as_str()]);
+    }
+    wd.ok(&args);
+    let yaml = wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout;
+    // yamlencode's layout is stable; check the lines a LiteLLM proxy reads.
+    for line in [
+        "\"model_list\":",
+        "- \"litellm_params\":",
+        "\"api_base\": \"https://foundry-acc.openai.azure.com/openai/v1/\"",
+        "\"api_key\": \"os.environ/AZURE_MODEL_ROUTER_API_KEY\"",
+        "\"model\": \"azure_ai/model-router-gateway\"",
+        "\"model_name\": \"azure-model-router\"",
+        "- \"gpt-5-mini\"",
+    ] {
+        assert!(yaml.contains(line), "config.yaml lacks {line:?}:\n{yaml}");
+    }
+    args[0] = "destroy";
+    wd.ok(&args);
+}
+
+#[test]
+fn data_source_example_builds_a_subset_from_the_catalog() {
+    let emu = TestEmulator::start();
+    let wd = apply_with_emulator_provider(&emu, "data-sources/modelrouter_supported_models", false);
+    let stored = emu.stored("model-router-large-context").expect("the router was created");
+    let models = stored["properties"]["routing"]["models"].as_array().expect("a subset").clone();
+    assert!(models.len() >= 2, "{models:?}");
+    assert!(models.iter().all(|m| m["format"] == "OpenAI"), "{models:?}");
+    drop(wd);
+}
+
+/// Applies an example whose provider block is empty by pointing the provider at the emulator through the
+/// environment, as a pipeline would.
+fn apply_with_emulator_provider(emu: &TestEmulator, dir: &str, destroy: bool) -> Workdir {
+    let mut wd = copy_of(&examples().join(dir));
+    wd.write(
+        "emulator_provider.tf",
+        &format!(
+            "provider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token = \"{TOKEN}\"\n}}\n",
+            emu.emulator.base_url()
+        ),
+    );
+    wd.set_env("TF_VAR_cognitive_account_id", ACCOUNT);
+    wd.init();
+    wd.apply();
+    wd.assert_plan_empty();
+    if destroy {
+        wd.destroy();
+    }
+    wd
+}
+
+#[test]
+fn resource_examples_apply_and_plan_empty() {
+    let emu = TestEmulator::start();
+    apply_with_emulator_provider(&emu, "resources/modelrouter_claude_dependency", true);
+    assert!(emu.stored("model-router").is_none());
+    let emu = TestEmulator::start();
+    let wd = apply_with_emulator_provider(&emu, "resources/modelrouter_deployment", false);
+    assert_eq!(emu.stored("model-router-prod").expect("prod router")["sku"]["capacity"], 250);
+    assert!(emu.stored("model-router").is_some(), "the default router");
+    wd.destroy();
+}
+
+/// The pipelines are YAML the CI systems accept, with the jobs the docs promise.
+#[test]
+fn pipelines_have_oidc_plan_apply_and_drift_jobs() {
+    let as_json = |file: &str| -> serde_json::Value {
+        let path = examples().join("pipelines").join(file);
+        let out = std::process::Command::new("python3")
+            .args(["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))"])
+            .arg(&path)
+            .output()
+            .expect("python3 runs");
+        assert!(out.status.success(), "{file} is not YAML: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("JSON from python")
+    };
+    let github = as_json("github-actions.yml");
+    let on = &github["true"]; // YAML 1.1 reads the key `on` as a boolean
+    assert!(on["pull_request"].is_object() && on["schedule"].is_array(), "{on}");
+    assert_eq!(on["push"]["branches"][0], "main");
+    assert_eq!(github["permissions"]["id-token"], "write");
+    assert_eq!(github["env"]["ARM_USE_OIDC"], "true");
+    let jobs = &github["jobs"];
+    for job in ["plan", "apply", "drift"] {
+        assert!(jobs[job]["steps"].is_array(), "job {job}");
+    }
+    assert!(jobs["plan"]["if"].as_str().unwrap_or("").contains("pull_request"));
+    assert!(jobs["apply"]["if"].as_str().unwrap_or("").contains("refs/heads/main"));
+    assert!(jobs["drift"].to_string().contains("-detailed-exitcode"));
+
+    let devops = as_json("azure-pipelines.yml");
+    assert!(devops["schedules"].is_array() && devops["pr"].is_object() && devops["trigger"].is_object());
+    let stages: Vec<&str> =
+        devops["stages"].as_array().expect("stages").iter().filter_map(|s| s["stage"].as_str()).collect();
+    assert_eq!(stages, ["Plan", "Apply", "Drift"]);
+    let text = devops.to_string();
+    assert!(text.contains("ARM_OIDC_TOKEN=\\\"$idToken\\\"") && text.contains("-detailed-exitcode"));
+}

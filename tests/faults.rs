@@ -103,17 +103,19 @@ fn tainted(wd: &Workdir, name: &str) -> bool {
 fn throttling_storm_is_waited_out_honouring_retry_after() {
     let emu = TestEmulator::start();
     let wd = workdir(&emu, &router("router-429", "quality", ""));
-    // Throttle the pre-create read twice, then the PUT twice; each answer asks for 1 s.
+    // Throttle the pre-create read twice, the PUT twice and the first operation poll once; each asks for 1 s.
     emu.emulator.inject(status(Some("PUT"), None, 2, 429, "TooManyRequests", Some(1)));
     emu.emulator.inject(status(Some("GET"), Some("/deployments/"), 2, 429, "TooManyRequests", Some(1)));
+    emu.emulator.inject(status(Some("GET"), Some("/operations/"), 1, 429, "TooManyRequests", Some(1)));
     let started = Instant::now();
     apply_ok(&wd, &[]);
     let elapsed = started.elapsed();
 
     assert_eq!(answered(&emu, "GET", "/deployments/router-429", 429), 2);
     assert_eq!(answered(&emu, "PUT", "/deployments/router-429", 429), 2);
-    assert!(elapsed >= Duration::from_secs(4), "each Retry-After (1 s) was honoured: the apply took {elapsed:?}");
-    assert_eq!(emu.creates_of("router-429"), 1, "one create despite four throttled answers");
+    assert_eq!(answered(&emu, "GET", "/operations/", 429), 1);
+    assert!(elapsed >= Duration::from_secs(5), "each Retry-After (1 s) was honoured: the apply took {elapsed:?}");
+    assert_eq!(emu.creates_of("router-429"), 1, "one create despite five throttled answers");
     assert_eq!(assert_state_matches_emulator(&emu, &wd), ["router-429"]);
     wd.assert_plan_empty();
 }
@@ -213,6 +215,47 @@ fn a_server_error_that_is_not_transient_fails_at_once_naming_it() {
     assert!(assert_state_matches_emulator(&emu, &wd).is_empty());
     apply_ok(&wd, &[]);
     assert_eq!(assert_state_matches_emulator(&emu, &wd), ["router-501"]);
+
+    // A refresh that Azure refuses fails the plan naming the cause, and never drops the resource from state.
+    emu.emulator.inject(status(Some("GET"), Some("/deployments/router-501"), 1, 403, "AuthorizationFailed", None));
+    let plan = wd.plan(&[]);
+    assert_eq!(plan.code, 1, "{plan:?}");
+    assert!(plan.text().contains("AuthorizationFailed"), "{plan:?}");
+    assert!(plan.text().contains("Cognitive Services Contributor"), "the hint says which role: {plan:?}");
+    assert_eq!(assert_state_matches_emulator(&emu, &wd), ["router-501"], "still in state");
+    wd.assert_plan_empty();
+}
+
+#[test]
+fn a_refused_list_blocks_the_claude_checks_naming_the_cause_and_loses_nothing() {
+    let emu = TestEmulator::start();
+    let wd = workdir(&emu, &claude_and_router("quality"));
+    let list_refused = || status(Some("GET"), Some("/foundry-acc/deployments"), 1, 403, "AuthorizationFailed", None);
+
+    // Apply the Claude deployment, then the router whose pre-write check (a LIST, its first call) is refused.
+    apply_ok(&wd, &["-target=modelrouter_claude_dependency.sonnet"]);
+    emu.emulator.inject(list_refused());
+    let out = apply_fails(&wd, &["-refresh=false"]);
+    assert!(out.text().contains("list the deployments of"), "{out:?}");
+    assert!(out.text().contains("AuthorizationFailed"), "{out:?}");
+    assert_eq!(emu.creates_of("router-drop"), 0, "no write without the check");
+    assert_eq!(assert_state_matches_emulator(&emu, &wd), ["claude-sonnet-4-5"]);
+    apply_ok(&wd, &[]);
+    assert_eq!(assert_state_matches_emulator(&emu, &wd), ["claude-sonnet-4-5", "router-drop"]);
+
+    // Remove the router, then destroy the Claude deployment while the delete guard's LIST is refused.
+    let claude_only = claude_and_router("quality");
+    let claude_only = &claude_only[..claude_only.find("resource \"modelrouter_deployment\"").unwrap()];
+    set_config(&wd, &emu, claude_only);
+    apply_ok(&wd, &[]);
+    emu.emulator.inject(list_refused());
+    let out = wd.run(&["destroy", "-no-color", "-auto-approve", "-input=false", "-refresh=false"]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.text().contains("AuthorizationFailed"), "{out:?}");
+    assert!(emu.requests("DELETE").iter().all(|r| !r.path.ends_with("/claude-sonnet-4-5")), "no DELETE unguarded");
+    assert_eq!(assert_state_matches_emulator(&emu, &wd), ["claude-sonnet-4-5"]);
+    wd.destroy();
+    assert!(assert_state_matches_emulator(&emu, &wd).is_empty());
 }
 
 // ---- dropped connections -----------------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use support::{ACCOUNT, TestEmulator, Workdir, assert_state_matches_emulator, wait_for_exit};
 
 /// How long each Azure operation runs: far longer than Terraform may take to stop.
-const SLOW_OPERATION_MS: u64 = 12_000;
+const SLOW_OPERATION_MS: u64 = 8_000;
 /// What "promptly" means for the exit after SIGINT.
-const PROMPT_EXIT: Duration = Duration::from_secs(5);
+const PROMPT_EXIT: Duration = Duration::from_secs(3);
 
 fn router(name: &str, mode: &str) -> String {
     format!(
@@ -69,6 +69,7 @@ fn interrupt_after_acceptance(wd: &Workdir, args: &[&str], accepted: impl FnMut(
     assert!(status.success(), "kill -INT {group}");
     let out = wait_for_exit(child, Duration::from_secs(30)).expect("terraform exited after Ctrl-C");
     let took = pressed.elapsed();
+    eprintln!("terraform {} exited {took:?} after Ctrl-C", args[0]);
     assert!(
         took < PROMPT_EXIT,
         "terraform took {took:?} to exit after Ctrl-C (the operation had ~{} s left):\n{out:?}",

@@ -259,3 +259,26 @@ fn azure_cli_token_never_appears() {
         None,
     );
 }
+
+#[test]
+fn a_rejected_access_token_is_not_echoed_by_the_error_path() {
+    const WRONG: &str = "wrong-token-4c1e9d7a2b";
+    let emu = emulator();
+    let mut wd = Workdir::new(&format!(
+        "{}\n{}",
+        provider_block(&emu, &format!("  access_token = \"{WRONG}\"\n")),
+        ROUTER.replace("ACCOUNT", ACCOUNT)
+    ));
+    let log = wd.path().join("terraform-trace.log");
+    wd.set_env("TF_LOG", "trace");
+    wd.set_env("TF_LOG_PATH", &log.display().to_string());
+    wd.init();
+    let out = wd.run(&["apply", "-no-color", "-auto-approve", "-input=false"]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.text().contains("InvalidAuthenticationToken"), "the error names the cause: {out:?}");
+    assert!(emu.emulator.requests().iter().any(|r| r.bearer_token.as_deref() == Some(WRONG)), "the token was sent");
+    let log_text = std::fs::read_to_string(&log).expect("TF_LOG_PATH written");
+    assert!(log_text.contains("InvalidAuthenticationToken"), "the failure itself is logged");
+    assert!(!log_text.contains(WRONG), "the trace log contains the rejected token");
+    assert!(!out.combined().contains(WRONG), "terraform's output contains the rejected token");
+}

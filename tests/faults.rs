@@ -489,3 +489,33 @@ fn timeouts_shorter_than_the_operation_fail_naming_the_timeout_and_converge() {
     assert!(assert_state_matches_emulator(&emu, &wd).is_empty());
     assert_eq!(emu.creates_of("router-slow"), 2);
 }
+
+// ---- the timeout strikes while the PUT itself is in flight ----------------------------------------------------------
+
+#[test]
+fn a_timeout_while_the_put_is_in_flight_keeps_the_create_in_state_and_the_next_apply_converges() {
+    let emu = TestEmulator::start();
+    let timeouts = "  timeouts {\n    create = \"2s\"\n  }\n";
+    let wd = workdir(&emu, &router("router-inflight", "quality", timeouts));
+    // The PUT's answer takes 4 s: the provider's 2 s deadline passes while the request is out. Azure could apply
+    // such a request after the client left (the emulator abandons it when the connection closes).
+    emu.emulator.inject(FaultRule {
+        method: Some("PUT".into()),
+        path_contains: None,
+        times: 1,
+        action: FaultAction::Delay { ms: 4_000 },
+    });
+    let out = apply_fails(&wd, &[]);
+    let text = out.text();
+    assert!(text.contains("Timed out waiting for Azure"), "{out:?}");
+    assert!(text.contains("Deployment kept in state"), "a write in flight counts as possibly accepted: {out:?}");
+    assert!(tainted(&wd, "router-inflight"), "kept in state, tainted: never an orphan");
+
+    // Follow-up: refresh finds what Azure holds (here nothing: the state entry goes) and the create runs once.
+    set_config(&wd, &emu, &router("router-inflight", "quality", ""));
+    apply_ok(&wd, &[]);
+    assert_eq!(emu.creates_of("router-inflight"), 1);
+    assert!(!tainted(&wd, "router-inflight"));
+    assert_eq!(assert_state_matches_emulator(&emu, &wd), ["router-inflight"]);
+    wd.assert_plan_empty();
+}

@@ -6,6 +6,7 @@
 //! than `api-version` elided), status, correlation id and timings; never a header value or a body.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -248,7 +249,18 @@ impl Transport {
         let mut attempt: u32 = 0;
         loop {
             let started = Instant::now();
-            let outcome = op.guard(async { Ok(self.attempt(op, method.clone(), url, body).await) }).await?;
+            let sent = AtomicBool::new(false);
+            let guarded = op.guard(async { Ok(self.attempt(op, method.clone(), url, body, &sent).await) }).await;
+            let outcome = match guarded {
+                Ok(outcome) => outcome,
+                Err(stopped) => {
+                    // The deadline or Ctrl-C struck while the request was out: the service may have applied it.
+                    if intent == Intent::Write && sent.load(Ordering::Relaxed) {
+                        op.accepted = true;
+                    }
+                    return Err(stopped);
+                }
+            };
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let hint = match outcome {
                 Ok(response) => {
@@ -296,6 +308,7 @@ impl Transport {
         method: Method,
         url: &Url,
         body: Option<&[u8]>,
+        sent: &AtomicBool,
     ) -> Result<Response, AttemptError> {
         let token = self.tokens.token().await.map_err(|e| AttemptError::Fatal(ArmError::Auth(e)))?;
         let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
@@ -319,6 +332,7 @@ impl Transport {
         if let Some(body) = body {
             request = request.header(header::CONTENT_TYPE, "application/json").body(body.to_vec());
         }
+        sent.store(true, Ordering::Relaxed);
         let response = request.send().await.map_err(AttemptError::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();

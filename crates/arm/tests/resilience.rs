@@ -240,3 +240,42 @@ async fn requests_without_the_right_token_are_refused_by_the_service() {
     let err = arm.get_deployment(&deployment_id("x"), deadline(5)).await.unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
 }
+
+/// A write whose answer had not arrived when the deadline or Ctrl-C struck may have been applied by the service:
+/// the error must say "accepted" so the caller keeps the resource (tainted) instead of forgetting it.
+#[tokio::test]
+async fn a_write_in_flight_when_the_deadline_or_cancel_strikes_counts_as_accepted() {
+    let emu = emulator(Settings::default()).await;
+    let slow_put = FaultRule {
+        method: Some("PUT".into()),
+        path_contains: None,
+        times: 0,
+        action: FaultAction::Delay { ms: 3_000 },
+    };
+    emu.inject(slow_put);
+    let arm = client(&emu);
+    let started = Instant::now();
+    let err = arm.put_deployment(&deployment_id("slow"), &body(1), deadline(1)).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "bounded by the deadline");
+    assert!(matches!(err, ArmError::DeadlineExceeded { accepted: true, .. }), "{err:?}");
+
+    let put = tokio::spawn({
+        let arm = arm.clone();
+        async move { arm.put_deployment(&deployment_id("slow-too"), &body(1), deadline(30)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    arm.cancel();
+    let err = tokio::time::timeout(Duration::from_secs(1), put).await.expect("prompt").expect("task").unwrap_err();
+    assert!(matches!(err, ArmError::Cancelled { accepted: true }), "{err:?}");
+
+    // A read in flight changes nothing: not accepted.
+    let fresh = client(&emu);
+    emu.inject(FaultRule {
+        method: Some("GET".into()),
+        path_contains: None,
+        times: 1,
+        action: FaultAction::Delay { ms: 3_000 },
+    });
+    let err = fresh.get_deployment(&deployment_id("slow"), deadline(1)).await.unwrap_err();
+    assert!(matches!(err, ArmError::DeadlineExceeded { accepted: false, .. }), "{err:?}");
+}

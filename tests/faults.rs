@@ -519,3 +519,36 @@ fn a_timeout_while_the_put_is_in_flight_keeps_the_create_in_state_and_the_next_a
     assert_eq!(assert_state_matches_emulator(&emu, &wd), ["router-inflight"]);
     wd.assert_plan_empty();
 }
+
+#[test]
+fn a_claude_deployment_whose_update_was_canceled_is_sent_again() {
+    let emu = TestEmulator::start();
+    let claude = |capacity: u32| {
+        let config = claude_and_router("quality");
+        let claude_only = &config[..config.find("resource \"modelrouter_deployment\"").unwrap()];
+        claude_only.replace(
+            "  model_provider_data {",
+            &format!("  sku {{\n    capacity = {capacity}\n  }}\n  model_provider_data {{"),
+        )
+    };
+    let wd = workdir(&emu, &claude(1));
+    apply_ok(&wd, &[]);
+
+    set_config(&wd, &emu, &claude(2));
+    emu.emulator.update_settings(|s| s.operation_outcome = Outcome::Canceled);
+    let out = apply_fails(&wd, &[]);
+    assert!(out.text().contains("Azure operation Canceled"), "{out:?}");
+    emu.emulator.update_settings(|s| s.operation_outcome = Outcome::Succeeded);
+
+    let plan = wd.plan(&[]);
+    assert_eq!(plan.code, 2, "planned for an update though Azure shows capacity 2: {plan:?}");
+    assert!(plan.text().contains("Azure reports the last operation did not succeed"), "{plan:?}");
+    emu.emulator.clear_requests();
+    apply_ok(&wd, &[]);
+    assert_eq!(emu.requests("PUT").len(), 1, "the configuration was sent again");
+    let stored = emu.stored("claude-sonnet-4-5").unwrap();
+    assert_eq!(stored["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(stored["sku"]["capacity"], 2);
+    assert_eq!(assert_state_matches_emulator(&emu, &wd), ["claude-sonnet-4-5"]);
+    wd.assert_plan_empty();
+}

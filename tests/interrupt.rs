@@ -57,11 +57,28 @@ fn wait_until_settled(emu: &TestEmulator, name: &str) {
     });
 }
 
+/// Who gets the SIGINT.
+#[derive(Clone, Copy)]
+enum Target {
+    /// Terraform and its provider, as Ctrl-C in a terminal does (the provider ignores it and waits for Stop).
+    ProcessGroup,
+    /// Terraform alone, as a CI runner cancelling a job may do.
+    TerraformOnly,
+}
+
 /// Runs `args` in the background, waits until Azure accepted the write (`accepted` turns true) and the provider
-/// is polling, presses Ctrl-C, and returns terraform's output once it exited, asserting it exited promptly.
-fn interrupt_after_acceptance(wd: &Workdir, args: &[&str], accepted: impl FnMut() -> bool) -> support::TfOutput {
+/// is polling, sends SIGINT, and returns terraform's output once it exited, asserting it exited promptly.
+fn interrupt_after_acceptance(
+    wd: &Workdir,
+    args: &[&str],
+    target: Target,
+    accepted: impl FnMut() -> bool,
+) -> support::TfOutput {
     let child = wd.spawn(args);
-    let group = format!("-{}", child.id());
+    let group = match target {
+        Target::ProcessGroup => format!("-{}", child.id()),
+        Target::TerraformOnly => child.id().to_string(),
+    };
     wait_until("Azure accepted the write", Duration::from_secs(30), accepted);
     std::thread::sleep(Duration::from_millis(500)); // the provider is now polling the operation
     let pressed = Instant::now();
@@ -93,7 +110,7 @@ fn ctrl_c_during_create_keeps_the_accepted_deployment_tainted_and_the_next_apply
     let wd = workdir(&emu, &router("router-int-create", "quality"));
     emu.emulator.update_settings(|s| s.operation_delay_ms = SLOW_OPERATION_MS);
 
-    let out = interrupt_after_acceptance(&wd, APPLY, || emu.creates_of("router-int-create") == 1);
+    let out = interrupt_after_acceptance(&wd, APPLY, Target::ProcessGroup, || emu.creates_of("router-int-create") == 1);
     assert!(out.text().contains("Deployment kept in state"), "{out:?}");
     assert!(tainted(&wd, "router-int-create"), "the accepted create is in state, tainted");
     assert_eq!(assert_state_matches_emulator(&emu, &wd), ["router-int-create"], "not orphaned");
@@ -116,7 +133,7 @@ fn ctrl_c_during_update_keeps_the_prior_state_and_the_next_apply_converges() {
     set_config(&wd, &emu, &router("router-int-update", "cost"));
     emu.emulator.update_settings(|s| s.operation_delay_ms = SLOW_OPERATION_MS);
 
-    interrupt_after_acceptance(&wd, APPLY, || {
+    interrupt_after_acceptance(&wd, APPLY, Target::TerraformOnly, || {
         emu.requests("PUT").iter().any(|r| r.path.ends_with("/router-int-update") && r.status == 200)
     });
     assert!(!tainted(&wd, "router-int-update"), "an interrupted update does not taint");
@@ -140,7 +157,7 @@ fn ctrl_c_during_delete_keeps_the_resource_until_azure_confirms_and_the_next_des
     wd.apply();
     emu.emulator.update_settings(|s| s.operation_delay_ms = SLOW_OPERATION_MS);
 
-    interrupt_after_acceptance(&wd, DESTROY, || {
+    interrupt_after_acceptance(&wd, DESTROY, Target::ProcessGroup, || {
         emu.requests("DELETE").iter().any(|r| r.path.ends_with("/router-int-delete") && r.status == 202)
     });
     assert_eq!(wd.state_resources().len(), 1, "kept in state: Azure has not confirmed the delete");

@@ -24,27 +24,17 @@ pub enum CatalogError {
     DuplicateRouterVersion(String),
     #[error("{count} router versions are marked `default = true`; exactly one must be")]
     DefaultCount { count: usize },
-    #[error(
-        "router version `{router}`: model `{model}` has format `{format}`, which is not in `formats`"
-    )]
-    UnknownFormat {
-        router: String,
-        model: String,
-        format: String,
-    },
+    #[error("router version `{router}`: model `{model}` has format `{format}`, which is not in `formats`")]
+    UnknownFormat { router: String, model: String, format: String },
     #[error("router version `{router}`: the name or alias `{name}` is used by more than one model")]
     DuplicateModelName { router: String, name: String },
     #[error("router version `{router}`: a model has an empty {field}")]
     EmptyField { router: String, field: &'static str },
     #[error("context window of `{name}` version `{version}` is listed twice")]
     DuplicateContextWindow { name: String, version: String },
-    #[error(
-        "context window of `{name}` version `{version}` belongs to no model of any router version"
-    )]
+    #[error("context window of `{name}` version `{version}` belongs to no model of any router version")]
     OrphanContextWindow { name: String, version: String },
-    #[error(
-        "context window of `{name}` version `{version}` must be a positive number of tokens with a source"
-    )]
+    #[error("context window of `{name}` version `{version}` must be a positive number of tokens with a source")]
     BadContextWindow { name: String, version: String },
 }
 
@@ -92,8 +82,7 @@ impl ModelEntry {
     /// Whether `name` (any case) is this model's name or one of its aliases.
     pub fn answers_to(&self, name: &str) -> bool {
         let name = name.trim();
-        self.name.eq_ignore_ascii_case(name)
-            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        self.name.eq_ignore_ascii_case(name) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     }
 }
 
@@ -199,10 +188,7 @@ fn build(raw: RawCatalog) -> Result<Catalog, CatalogError> {
         let mut models = Vec::with_capacity(router.models.len());
         for model in router.models {
             check_model(&router.version, &raw.formats, &model, &mut names)?;
-            let key = (
-                model.name.to_ascii_lowercase(),
-                model.version.to_ascii_lowercase(),
-            );
+            let key = (model.name.to_ascii_lowercase(), model.version.to_ascii_lowercase());
             let window = windows.get(&key).cloned();
             if window.is_some() {
                 used_windows.insert(key);
@@ -236,31 +222,18 @@ fn build(raw: RawCatalog) -> Result<Catalog, CatalogError> {
 
     // YYYY-MM-DD strings sort like the dates they are.
     router_versions.sort_by(|a, b| b.version.cmp(&a.version));
-    Ok(Catalog {
-        table_revision: raw.table_revision,
-        formats: raw.formats,
-        router_versions,
-    })
+    Ok(Catalog { table_revision: raw.table_revision, formats: raw.formats, router_versions })
 }
 
 fn context_window_table(entries: Vec<RawContextWindow>) -> Result<WindowTable, CatalogError> {
     let mut table = WindowTable::new();
     for entry in entries {
         if entry.tokens == 0 || entry.source.trim().is_empty() {
-            return Err(CatalogError::BadContextWindow {
-                name: entry.name,
-                version: entry.version,
-            });
+            return Err(CatalogError::BadContextWindow { name: entry.name, version: entry.version });
         }
-        let key = (
-            entry.name.to_ascii_lowercase(),
-            entry.version.to_ascii_lowercase(),
-        );
+        let key = (entry.name.to_ascii_lowercase(), entry.version.to_ascii_lowercase());
         if table.insert(key, (entry.tokens, entry.source)).is_some() {
-            return Err(CatalogError::DuplicateContextWindow {
-                name: entry.name,
-                version: entry.version,
-            });
+            return Err(CatalogError::DuplicateContextWindow { name: entry.name, version: entry.version });
         }
     }
     Ok(table)
@@ -272,10 +245,7 @@ fn check_model(
     model: &RawModel,
     names: &mut HashSet<String>,
 ) -> Result<(), CatalogError> {
-    let empty = |field| CatalogError::EmptyField {
-        router: router.to_string(),
-        field,
-    };
+    let empty = |field| CatalogError::EmptyField { router: router.to_string(), field };
     if model.name.trim().is_empty() {
         return Err(empty("name"));
     }
@@ -294,10 +264,7 @@ fn check_model(
     }
     for name in std::iter::once(&model.name).chain(&model.aliases) {
         if !names.insert(name.to_ascii_lowercase()) {
-            return Err(CatalogError::DuplicateModelName {
-                router: router.to_string(),
-                name: name.clone(),
-            });
+            return Err(CatalogError::DuplicateModelName { router: router.to_string(), name: name.clone() });
         }
     }
     Ok(())
@@ -308,9 +275,7 @@ fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -333,8 +298,7 @@ mod tests {
 
     #[test]
     fn embedded_catalog_parses() {
-        let catalog = Catalog::from_toml_str(EMBEDDED_TOML)
-            .expect("data/models.toml must parse and validate");
+        let catalog = Catalog::from_toml_str(EMBEDDED_TOML).expect("data/models.toml must parse and validate");
         assert_eq!(catalog.table_revision(), "2026-03-18");
         assert_eq!(catalog.router_versions.len(), 3);
     }
@@ -350,25 +314,16 @@ mod tests {
 
     #[test]
     fn rejects_toml_syntax_errors_and_unknown_fields() {
-        assert!(matches!(
-            Catalog::from_toml_str("formats = ["),
-            Err(CatalogError::Parse(_))
-        ));
+        assert!(matches!(Catalog::from_toml_str("formats = ["), Err(CatalogError::Parse(_))));
         let typo = MINIMAL.replace("supports_routing", "supports_routnig");
-        assert!(matches!(
-            Catalog::from_toml_str(&typo),
-            Err(CatalogError::Parse(_))
-        ));
+        assert!(matches!(Catalog::from_toml_str(&typo), Err(CatalogError::Parse(_))));
     }
 
     #[test]
     fn rejects_unknown_format() {
         let text = MINIMAL.replace(r#"format = "OpenAI""#, r#"format = "Mistral""#);
         let err = Catalog::from_toml_str(&text).unwrap_err();
-        assert!(
-            matches!(err, CatalogError::UnknownFormat { ref format, .. } if format == "Mistral"),
-            "{err}"
-        );
+        assert!(matches!(err, CatalogError::UnknownFormat { ref format, .. } if format == "Mistral"), "{err}");
     }
 
     #[test]
@@ -378,33 +333,22 @@ mod tests {
             r#"{ format = "OpenAI", name = "a", version = "1" }, { format = "OpenAI", name = "b", version = "1", aliases = ["A"] }"#,
         );
         let err = Catalog::from_toml_str(&text).unwrap_err();
-        assert!(
-            matches!(err, CatalogError::DuplicateModelName { ref name, .. } if name == "A"),
-            "{err}"
-        );
+        assert!(matches!(err, CatalogError::DuplicateModelName { ref name, .. } if name == "A"), "{err}");
     }
 
     #[test]
     fn rejects_bad_router_versions_and_default_count() {
         let bad = MINIMAL.replace(r#"version = "2025-01-01""#, r#"version = "latest""#);
-        assert!(
-            matches!(Catalog::from_toml_str(&bad), Err(CatalogError::BadVersion(v)) if v == "latest")
-        );
+        assert!(matches!(Catalog::from_toml_str(&bad), Err(CatalogError::BadVersion(v)) if v == "latest"));
         let no_default = MINIMAL.replace("default = true", "default = false");
-        assert!(matches!(
-            Catalog::from_toml_str(&no_default),
-            Err(CatalogError::DefaultCount { count: 0 })
-        ));
+        assert!(matches!(Catalog::from_toml_str(&no_default), Err(CatalogError::DefaultCount { count: 0 })));
         let twice = with(
             r#"[[router_versions]]
             version = "2025-01-01"
             supports_routing = false
             models = []"#,
         );
-        assert!(matches!(
-            Catalog::from_toml_str(&twice),
-            Err(CatalogError::DuplicateRouterVersion(_))
-        ));
+        assert!(matches!(Catalog::from_toml_str(&twice), Err(CatalogError::DuplicateRouterVersion(_))));
     }
 
     #[test]
@@ -431,22 +375,12 @@ mod tests {
             tokens = 1
             source = "x""#,
         );
-        assert!(matches!(
-            Catalog::from_toml_str(&orphan),
-            Err(CatalogError::OrphanContextWindow { .. })
-        ));
-        let entry =
-            "[[context_windows]]\nname = \"a\"\nversion = \"1\"\ntokens = 1\nsource = \"x\"\n";
+        assert!(matches!(Catalog::from_toml_str(&orphan), Err(CatalogError::OrphanContextWindow { .. })));
+        let entry = "[[context_windows]]\nname = \"a\"\nversion = \"1\"\ntokens = 1\nsource = \"x\"\n";
         let duplicate = with(&format!("{entry}{entry}"));
-        assert!(matches!(
-            Catalog::from_toml_str(&duplicate),
-            Err(CatalogError::DuplicateContextWindow { .. })
-        ));
+        assert!(matches!(Catalog::from_toml_str(&duplicate), Err(CatalogError::DuplicateContextWindow { .. })));
         let sourceless = with(&entry.replace(r#"source = "x""#, r#"source = " ""#));
-        assert!(matches!(
-            Catalog::from_toml_str(&sourceless),
-            Err(CatalogError::BadContextWindow { .. })
-        ));
+        assert!(matches!(Catalog::from_toml_str(&sourceless), Err(CatalogError::BadContextWindow { .. })));
     }
 
     #[test]

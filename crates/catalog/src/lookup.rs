@@ -12,10 +12,7 @@ impl Catalog {
     /// The version used when a configuration names none: the newest one.
     pub fn default_router_version(&self) -> &RouterVersion {
         // Parsing guarantees exactly one default; fall back to the newest should that ever change.
-        self.router_versions
-            .iter()
-            .find(|r| r.is_default)
-            .unwrap_or(&self.router_versions[0])
+        self.router_versions.iter().find(|r| r.is_default).unwrap_or(&self.router_versions[0])
     }
 
     /// The router version with exactly this version string (surrounding blanks ignored).
@@ -26,10 +23,7 @@ impl Catalog {
 
     /// The version strings, newest first, e.g. for "allowed values" in a diagnostic.
     pub fn version_names(&self) -> Vec<&str> {
-        self.router_versions
-            .iter()
-            .map(|r| r.version.as_str())
-            .collect()
+        self.router_versions.iter().map(|r| r.version.as_str()).collect()
     }
 
     /// The router versions (newest first) whose table holds this model with this format and version. Format and
@@ -39,9 +33,7 @@ impl Catalog {
         self.router_versions
             .iter()
             .filter(|router| {
-                router
-                    .find_model(name)
-                    .is_some_and(|m| m.format.eq_ignore_ascii_case(format) && m.version == version)
+                router.find_model(name).is_some_and(|m| m.format.eq_ignore_ascii_case(format) && m.version == version)
             })
             .map(|router| router.version.as_str())
             .collect()
@@ -89,17 +81,13 @@ impl ContextWindow {
 
 /// The effective context window of `models`: the smallest known window, the models that have it, and the models
 /// whose window is unknown (so callers can say the figure may be too high).
-pub fn effective_context_window<'a>(
-    models: impl IntoIterator<Item = &'a ModelEntry>,
-) -> ContextWindow {
+pub fn effective_context_window<'a>(models: impl IntoIterator<Item = &'a ModelEntry>) -> ContextWindow {
     let mut result = ContextWindow::default();
     for model in models {
         match (model.context_window, result.tokens) {
             (None, _) => result.unknown_models.push(model.name.clone()),
             (Some(tokens), Some(smallest)) if tokens > smallest => {}
-            (Some(tokens), Some(smallest)) if tokens == smallest => {
-                result.smallest_models.push(model.name.clone())
-            }
+            (Some(tokens), Some(smallest)) if tokens == smallest => result.smallest_models.push(model.name.clone()),
             (Some(tokens), _) => {
                 result.tokens = Some(tokens);
                 result.smallest_models = vec![model.name.clone()];

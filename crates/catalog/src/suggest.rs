@@ -29,41 +29,23 @@ pub fn suggest_among<'a>(models: &'a [ModelEntry], name: &str) -> Vec<&'a str> {
     if query.is_empty() {
         return Vec::new();
     }
-    let mut ranked: Vec<(Rank, &str)> = models
-        .iter()
-        .filter_map(|m| rank(m, &query).map(|r| (r, m.name.as_str())))
-        .collect();
+    let mut ranked: Vec<(Rank, &str)> =
+        models.iter().filter_map(|m| rank(m, &query).map(|r| (r, m.name.as_str()))).collect();
     ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-    ranked
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, n)| n)
-        .collect()
+    ranked.into_iter().take(MAX_SUGGESTIONS).map(|(_, n)| n).collect()
 }
 
 /// Sort key, lower is better: (tier, distance within the tier, longer shared prefix first).
 type Rank = (u8, usize, Reverse<usize>);
 
 fn rank(model: &ModelEntry, query: &str) -> Option<Rank> {
-    let spellings: Vec<String> = std::iter::once(&model.name)
-        .chain(&model.aliases)
-        .map(|s| s.to_lowercase())
-        .collect();
+    let spellings: Vec<String> = std::iter::once(&model.name).chain(&model.aliases).map(|s| s.to_lowercase()).collect();
     let query_compact = without_separators(query);
     // Among equally close names, the one sharing the longest start with the query reads as the better guess
     // (`gpt-5.1` is more likely `gpt-5.2` than `gpt-4.1`).
-    let shared = Reverse(
-        spellings
-            .iter()
-            .map(|s| shared_prefix_len(query, s))
-            .max()
-            .unwrap_or(0),
-    );
+    let shared = Reverse(spellings.iter().map(|s| shared_prefix_len(query, s)).max().unwrap_or(0));
 
-    if spellings
-        .iter()
-        .any(|s| s == query || without_separators(s) == query_compact)
-    {
+    if spellings.iter().any(|s| s == query || without_separators(s) == query_compact) {
         return Some((0, 0, shared));
     }
     let max_distance = allowed_distance(query);
@@ -94,9 +76,7 @@ fn shared_prefix_len(a: &str, b: &str) -> usize {
 }
 
 fn without_separators(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
-        .collect()
+    s.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect()
 }
 
 /// Edit distance counting insertions, deletions, substitutions and swaps of neighbours as one step each
@@ -113,9 +93,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         current[0] = i;
         for j in 1..=b.len() {
             let substitution = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (prev[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(prev[j - 1] + substitution);
+            let mut best = (prev[j] + 1).min(current[j - 1] + 1).min(prev[j - 1] + substitution);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(before_prev[j - 2] + 1);
             }
@@ -160,26 +138,15 @@ mod tests {
 
     #[test]
     fn alias_and_separator_free_hits_rank_first() {
-        let models = [
-            model("gpt-4.1", &[]),
-            model("gpt-4o", &["gpt-4.0"]),
-            model("gpt-5-mini", &[]),
-        ];
+        let models = [model("gpt-4.1", &[]), model("gpt-4o", &["gpt-4.0"]), model("gpt-5-mini", &[])];
         assert_eq!(suggest_among(&models, "GPT-4.0")[0], "gpt-4o");
         assert_eq!(suggest_among(&models, "gpt5mini"), vec!["gpt-5-mini"]);
     }
 
     #[test]
     fn prefix_and_substring_matches_are_offered_last() {
-        let models = [
-            model("claude-sonnet-4-5", &[]),
-            model("claude-haiku-4-5", &[]),
-            model("grok-4", &[]),
-        ];
-        assert_eq!(
-            suggest_among(&models, "claude-sonnet"),
-            vec!["claude-sonnet-4-5"]
-        );
+        let models = [model("claude-sonnet-4-5", &[]), model("claude-haiku-4-5", &[]), model("grok-4", &[])];
+        assert_eq!(suggest_among(&models, "claude-sonnet"), vec!["claude-sonnet-4-5"]);
         assert_eq!(suggest_among(&models, "haiku"), vec!["claude-haiku-4-5"]);
         // too short for partial matching, too far for edit distance
         assert!(suggest_among(&models, "gr").is_empty());
@@ -187,12 +154,7 @@ mod tests {
 
     #[test]
     fn nothing_close_gives_nothing_and_results_are_capped() {
-        let models = [
-            model("a1", &[]),
-            model("a2", &[]),
-            model("a3", &[]),
-            model("a4", &[]),
-        ];
+        let models = [model("a1", &[]), model("a2", &[]), model("a3", &[]), model("a4", &[])];
         assert!(suggest_among(&models, "completely-different").is_empty());
         assert!(suggest_among(&models, "  ").is_empty());
         assert_eq!(suggest_among(&models, "a0").len(), MAX_SUGGESTIONS);

@@ -6,8 +6,8 @@ use crate::Shared;
 use crate::faults::{ActiveFault, FaultRule};
 use crate::ids::{AccountPath, ArmTarget, deployment_key, parse_arm_path};
 use crate::state::{
-    Account, Deployment, RecordedRequest, Settings, Store, TokenGrant, fill_server_fields,
-    merge_patch, set_provisioning_state,
+    Account, Deployment, RecordedRequest, Settings, Store, TokenGrant, fill_server_fields, merge_patch,
+    set_provisioning_state,
 };
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -24,23 +24,14 @@ impl Shared {
         let Some(path) = AccountPath::parse(&spec.id) else {
             return false;
         };
-        self.lock().accounts.insert(
-            path.key(),
-            Account {
-                path,
-                location: spec.location.clone(),
-                kind: spec.kind.clone(),
-            },
-        );
+        self.lock()
+            .accounts
+            .insert(path.key(), Account { path, location: spec.location.clone(), kind: spec.kind.clone() });
         true
     }
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
-        self.lock()
-            .requests
-            .iter()
-            .map(|(_, r)| r.clone())
-            .collect()
+        self.lock().requests.iter().map(|(_, r)| r.clone()).collect()
     }
 
     pub(crate) fn token_grants(&self) -> Vec<TokenGrant> {
@@ -53,10 +44,7 @@ impl Shared {
 
     pub(crate) fn deployment(&self, id: &str) -> Option<Value> {
         let (account, name) = parse_deployment_id(id)?;
-        self.lock_advanced()
-            .deployments
-            .get(&deployment_key(&account, &name))
-            .map(|d| d.body.clone())
+        self.lock_advanced().deployments.get(&deployment_key(&account, &name)).map(|d| d.body.clone())
     }
 
     /// Creates or replaces a deployment directly (Succeeded, no LRO, no validation). An unknown account is
@@ -72,24 +60,14 @@ impl Shared {
         let account = store
             .accounts
             .entry(account.key())
-            .or_insert_with(|| Account {
-                path: account.clone(),
-                location: "eastus2".into(),
-                kind: "AIServices".into(),
-            })
+            .or_insert_with(|| Account { path: account.clone(), location: "eastus2".into(), kind: "AIServices".into() })
             .path
             .clone();
         let key = deployment_key(&account, &name);
         let previous = store.deployments.get(&key).map(|d| d.body.clone());
         fill_server_fields(&mut body, &account, &name, previous.as_ref());
         set_provisioning_state(&mut body, "Succeeded");
-        store.deployments.insert(
-            key,
-            Deployment {
-                account_key: account.key(),
-                body,
-            },
-        );
+        store.deployments.insert(key, Deployment { account_key: account.key(), body });
         true
     }
 
@@ -104,10 +82,7 @@ impl Shared {
         };
         merge_patch(&mut deployment.body, merge);
         if let Some(object) = deployment.body.as_object_mut() {
-            object.insert(
-                "etag".into(),
-                json!(format!("\"{}\"", uuid::Uuid::new_v4())),
-            );
+            object.insert("etag".into(), json!(format!("\"{}\"", uuid::Uuid::new_v4())));
         }
         true
     }
@@ -116,10 +91,7 @@ impl Shared {
         let Some((account, name)) = parse_deployment_id(id) else {
             return false;
         };
-        self.lock_advanced()
-            .deployments
-            .remove(&deployment_key(&account, &name))
-            .is_some()
+        self.lock_advanced().deployments.remove(&deployment_key(&account, &name)).is_some()
     }
 
     pub(crate) fn hold_account(&self, account_id: &str, for_ms: u64) {
@@ -138,20 +110,12 @@ impl Shared {
     pub(crate) fn reset(&self) {
         let mut store = self.lock();
         let accounts = std::mem::take(&mut store.accounts);
-        *store = Store {
-            settings: self.initial_settings.clone(),
-            accounts,
-            ..Store::default()
-        };
+        *store = Store { settings: self.initial_settings.clone(), accounts, ..Store::default() };
     }
 }
 
 fn parse_deployment_id(id: &str) -> Option<(AccountPath, String)> {
-    let path = if id.starts_with('/') {
-        id.to_string()
-    } else {
-        format!("/{id}")
-    };
+    let path = if id.starts_with('/') { id.to_string() } else { format!("/{id}") };
     match parse_arm_path(&path)? {
         ArmTarget::Deployment(account, name) => Some((account, name)),
         _ => None,
@@ -165,10 +129,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/admin/settings", get(get_settings).patch(patch_settings))
         .route(
             "/admin/deployments/{*id}",
-            get(get_deployment)
-                .put(put_deployment)
-                .patch(patch_deployment)
-                .delete(delete_deployment),
+            get(get_deployment).put(put_deployment).patch(patch_deployment).delete(delete_deployment),
         )
         .route("/admin/hold", post(hold))
         .route("/admin/reset", post(reset))
@@ -176,11 +137,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
 }
 
 fn admin_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"error": {"code": "AdminError", "message": message.into()}})),
-    )
-        .into_response()
+    (status, Json(json!({"error": {"code": "AdminError", "message": message.into()}}))).into_response()
 }
 
 async fn list_requests(State(shared): State<Arc<Shared>>) -> Json<Vec<RecordedRequest>> {
@@ -223,10 +180,7 @@ async fn patch_settings(State(shared): State<Arc<Shared>>, Json(patch): Json<Val
             store.settings = settings.clone();
             Json(settings).into_response()
         }
-        Err(error) => admin_error(
-            StatusCode::BAD_REQUEST,
-            format!("invalid settings: {error}"),
-        ),
+        Err(error) => admin_error(StatusCode::BAD_REQUEST, format!("invalid settings: {error}")),
     }
 }
 
@@ -250,10 +204,7 @@ async fn put_deployment(
     }
     match shared.deployment(&id) {
         Some(body) => Json(body).into_response(),
-        None => admin_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "seeded deployment vanished",
-        ),
+        None => admin_error(StatusCode::INTERNAL_SERVER_ERROR, "seeded deployment vanished"),
     }
 }
 

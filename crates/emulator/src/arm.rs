@@ -9,8 +9,8 @@ use crate::faults::{ConnectionKiller, FaultAction, take_matching};
 use crate::ids::{AccountPath, ArmTarget, deployment_key, parse_arm_path};
 use crate::lro;
 use crate::state::{
-    Account, Deployment, LroStyle, OperationKind, Quirks, RecordedRequest, Store,
-    fill_server_fields, is_anthropic, set_provisioning_state,
+    Account, Deployment, LroStyle, OperationKind, Quirks, RecordedRequest, Store, fill_server_fields, is_anthropic,
+    set_provisioning_state,
 };
 use axum::Extension;
 use axum::body::Bytes;
@@ -26,17 +26,8 @@ use std::time::{Duration, Instant};
 pub(crate) const FIRST_ROUTING_VERSION: &str = "2025-11-18";
 /// What the service assigns to a model-router deployment sent without a version.
 pub(crate) const DEFAULT_ROUTER_VERSION: &str = "2025-11-18";
-pub(crate) const KNOWN_INDUSTRIES: [&str; 9] = [
-    "technology",
-    "finance",
-    "healthcare",
-    "education",
-    "retail",
-    "manufacturing",
-    "government",
-    "media",
-    "other",
-];
+pub(crate) const KNOWN_INDUSTRIES: [&str; 9] =
+    ["technology", "finance", "healthcare", "education", "retail", "manufacturing", "government", "media", "other"];
 const CORRELATION_HEADER: &str = "x-ms-correlation-request-id";
 
 /// An ARM error answer: `{"error": {"code", "message"}}` with its HTTP status.
@@ -50,11 +41,7 @@ pub(crate) struct ArmFailure {
 
 impl ArmFailure {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ArmFailure {
-        ArmFailure {
-            status,
-            code: code.to_string(),
-            message: message.into(),
-        }
+        ArmFailure { status, code: code.to_string(), message: message.into() }
     }
 }
 
@@ -80,12 +67,7 @@ pub(crate) async fn entry(
 ) -> Response {
     let path = uri.path().to_string();
     let query = uri.query().unwrap_or_default().to_string();
-    let header_text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(String::from)
-    };
+    let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(String::from);
     let bearer = bearer_token(&headers);
     let correlation_id = header_text(CORRELATION_HEADER);
     let recorded = RecordedRequest {
@@ -101,10 +83,7 @@ pub(crate) async fn entry(
     let (seq, fault) = {
         let mut store = shared.lock();
         let seq = store.record_request(recorded);
-        (
-            seq,
-            take_matching(&mut store.faults, method.as_str(), &path),
-        )
+        (seq, take_matching(&mut store.faults, method.as_str(), &path))
     };
 
     let response = match fault {
@@ -121,18 +100,11 @@ pub(crate) async fn entry(
                 "connection drop requested but not available on this listener",
             )
         }
-        Some(FaultAction::Status {
-            status,
-            code,
-            message,
-            retry_after_secs,
-        }) => {
+        Some(FaultAction::Status { status, code, message, retry_after_secs }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut response = arm_error(status, &code, message);
             if let Some(secs) = retry_after_secs {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
             }
             response
         }
@@ -177,8 +149,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
 /// The token rule: with a static token configured, only it and issued tokens pass; without one, any
 /// non-empty bearer passes. No bearer at all is always refused.
 fn check_bearer(shared: &Shared, bearer: Option<&str>) -> Result<(), ArmFailure> {
-    let unauthorized =
-        |code: &str, message: &str| ArmFailure::new(StatusCode::UNAUTHORIZED, code, message);
+    let unauthorized = |code: &str, message: &str| ArmFailure::new(StatusCode::UNAUTHORIZED, code, message);
     let Some(token) = bearer else {
         return Err(unauthorized(
             "AuthenticationFailed",
@@ -191,10 +162,7 @@ fn check_bearer(shared: &Shared, bearer: Option<&str>) -> Result<(), ArmFailure>
     if token == expected || shared.lock().issued_tokens.contains(token) {
         Ok(())
     } else {
-        Err(unauthorized(
-            "InvalidAuthenticationToken",
-            "The access token is invalid.",
-        ))
+        Err(unauthorized("InvalidAuthenticationToken", "The access token is invalid."))
     }
 }
 
@@ -207,10 +175,9 @@ async fn authorized_dispatch(
 ) -> Response {
     if let Err(failure) = check_bearer(shared, bearer) {
         let mut response = failure.into_response();
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer error=\"invalid_token\""),
-        );
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
         return response;
     }
     dispatch(shared, method, uri, body).await
@@ -225,15 +192,9 @@ async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, body: &Bytes
         return lro::poll_location(shared, id);
     }
     let Some(target) = parse_arm_path(path) else {
-        return arm_error(
-            StatusCode::NOT_FOUND,
-            "NotFound",
-            format!("The emulator serves no resource at '{path}'."),
-        );
+        return arm_error(StatusCode::NOT_FOUND, "NotFound", format!("The emulator serves no resource at '{path}'."));
     };
-    let query: HashMap<String, String> = Query::try_from_uri(uri)
-        .map(|Query(q)| q)
-        .unwrap_or_default();
+    let query: HashMap<String, String> = Query::try_from_uri(uri).map(|Query(q)| q).unwrap_or_default();
     let Some(api_version) = query.get("api-version").filter(|v| !v.is_empty()) else {
         return arm_error(
             StatusCode::BAD_REQUEST,
@@ -243,16 +204,10 @@ async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, body: &Bytes
     };
     match (target, method.clone()) {
         (ArmTarget::Account(account), Method::GET) => get_account(shared, &account),
-        (ArmTarget::DeploymentList(account), Method::GET) => list_deployments(
-            shared,
-            &account,
-            path,
-            api_version,
-            query.get("$skiptoken").map(String::as_str),
-        ),
-        (ArmTarget::Deployment(account, name), Method::GET) => {
-            get_deployment(shared, &account, &name)
+        (ArmTarget::DeploymentList(account), Method::GET) => {
+            list_deployments(shared, &account, path, api_version, query.get("$skiptoken").map(String::as_str))
         }
+        (ArmTarget::Deployment(account, name), Method::GET) => get_deployment(shared, &account, &name),
         (ArmTarget::Deployment(account, name), Method::PUT) => {
             put_deployment(shared, &account, &name, api_version, body).await
         }
@@ -290,11 +245,7 @@ fn parent_not_found(account: &AccountPath) -> Response {
 }
 
 fn deployment_not_found(name: &str) -> Response {
-    arm_error(
-        StatusCode::NOT_FOUND,
-        "DeploymentNotFound",
-        format!("Deployment '{name}' not found."),
-    )
+    arm_error(StatusCode::NOT_FOUND, "DeploymentNotFound", format!("Deployment '{name}' not found."))
 }
 
 /// Spells `resourceGroups` in lower case when the quirk asks for it.
@@ -303,11 +254,7 @@ fn quirk_id(id: &str, quirks: &Quirks) -> String {
         return id.to_string();
     }
     match id.to_ascii_lowercase().find("/resourcegroups/") {
-        Some(at) => format!(
-            "{}/resourcegroups/{}",
-            &id[..at],
-            &id[at + "/resourcegroups/".len()..]
-        ),
+        Some(at) => format!("{}/resourcegroups/{}", &id[..at], &id[at + "/resourcegroups/".len()..]),
         None => id.to_string(),
     }
 }
@@ -342,18 +289,13 @@ pub(crate) fn render_deployment(body: &Value, quirks: &Quirks) -> Value {
         let id = quirk_id(id, quirks);
         rendered["id"] = json!(id);
     }
-    if let Some(properties) = rendered
-        .get_mut("properties")
-        .and_then(Value::as_object_mut)
-    {
+    if let Some(properties) = rendered.get_mut("properties").and_then(Value::as_object_mut) {
         if !quirks.echo_model_provider_data {
             properties.remove("modelProviderData");
         }
         if let Some(routing) = properties.get_mut("routing").and_then(Value::as_object_mut) {
-            if let Some(models) = routing
-                .get_mut("models")
-                .and_then(Value::as_array_mut)
-                .filter(|_| quirks.reverse_models)
+            if let Some(models) =
+                routing.get_mut("models").and_then(Value::as_array_mut).filter(|_| quirks.reverse_models)
             {
                 models.reverse();
             }
@@ -361,10 +303,8 @@ pub(crate) fn render_deployment(body: &Value, quirks: &Quirks) -> Value {
                 && let Some(mode) = routing.get("mode").and_then(Value::as_str)
             {
                 let mut chars = mode.chars();
-                let capitalised: String = chars
-                    .next()
-                    .map(|first| first.to_uppercase().chain(chars).collect())
-                    .unwrap_or_default();
+                let capitalised: String =
+                    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default();
                 routing.insert("mode".into(), json!(capitalised));
             }
         }
@@ -386,9 +326,7 @@ fn get_deployment(shared: &Shared, account: &AccountPath, name: &str) -> Respons
         return parent_not_found(account);
     }
     match store.deployments.get(&deployment_key(account, name)) {
-        Some(deployment) => {
-            axum::Json(render_deployment(&deployment.body, &store.settings.quirks)).into_response()
-        }
+        Some(deployment) => axum::Json(render_deployment(&deployment.body, &store.settings.quirks)).into_response(),
         None => deployment_not_found(name),
     }
 }
@@ -409,44 +347,23 @@ fn list_deployments(
         None => 0,
         Some(Ok(skip)) => skip,
         Some(Err(_)) => {
-            return arm_error(
-                StatusCode::BAD_REQUEST,
-                "InvalidSkipToken",
-                "The $skiptoken is not valid.",
-            );
+            return arm_error(StatusCode::BAD_REQUEST, "InvalidSkipToken", "The $skiptoken is not valid.");
         }
     };
     let page_size = store.settings.page_size.max(1);
-    let all: Vec<&Deployment> = store
-        .deployments
-        .values()
-        .filter(|d| d.account_key == account_key)
-        .collect();
-    let value: Vec<Value> = all
-        .iter()
-        .skip(skip)
-        .take(page_size)
-        .map(|d| render_deployment(&d.body, &store.settings.quirks))
-        .collect();
+    let all: Vec<&Deployment> = store.deployments.values().filter(|d| d.account_key == account_key).collect();
+    let value: Vec<Value> =
+        all.iter().skip(skip).take(page_size).map(|d| render_deployment(&d.body, &store.settings.quirks)).collect();
     let mut page = json!({"value": value});
     if skip + page_size < all.len() {
-        page["nextLink"] = json!(format!(
-            "{}{}?api-version={}&$skiptoken={}",
-            shared.base_url,
-            path,
-            api_version,
-            skip + page_size
-        ));
+        page["nextLink"] =
+            json!(format!("{}{}?api-version={}&$skiptoken={}", shared.base_url, path, api_version, skip + page_size));
     }
     axum::Json(page).into_response()
 }
 
 fn invalid_properties(message: impl Into<String>) -> ArmFailure {
-    ArmFailure::new(
-        StatusCode::BAD_REQUEST,
-        "InvalidResourceProperties",
-        message,
-    )
+    ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidResourceProperties", message)
 }
 
 fn text_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
@@ -462,12 +379,7 @@ fn same_text(a: Option<&str>, b: Option<&str>) -> bool {
 }
 
 /// The service's checks on a deployment PUT body. `body` may be completed (router version default).
-fn validate_put(
-    store: &Store,
-    account: &Account,
-    name: &str,
-    body: &mut Value,
-) -> Result<(), ArmFailure> {
+fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) -> Result<(), ArmFailure> {
     if !body.is_object() {
         return Err(ArmFailure::new(
             StatusCode::BAD_REQUEST,
@@ -476,37 +388,22 @@ fn validate_put(
         ));
     }
     if text_at(body, "/sku/name").is_none_or(str::is_empty) {
-        return Err(invalid_properties(
-            "The sku of model deployment is not provided.",
-        ));
+        return Err(invalid_properties("The sku of model deployment is not provided."));
     }
     let Some(model) = body.pointer("/properties/model").filter(|m| m.is_object()) else {
-        return Err(invalid_properties(
-            "The model of the deployment is not provided (properties.model).",
-        ));
+        return Err(invalid_properties("The model of the deployment is not provided (properties.model)."));
     };
-    let model_name = model
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let model_name = model.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
     if model_name.is_empty() {
-        return Err(invalid_properties(
-            "The model name of the deployment is not provided (properties.model.name).",
-        ));
+        return Err(invalid_properties("The model name of the deployment is not provided (properties.model.name)."));
     }
-    let model_format = model
-        .get("format")
-        .and_then(Value::as_str)
-        .map(String::from);
+    let model_format = model.get("format").and_then(Value::as_str).map(String::from);
 
     let key = deployment_key(&account.path, name);
     if let Some(existing) = store.deployments.get(&key) {
         let old_name = text_at(&existing.body, "/properties/model/name");
         let old_format = text_at(&existing.body, "/properties/model/format");
-        if !same_text(old_name, Some(&model_name))
-            || !same_text(old_format, model_format.as_deref())
-        {
+        if !same_text(old_name, Some(&model_name)) || !same_text(old_format, model_format.as_deref()) {
             return Err(invalid_properties(format!(
                 "The model of deployment '{name}' cannot be changed from '{}' to '{model_name}'; create a new deployment instead.",
                 old_name.unwrap_or_default()
@@ -518,15 +415,10 @@ fn validate_put(
         validate_model_provider_data(body.pointer("/properties/modelProviderData"))?;
     }
 
-    let routing = body
-        .pointer("/properties/routing")
-        .filter(|r| !r.is_null())
-        .cloned();
+    let routing = body.pointer("/properties/routing").filter(|r| !r.is_null()).cloned();
     if model_name.eq_ignore_ascii_case("model-router") {
         if text_at(body, "/properties/model/version").is_none()
-            && let Some(model) = body
-                .pointer_mut("/properties/model")
-                .and_then(Value::as_object_mut)
+            && let Some(model) = body.pointer_mut("/properties/model").and_then(Value::as_object_mut)
         {
             model.insert("version".into(), json!(DEFAULT_ROUTER_VERSION));
         }
@@ -548,9 +440,7 @@ fn validate_put(
 }
 
 fn validate_model_provider_data(data: Option<&Value>) -> Result<(), ArmFailure> {
-    let invalid = |message: String| {
-        ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message)
-    };
+    let invalid = |message: String| ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message);
     let Some(data) = data.filter(|d| d.is_object()) else {
         return Err(invalid(
             "ModelProviderData is required for Anthropic model deployments but was not provided. Please provide all required fields: industry, organizationName, and countryCode.".into(),
@@ -558,10 +448,7 @@ fn validate_model_provider_data(data: Option<&Value>) -> Result<(), ArmFailure> 
     };
     let field = |name: &str| data.get(name).and_then(Value::as_str).map(str::trim);
     if field("organizationName").is_none_or(str::is_empty) {
-        return Err(invalid(
-            "ModelProviderData.organizationName is required for Anthropic model deployments."
-                .into(),
-        ));
+        return Err(invalid("ModelProviderData.organizationName is required for Anthropic model deployments.".into()));
     }
     let country = field("countryCode").unwrap_or_default();
     if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -589,11 +476,8 @@ fn validate_routing(
     routing: &Value,
 ) -> Result<(), ArmFailure> {
     if let Some(mode) = routing.get("mode").filter(|m| !m.is_null()) {
-        let valid = mode.as_str().is_some_and(|m| {
-            ["balanced", "quality", "cost"]
-                .iter()
-                .any(|v| v.eq_ignore_ascii_case(m))
-        });
+        let valid =
+            mode.as_str().is_some_and(|m| ["balanced", "quality", "cost"].iter().any(|v| v.eq_ignore_ascii_case(m)));
         if !valid {
             return Err(invalid_properties(format!(
                 "The routing mode {mode} is not supported; use balanced, quality or cost."
@@ -604,28 +488,19 @@ fn validate_routing(
         return Ok(());
     };
     let Some(models) = models.as_array().filter(|m| !m.is_empty()) else {
-        return Err(invalid_properties(
-            "properties.routing.models must hold at least one model.",
-        ));
+        return Err(invalid_properties("properties.routing.models must hold at least one model."));
     };
     let sku_name = text_at(body, "/sku/name");
     let own_key = deployment_key(&account.path, name);
     for model in models.iter().filter(|m| is_anthropic(Some(m))) {
-        let wanted_name = model
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let wanted_name = model.get("name").and_then(Value::as_str).unwrap_or_default();
         let wanted_version = model.get("version").and_then(Value::as_str);
         let deployed = store.deployments.iter().any(|(key, d)| {
             *key != own_key
                 && d.account_key == account.path.key()
                 && is_anthropic(d.body.pointer("/properties/model"))
-                && same_text(
-                    text_at(&d.body, "/properties/model/name"),
-                    Some(wanted_name),
-                )
-                && wanted_version
-                    .is_none_or(|v| text_at(&d.body, "/properties/model/version") == Some(v))
+                && same_text(text_at(&d.body, "/properties/model/name"), Some(wanted_name))
+                && wanted_version.is_none_or(|v| text_at(&d.body, "/properties/model/version") == Some(v))
                 && same_text(text_at(&d.body, "/sku/name"), sku_name)
                 && text_at(&d.body, "/properties/provisioningState") == Some("Succeeded")
         });
@@ -645,9 +520,7 @@ fn conflict(account: &AccountPath) -> Response {
     arm_error(
         StatusCode::CONFLICT,
         "RequestConflict",
-        format!(
-            "Another operation is being performed on the parent resource '{account}'. Please try again later."
-        ),
+        format!("Another operation is being performed on the parent resource '{account}'. Please try again later."),
     )
 }
 
@@ -659,11 +532,7 @@ async fn put_deployment(
     raw_body: &Bytes,
 ) -> Response {
     let Ok(mut body) = serde_json::from_slice::<Value>(raw_body) else {
-        return arm_error(
-            StatusCode::BAD_REQUEST,
-            "InvalidRequestContent",
-            "The request content is not valid JSON.",
-        );
+        return arm_error(StatusCode::BAD_REQUEST, "InvalidRequestContent", "The request content is not valid JSON.");
     };
     let now = Instant::now();
     let (op_id, created, style, account_path) = {
@@ -686,29 +555,15 @@ async fn put_deployment(
             properties.remove("routing");
         }
         // The stored name keeps the spelling of the first PUT.
-        let stored_name = previous
-            .as_ref()
-            .and_then(|p| p.get("name").and_then(Value::as_str))
-            .unwrap_or(name)
-            .to_string();
+        let stored_name =
+            previous.as_ref().and_then(|p| p.get("name").and_then(Value::as_str)).unwrap_or(name).to_string();
         fill_server_fields(&mut body, &found.path, &stored_name, previous.as_ref());
         set_provisioning_state(&mut body, if created { "Creating" } else { "Updating" });
-        store.deployments.insert(
-            key.clone(),
-            Deployment {
-                account_key: found.path.key(),
-                body,
-            },
-        );
-        let op_id =
-            store.start_operation(&found.path.key(), &key, OperationKind::Put { created }, now);
+        store.deployments.insert(key.clone(), Deployment { account_key: found.path.key(), body });
+        let op_id = store.start_operation(&found.path.key(), &key, OperationKind::Put { created }, now);
         (op_id, created, store.settings.lro_style, found.path)
     };
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     if style == LroStyle::Synchronous {
         return lro::wait_synchronously(shared, &op_id, status).await;
     }
@@ -725,29 +580,12 @@ async fn put_deployment(
         .or_else(|| operation.final_body.clone())
         .unwrap_or(Value::Null);
     set_provisioning_state(&mut shown, if created { "Creating" } else { "Updating" });
-    let mut response = (
-        status,
-        axum::Json(render_deployment(&shown, &store.settings.quirks)),
-    )
-        .into_response();
-    lro::add_operation_headers(
-        response.headers_mut(),
-        style,
-        &shared.base_url,
-        operation,
-        api_version,
-        false,
-        now,
-    );
+    let mut response = (status, axum::Json(render_deployment(&shown, &store.settings.quirks))).into_response();
+    lro::add_operation_headers(response.headers_mut(), style, &shared.base_url, operation, api_version, false, now);
     response
 }
 
-async fn delete_deployment(
-    shared: &Arc<Shared>,
-    account: &AccountPath,
-    name: &str,
-    api_version: &str,
-) -> Response {
+async fn delete_deployment(shared: &Arc<Shared>, account: &AccountPath, name: &str, api_version: &str) -> Response {
     let now = Instant::now();
     let (op_id, style) = {
         let mut store = shared.lock_advanced();
@@ -773,15 +611,7 @@ async fn delete_deployment(
     let store = shared.lock_advanced();
     let mut response = StatusCode::ACCEPTED.into_response();
     if let Some(operation) = store.operations.get(&op_id) {
-        lro::add_operation_headers(
-            response.headers_mut(),
-            style,
-            &shared.base_url,
-            operation,
-            api_version,
-            true,
-            now,
-        );
+        lro::add_operation_headers(response.headers_mut(), style, &shared.base_url, operation, api_version, true, now);
     }
     response
 }

@@ -31,21 +31,11 @@ pub(crate) enum CliError {
     #[error("{flag} needs a value")]
     MissingValue { flag: String },
     #[error("{flag}: '{value}' is not valid: {reason}")]
-    InvalidValue {
-        flag: String,
-        value: String,
-        reason: String,
-    },
+    InvalidValue { flag: String, value: String, reason: String },
     #[error("cannot read {path}: {source}")]
-    ReadFile {
-        path: String,
-        source: std::io::Error,
-    },
+    ReadFile { path: String, source: std::io::Error },
     #[error("{path} is not a JSON array of {{id, location, kind}}: {source}")]
-    AccountsFile {
-        path: String,
-        source: serde_json::Error,
-    },
+    AccountsFile { path: String, source: serde_json::Error },
 }
 
 #[derive(Debug, Default)]
@@ -108,32 +98,21 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
         }
         let value = match inline {
             Some(value) => value,
-            None => iter
-                .next()
-                .cloned()
-                .ok_or_else(|| CliError::MissingValue { flag: flag.into() })?,
+            None => iter.next().cloned().ok_or_else(|| CliError::MissingValue { flag: flag.into() })?,
         };
         match flag {
             "--port" => parsed.options.port = parse_number(flag, &value)?,
             "--account" => parsed.options.accounts.push(AccountSpec::new(value)),
             "--accounts-file" => {
-                let text =
-                    std::fs::read_to_string(&value).map_err(|source| CliError::ReadFile {
-                        path: value.clone(),
-                        source,
-                    })?;
+                let text = std::fs::read_to_string(&value)
+                    .map_err(|source| CliError::ReadFile { path: value.clone(), source })?;
                 let accounts: Vec<AccountSpec> =
-                    serde_json::from_str(&text).map_err(|source| CliError::AccountsFile {
-                        path: value,
-                        source,
-                    })?;
+                    serde_json::from_str(&text).map_err(|source| CliError::AccountsFile { path: value, source })?;
                 parsed.options.accounts.extend(accounts);
             }
             "--token" => parsed.options.static_token = Some(value),
             "--lro" => parsed.options.settings.lro_style = parse_lro(&value)?,
-            "--operation-delay-ms" => {
-                parsed.options.settings.operation_delay_ms = parse_number(flag, &value)?
-            }
+            "--operation-delay-ms" => parsed.options.settings.operation_delay_ms = parse_number(flag, &value)?,
             "--page-size" => {
                 let size: usize = parse_number(flag, &value)?;
                 if size == 0 {
@@ -193,22 +172,14 @@ pub async fn run_cli(args: Vec<String>) -> ExitCode {
     }
     let base = emulator.base_url();
     println!("{base}");
-    println!(
-        "authority (OAuth2 token endpoint, TLS): {}",
-        emulator.authority_url()
-    );
+    println!("authority (OAuth2 token endpoint, TLS): {}", emulator.authority_url());
     if let Some(path) = &parsed.ca_cert_out {
         println!("TLS certificate written to {path}");
     }
     for account in &accounts {
-        println!(
-            "account: {} ({}, {})",
-            account.id, account.location, account.kind
-        );
+        println!("account: {} ({}, {})", account.id, account.location, account.kind);
     }
-    println!(
-        "managed identity: IDENTITY_ENDPOINT={base}/msi/token IDENTITY_HEADER={MSI_IDENTITY_HEADER}"
-    );
+    println!("managed identity: IDENTITY_ENDPOINT={base}/msi/token IDENTITY_HEADER={MSI_IDENTITY_HEADER}");
     println!("GitHub OIDC: ACTIONS_ID_TOKEN_REQUEST_URL={base}/github/oidc (any request token)");
     println!(
         "admin API: {base}/admin/requests, /admin/settings, /admin/faults, /admin/deployments/<ARM id>, /admin/hold, /admin/reset"
@@ -278,10 +249,7 @@ mod tests {
         assert_eq!(parsed.options.port, 8080);
         assert_eq!(parsed.options.accounts.len(), 1);
         assert_eq!(parsed.options.static_token.as_deref(), Some("t0k"));
-        assert_eq!(
-            parsed.options.settings.lro_style,
-            LroStyle::ProvisioningState
-        );
+        assert_eq!(parsed.options.settings.lro_style, LroStyle::ProvisioningState);
         assert_eq!(parsed.options.settings.operation_delay_ms, 250);
         assert_eq!(parsed.options.settings.page_size, 2);
         assert_eq!(parsed.ca_cert_out.as_deref(), Some("/tmp/ca.pem"));
@@ -289,21 +257,9 @@ mod tests {
 
     #[test]
     fn refuses_bad_input() {
-        assert!(matches!(
-            parse_args(&args(&["--bogus"])),
-            Err(CliError::UnknownArgument(_))
-        ));
-        assert!(matches!(
-            parse_args(&args(&["--port"])),
-            Err(CliError::MissingValue { .. })
-        ));
-        assert!(matches!(
-            parse_args(&args(&["--lro", "fast"])),
-            Err(CliError::InvalidValue { .. })
-        ));
-        assert!(matches!(
-            parse_args(&args(&["--page-size", "0"])),
-            Err(CliError::InvalidValue { .. })
-        ));
+        assert!(matches!(parse_args(&args(&["--bogus"])), Err(CliError::UnknownArgument(_))));
+        assert!(matches!(parse_args(&args(&["--port"])), Err(CliError::MissingValue { .. })));
+        assert!(matches!(parse_args(&args(&["--lro", "fast"])), Err(CliError::InvalidValue { .. })));
+        assert!(matches!(parse_args(&args(&["--page-size", "0"])), Err(CliError::InvalidValue { .. })));
     }
 }

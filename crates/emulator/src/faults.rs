@@ -50,25 +50,18 @@ impl ActiveFault {
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
-        let method_ok = self
+        let method_ok = self.rule.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
+        let path_ok = self
             .rule
-            .method
+            .path_contains
             .as_deref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(method));
-        let path_ok = self.rule.path_contains.as_deref().is_none_or(|needle| {
-            path.to_ascii_lowercase()
-                .contains(&needle.to_ascii_lowercase())
-        });
+            .is_none_or(|needle| path.to_ascii_lowercase().contains(&needle.to_ascii_lowercase()));
         method_ok && path_ok
     }
 }
 
 /// Finds the first rule matching the request, spends one of its uses and returns its action.
-pub(crate) fn take_matching(
-    faults: &mut Vec<ActiveFault>,
-    method: &str,
-    path: &str,
-) -> Option<FaultAction> {
+pub(crate) fn take_matching(faults: &mut Vec<ActiveFault>, method: &str, path: &str) -> Option<FaultAction> {
     let index = faults.iter().position(|f| f.matches(method, path))?;
     let action = faults[index].rule.action.clone();
     if let Some(remaining) = faults[index].remaining.as_mut() {
@@ -106,10 +99,8 @@ mod tests {
 
     #[test]
     fn limited_rules_retire_and_unlimited_stay() {
-        let mut faults = vec![
-            ActiveFault::new(rule(Some("put"), Some("/Deployments/"), 2)),
-            ActiveFault::new(rule(None, None, 0)),
-        ];
+        let mut faults =
+            vec![ActiveFault::new(rule(Some("put"), Some("/Deployments/"), 2)), ActiveFault::new(rule(None, None, 0))];
         assert!(take_matching(&mut faults, "PUT", "/x/deployments/d").is_some());
         assert!(take_matching(&mut faults, "PUT", "/x/deployments/d").is_some());
         assert_eq!(faults.len(), 1);
@@ -126,12 +117,8 @@ mod tests {
         )
         .expect("valid rule");
         assert_eq!(parsed.path_contains, None);
-        assert!(matches!(
-            parsed.action,
-            FaultAction::Status { status: 429, .. }
-        ));
-        let drop: FaultRule =
-            serde_json::from_str(r#"{"times":1,"action":"drop_connection"}"#).expect("valid rule");
+        assert!(matches!(parsed.action, FaultAction::Status { status: 429, .. }));
+        let drop: FaultRule = serde_json::from_str(r#"{"times":1,"action":"drop_connection"}"#).expect("valid rule");
         assert_eq!(drop.action, FaultAction::DropConnection);
     }
 }

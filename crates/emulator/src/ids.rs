@@ -57,11 +57,7 @@ pub fn deployment_key(account: &AccountPath, name: &str) -> String {
 /// Parses a path (no query) into the ARM resource it addresses; `None` for anything the emulator does not serve.
 pub fn parse_arm_path(path: &str) -> Option<ArmTarget> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let literal = |index: usize, expected: &str| {
-        segments
-            .get(index)
-            .is_some_and(|s| s.eq_ignore_ascii_case(expected))
-    };
+    let literal = |index: usize, expected: &str| segments.get(index).is_some_and(|s| s.eq_ignore_ascii_case(expected));
     let value = |index: usize| segments.get(index).filter(|s| !s.is_empty()).copied();
     if !(literal(0, "subscriptions")
         && literal(2, "resourceGroups")
@@ -79,9 +75,7 @@ pub fn parse_arm_path(path: &str) -> Option<ArmTarget> {
     match segments.len() {
         8 => Some(ArmTarget::Account(account)),
         9 if literal(8, "deployments") => Some(ArmTarget::DeploymentList(account)),
-        10 if literal(8, "deployments") => {
-            Some(ArmTarget::Deployment(account, value(9)?.to_string()))
-        }
+        10 if literal(8, "deployments") => Some(ArmTarget::Deployment(account, value(9)?.to_string())),
         _ => None,
     }
 }
@@ -95,15 +89,8 @@ mod tests {
         let target = parse_arm_path(
             "/SUBSCRIPTIONS/s1/resourcegroups/rg/PROVIDERS/microsoft.cognitiveservices/Accounts/a1/Deployments/d1",
         );
-        let account = AccountPath {
-            subscription: "s1".into(),
-            resource_group: "rg".into(),
-            name: "a1".into(),
-        };
-        assert_eq!(
-            target,
-            Some(ArmTarget::Deployment(account.clone(), "d1".into()))
-        );
+        let account = AccountPath { subscription: "s1".into(), resource_group: "rg".into(), name: "a1".into() };
+        assert_eq!(target, Some(ArmTarget::Deployment(account.clone(), "d1".into())));
         assert_eq!(
             account.to_string(),
             "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a1"
@@ -119,18 +106,18 @@ mod tests {
     #[test]
     fn refuses_other_paths() {
         assert_eq!(parse_arm_path("/subscriptions/s1"), None);
-        assert_eq!(
-            parse_arm_path(
-                "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/accounts/a1"
-            ),
-            None
-        );
+        assert_eq!(parse_arm_path("/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/accounts/a1"), None);
         assert_eq!(
             parse_arm_path(
                 "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a1/models"
             ),
             None
         );
-        assert!(AccountPath::parse("/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a/deployments/d").is_none());
+        assert!(
+            AccountPath::parse(
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.CognitiveServices/accounts/a/deployments/d"
+            )
+            .is_none()
+        );
     }
 }

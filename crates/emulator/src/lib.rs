@@ -64,11 +64,7 @@ fn default_kind() -> String {
 impl AccountSpec {
     /// An account in eastus2 of kind AIServices.
     pub fn new(id: impl Into<String>) -> AccountSpec {
-        AccountSpec {
-            id: id.into(),
-            location: default_location(),
-            kind: default_kind(),
-        }
+        AccountSpec { id: id.into(), location: default_location(), kind: default_kind() }
     }
 
     /// The demo account [`DEMO_ACCOUNT_ID`].
@@ -101,9 +97,7 @@ pub(crate) struct Shared {
 impl Shared {
     /// The store; a panic in another handler does not make it unusable.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The store with every due operation applied.
@@ -127,9 +121,7 @@ impl Emulator {
     pub async fn start(options: EmulatorOptions) -> Result<Emulator, EmulatorError> {
         for spec in &options.accounts {
             if ids::AccountPath::parse(&spec.id).is_none() {
-                return Err(EmulatorError::InvalidAccountId {
-                    id: spec.id.clone(),
-                });
+                return Err(EmulatorError::InvalidAccountId { id: spec.id.clone() });
             }
         }
         let bind = |port: u16| async move {
@@ -140,28 +132,16 @@ impl Emulator {
         let base_listener = bind(options.port).await?;
         let tls_listener = bind(0).await?;
         let local_port = |listener: &TcpListener, requested: u16| {
-            listener
-                .local_addr()
-                .map(|a| a.port())
-                .map_err(|source| EmulatorError::Bind {
-                    port: requested,
-                    source,
-                })
+            listener.local_addr().map(|a| a.port()).map_err(|source| EmulatorError::Bind { port: requested, source })
         };
-        let base_url = format!(
-            "http://127.0.0.1:{}",
-            local_port(&base_listener, options.port)?
-        );
+        let base_url = format!("http://127.0.0.1:{}", local_port(&base_listener, options.port)?);
         let authority_url = format!("https://localhost:{}", local_port(&tls_listener, 0)?);
         let identity = tls::self_signed_identity()?;
 
         let mut settings = options.settings.clone();
         settings.page_size = settings.page_size.max(1);
         let shared = Arc::new(Shared {
-            store: Mutex::new(Store {
-                settings: settings.clone(),
-                ..Store::default()
-            }),
+            store: Mutex::new(Store { settings: settings.clone(), ..Store::default() }),
             base_url,
             authority_url,
             static_token: options.static_token.clone().filter(|t| !t.is_empty()),
@@ -178,34 +158,16 @@ impl Emulator {
             .with_state(shared.clone());
         let token_router = Router::new()
             .route("/{tenant}/oauth2/v2.0/token", post(tokens::oauth2_token))
-            .route(
-                "/{tenant}/v2.0/.well-known/openid-configuration",
-                get(tokens::openid_configuration),
-            )
+            .route("/{tenant}/v2.0/.well-known/openid-configuration", get(tokens::openid_configuration))
             .with_state(shared.clone());
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let tasks = vec![
-            tokio::spawn(server::accept_loop(
-                base_listener,
-                base_router,
-                None,
-                shutdown_rx.clone(),
-            )),
-            tokio::spawn(server::accept_loop(
-                tls_listener,
-                token_router,
-                Some(identity.acceptor),
-                shutdown_rx,
-            )),
+            tokio::spawn(server::accept_loop(base_listener, base_router, None, shutdown_rx.clone())),
+            tokio::spawn(server::accept_loop(tls_listener, token_router, Some(identity.acceptor), shutdown_rx)),
         ];
         tracing::info!(base_url = %shared.base_url, authority_url = %shared.authority_url, "emulator started");
-        Ok(Emulator {
-            shared,
-            ca_certificate_pem: identity.certificate_pem,
-            shutdown,
-            tasks,
-        })
+        Ok(Emulator { shared, ca_certificate_pem: identity.certificate_pem, shutdown, tasks })
     }
 
     /// `http://127.0.0.1:PORT`: ARM routes, admin API, managed-identity and GitHub OIDC endpoints.
@@ -259,10 +221,7 @@ impl Emulator {
     /// added (eastus2, AIServices). Ids that are not deployment ids are ignored (logged).
     pub fn seed_deployment(&self, id: &str, body: serde_json::Value) {
         if !self.shared.seed_deployment(id, body) {
-            tracing::warn!(
-                id,
-                "seed_deployment: not a deployment id or not a JSON object; ignored"
-            );
+            tracing::warn!(id, "seed_deployment: not a deployment id or not a JSON object; ignored");
         }
     }
 

@@ -21,10 +21,7 @@ pub(crate) fn location_url(base: &str, id: &str, api_version: &str) -> String {
 /// `Retry-After` (whole seconds, rounded up) and `retry-after-ms` (exact) for the time an operation has left.
 pub(crate) fn add_retry_headers(headers: &mut HeaderMap, remaining: Duration) {
     let millis = u64::try_from(remaining.as_millis()).unwrap_or(u64::MAX);
-    headers.insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(millis.div_ceil(1000)),
-    );
+    headers.insert(header::RETRY_AFTER, HeaderValue::from(millis.div_ceil(1000)));
     headers.insert("retry-after-ms", HeaderValue::from(millis));
 }
 
@@ -46,35 +43,19 @@ pub(crate) fn add_operation_headers(
     };
     match style {
         LroStyle::AsyncOperation => {
-            insert(
-                headers,
-                "azure-asyncoperation",
-                async_operation_url(base, &operation.id, api_version),
-            );
+            insert(headers, "azure-asyncoperation", async_operation_url(base, &operation.id, api_version));
             if is_delete {
-                insert(
-                    headers,
-                    "location",
-                    location_url(base, &operation.id, api_version),
-                );
+                insert(headers, "location", location_url(base, &operation.id, api_version));
             }
         }
-        LroStyle::Location => insert(
-            headers,
-            "location",
-            location_url(base, &operation.id, api_version),
-        ),
+        LroStyle::Location => insert(headers, "location", location_url(base, &operation.id, api_version)),
         LroStyle::ProvisioningState | LroStyle::Synchronous => return,
     }
     add_retry_headers(headers, operation.remaining(now));
 }
 
 fn operation_not_found(id: &str) -> Response {
-    arm_error(
-        StatusCode::NOT_FOUND,
-        "OperationNotFound",
-        format!("The operation '{id}' was not found."),
-    )
+    arm_error(StatusCode::NOT_FOUND, "OperationNotFound", format!("The operation '{id}' was not found."))
 }
 
 /// `GET /operations/{id}`: always 200 with `{id, name, status, startTime, endTime?, error?}`.
@@ -112,11 +93,7 @@ fn final_result(operation: &Operation, quirks: &crate::state::Quirks) -> Respons
     match operation.kind {
         OperationKind::Delete => StatusCode::NO_CONTENT.into_response(),
         OperationKind::Put { .. } => {
-            let body = operation
-                .final_body
-                .as_ref()
-                .map(|b| render_deployment(b, quirks))
-                .unwrap_or_else(|| json!({}));
+            let body = operation.final_body.as_ref().map(|b| render_deployment(b, quirks)).unwrap_or_else(|| json!({}));
             axum::Json(body).into_response()
         }
     }
@@ -143,11 +120,7 @@ pub(crate) fn poll_location(shared: &Shared, id: &str) -> Response {
 
 /// The Synchronous style: wait for the operation, then answer with its result in one response
 /// (PUT: the resource with `success_status`; DELETE: 200; failure: the operation's error with 400).
-pub(crate) async fn wait_synchronously(
-    shared: &Arc<Shared>,
-    op_id: &str,
-    success_status: StatusCode,
-) -> Response {
+pub(crate) async fn wait_synchronously(shared: &Arc<Shared>, op_id: &str, success_status: StatusCode) -> Response {
     loop {
         let remaining = {
             let store = shared.lock_advanced();

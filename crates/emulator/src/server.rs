@@ -56,11 +56,7 @@ where
 }
 
 /// Runs the connection until it ends, a fault kills it, or the emulator shuts down; the latter two drop it.
-async fn drive<F: Future>(
-    connection: F,
-    killer: &ConnectionKiller,
-    shutdown: &mut watch::Receiver<bool>,
-) {
+async fn drive<F: Future>(connection: F, killer: &ConnectionKiller, shutdown: &mut watch::Receiver<bool>) {
     tokio::select! {
         _ = connection => {}
         _ = killer.0.notified() => {}

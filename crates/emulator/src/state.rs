@@ -50,14 +50,10 @@ impl Outcome {
     pub fn error(self) -> Option<(&'static str, &'static str)> {
         match self {
             Outcome::Succeeded => None,
-            Outcome::Failed => Some((
-                "OperationFailed",
-                "The operation failed (injected by modelrouter-emulator).",
-            )),
-            Outcome::Canceled => Some((
-                "OperationCanceled",
-                "The operation was canceled (injected by modelrouter-emulator).",
-            )),
+            Outcome::Failed => Some(("OperationFailed", "The operation failed (injected by modelrouter-emulator).")),
+            Outcome::Canceled => {
+                Some(("OperationCanceled", "The operation was canceled (injected by modelrouter-emulator)."))
+            }
         }
     }
 }
@@ -169,11 +165,7 @@ impl Operation {
 
     /// `InProgress` or the outcome.
     pub fn status(&self) -> &'static str {
-        if self.finished {
-            self.outcome.as_str()
-        } else {
-            "InProgress"
-        }
+        if self.finished { self.outcome.as_str() } else { "InProgress" }
     }
 }
 
@@ -198,12 +190,8 @@ pub(crate) const DEPLOYMENT_TYPE: &str = "Microsoft.CognitiveServices/accounts/d
 impl Store {
     /// Applies the outcome of every operation that has run its time.
     pub fn advance(&mut self, now: Instant) {
-        let due: Vec<String> = self
-            .operations
-            .values()
-            .filter(|op| !op.finished && op.ends <= now)
-            .map(|op| op.id.clone())
-            .collect();
+        let due: Vec<String> =
+            self.operations.values().filter(|op| !op.finished && op.ends <= now).map(|op| op.id.clone()).collect();
         for id in due {
             self.finish_operation(&id);
         }
@@ -237,14 +225,8 @@ impl Store {
 
     /// Whether a write to this account must be refused with 409 (an operation runs, or a hold is in force).
     pub fn account_busy(&self, account_key: &str, now: Instant) -> bool {
-        let running = self
-            .operations
-            .values()
-            .any(|op| !op.finished && op.account_key == account_key);
-        let held = self
-            .holds
-            .get(account_key)
-            .is_some_and(|until| *until > now);
+        let running = self.operations.values().any(|op| !op.finished && op.account_key == account_key);
+        let held = self.holds.get(account_key).is_some_and(|until| *until > now);
         running || held
     }
 
@@ -297,8 +279,7 @@ pub(crate) fn now_rfc3339() -> String {
 }
 
 pub(crate) fn format_time(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 pub(crate) fn set_provisioning_state(body: &mut Value, state: &str) {
@@ -310,9 +291,7 @@ pub(crate) fn set_provisioning_state(body: &mut Value, state: &str) {
 /// `body.properties` as a map, created when absent (or when not an object).
 pub(crate) fn properties_mut(body: &mut Value) -> Option<&mut Map<String, Value>> {
     let object = body.as_object_mut()?;
-    let properties = object
-        .entry("properties")
-        .or_insert_with(|| Value::Object(Map::new()));
+    let properties = object.entry("properties").or_insert_with(|| Value::Object(Map::new()));
     if !properties.is_object() {
         *properties = Value::Object(Map::new());
     }
@@ -321,12 +300,7 @@ pub(crate) fn properties_mut(body: &mut Value) -> Option<&mut Map<String, Value>
 
 /// Fills what the service sets on every write: id, name, type, defaults, systemData and a fresh etag.
 /// `created_at` is kept from the previous version of the resource when there is one.
-pub(crate) fn fill_server_fields(
-    body: &mut Value,
-    account: &AccountPath,
-    name: &str,
-    previous: Option<&Value>,
-) {
+pub(crate) fn fill_server_fields(body: &mut Value, account: &AccountPath, name: &str, previous: Option<&Value>) {
     let now = now_rfc3339();
     let created_at = previous
         .and_then(|p| p.pointer("/systemData/createdAt"))
@@ -339,20 +313,14 @@ pub(crate) fn fill_server_fields(
             properties.insert("raiPolicyName".into(), json!(DEFAULT_RAI_POLICY));
         }
         if !properties.contains_key("versionUpgradeOption") {
-            properties.insert(
-                "versionUpgradeOption".into(),
-                json!(DEFAULT_VERSION_UPGRADE_OPTION),
-            );
+            properties.insert("versionUpgradeOption".into(), json!(DEFAULT_VERSION_UPGRADE_OPTION));
         }
     }
     if let Some(object) = body.as_object_mut() {
         object.insert("id".into(), json!(account.deployment_id(name)));
         object.insert("name".into(), json!(name));
         object.insert("type".into(), json!(DEPLOYMENT_TYPE));
-        object.insert(
-            "etag".into(),
-            json!(format!("\"{}\"", uuid::Uuid::new_v4())),
-        );
+        object.insert("etag".into(), json!(format!("\"{}\"", uuid::Uuid::new_v4())));
         object.insert(
             "systemData".into(),
             json!({
@@ -369,10 +337,7 @@ pub(crate) fn fill_server_fields(
 
 /// Whether a `DeploymentModel` JSON has format Anthropic.
 pub(crate) fn is_anthropic(model: Option<&Value>) -> bool {
-    model
-        .and_then(|m| m.get("format"))
-        .and_then(Value::as_str)
-        .is_some_and(|f| f.eq_ignore_ascii_case("Anthropic"))
+    model.and_then(|m| m.get("format")).and_then(Value::as_str).is_some_and(|f| f.eq_ignore_ascii_case("Anthropic"))
 }
 
 /// RFC 7386 JSON merge patch.
@@ -389,10 +354,7 @@ pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
             if value.is_null() {
                 target_object.remove(key);
             } else {
-                merge_patch(
-                    target_object.entry(key.clone()).or_insert(Value::Null),
-                    value,
-                );
+                merge_patch(target_object.entry(key.clone()).or_insert(Value::Null), value);
             }
         }
     }
@@ -411,9 +373,8 @@ mod tests {
 
     #[test]
     fn settings_accept_partial_json() {
-        let settings: Settings =
-            serde_json::from_str(r#"{"lro_style":"Location","quirks":{"reverse_models":true}}"#)
-                .expect("partial settings");
+        let settings: Settings = serde_json::from_str(r#"{"lro_style":"Location","quirks":{"reverse_models":true}}"#)
+            .expect("partial settings");
         assert_eq!(settings.lro_style, LroStyle::Location);
         assert_eq!(settings.page_size, 100);
         assert!(settings.quirks.reverse_models);
@@ -425,10 +386,7 @@ mod tests {
         store.settings.operation_delay_ms = 50;
         store.deployments.insert(
             "d".into(),
-            Deployment {
-                account_key: "a".into(),
-                body: json!({"properties": {"provisioningState": "Deleting"}}),
-            },
+            Deployment { account_key: "a".into(), body: json!({"properties": {"provisioningState": "Deleting"}}) },
         );
         let now = Instant::now();
         let id = store.start_operation("a", "d", OperationKind::Delete, now);

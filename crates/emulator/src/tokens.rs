@@ -32,12 +32,7 @@ fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn issue_access_token(
-    shared: &Shared,
-    audience: &str,
-    tenant: Option<&str>,
-    client_id: Option<&str>,
-) -> String {
+fn issue_access_token(shared: &Shared, audience: &str, tenant: Option<&str>, client_id: Option<&str>) -> String {
     let now = unix_now();
     let token = fake_jwt(json!({
         "aud": audience,
@@ -54,11 +49,7 @@ fn issue_access_token(
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({"error": error, "error_description": description})),
-    )
-        .into_response()
+    (status, axum::Json(json!({"error": error, "error_description": description}))).into_response()
 }
 
 #[derive(Deserialize)]
@@ -85,18 +76,11 @@ pub(crate) async fn oauth2_token(
         );
     }
     let Some(client_id) = form.client_id.as_deref().filter(|c| !c.is_empty()) else {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "AADSTS900144: client_id is required.",
-        );
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "AADSTS900144: client_id is required.");
     };
     let grant = if form.client_secret.as_deref().is_some_and(|s| !s.is_empty()) {
         "client_secret"
-    } else if form
-        .client_assertion
-        .as_deref()
-        .is_some_and(|a| !a.is_empty())
+    } else if form.client_assertion.as_deref().is_some_and(|a| !a.is_empty())
         && form.client_assertion_type.as_deref() == Some(ASSERTION_TYPE)
     {
         "client_assertion"
@@ -108,11 +92,7 @@ pub(crate) async fn oauth2_token(
         );
     };
     let Some(scope) = form.scope.as_deref().filter(|s| !s.is_empty()) else {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_scope",
-            "AADSTS900144: scope is required.",
-        );
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "AADSTS900144: scope is required.");
     };
     let audience = scope.trim_end_matches("/.default");
     let token = issue_access_token(&shared, audience, Some(&tenant), Some(client_id));
@@ -134,10 +114,7 @@ pub(crate) async fn oauth2_token(
 }
 
 /// `GET /{tenant}/v2.0/.well-known/openid-configuration`: the discovery document, for clients that ask first.
-pub(crate) async fn openid_configuration(
-    State(shared): State<Arc<Shared>>,
-    Path(tenant): Path<String>,
-) -> Response {
+pub(crate) async fn openid_configuration(State(shared): State<Arc<Shared>>, Path(tenant): Path<String>) -> Response {
     let authority = format!("{}/{tenant}", shared.authority_url);
     axum::Json(json!({
         "issuer": format!("{authority}/v2.0"),
@@ -162,23 +139,12 @@ pub(crate) async fn msi_token(
     headers: HeaderMap,
     Query(query): Query<MsiQuery>,
 ) -> Response {
-    let header_ok = headers
-        .get("x-identity-header")
-        .and_then(|v| v.to_str().ok())
-        == Some(MSI_IDENTITY_HEADER);
+    let header_ok = headers.get("x-identity-header").and_then(|v| v.to_str().ok()) == Some(MSI_IDENTITY_HEADER);
     if !header_ok {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_request",
-            "X-IDENTITY-HEADER is missing or wrong.",
-        );
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_request", "X-IDENTITY-HEADER is missing or wrong.");
     }
     let Some(resource) = query.resource.filter(|r| !r.is_empty()) else {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "resource is required.",
-        );
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "resource is required.");
     };
     let token = issue_access_token(&shared, &resource, None, query.client_id.as_deref());
     shared.lock().token_grants.push(TokenGrant {
@@ -213,20 +179,12 @@ pub(crate) async fn github_oidc(headers: HeaderMap, Query(query): Query<OidcQuer
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
-        .is_some_and(|(scheme, token)| {
-            scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
-        });
+        .is_some_and(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty());
     if !has_bearer {
-        return (
-            StatusCode::UNAUTHORIZED,
-            axum::Json(json!({"message": "Bearer token required"})),
-        )
-            .into_response();
+        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "Bearer token required"}))).into_response();
     }
     let now = unix_now();
-    let audience = query
-        .audience
-        .unwrap_or_else(|| "api://AzureADTokenExchange".to_string());
+    let audience = query.audience.unwrap_or_else(|| "api://AzureADTokenExchange".to_string());
     let value = fake_jwt(json!({
         "iss": "https://token.actions.githubusercontent.com",
         "sub": "repo:example/infrastructure:ref:refs/heads/main",

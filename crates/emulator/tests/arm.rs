@@ -30,25 +30,14 @@ async fn missing_sku_is_invalid_resource_properties() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body = json_of(response).await;
     assert_eq!(body["error"]["code"], "InvalidResourceProperties");
-    assert_eq!(
-        body["error"]["message"],
-        "The sku of model deployment is not provided."
-    );
-    assert_eq!(
-        get(&emulator, "router").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(body["error"]["message"], "The sku of model deployment is not provided.");
+    assert_eq!(get(&emulator, "router").await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn missing_model_is_rejected() {
     let emulator = start(Settings::default()).await;
-    let response = put(
-        &emulator,
-        "router",
-        &json!({"sku": {"name": "GlobalStandard"}, "properties": {}}),
-    )
-    .await;
+    let response = put(&emulator, "router", &json!({"sku": {"name": "GlobalStandard"}, "properties": {}})).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(error_code(response).await, "InvalidResourceProperties");
 }
@@ -57,27 +46,16 @@ async fn missing_model_is_rejected() {
 async fn anthropic_requires_model_provider_data() {
     let emulator = start(Settings::default()).await;
     let mut missing = claude_body("GlobalStandard");
-    missing["properties"]
-        .as_object_mut()
-        .unwrap()
-        .remove("modelProviderData");
+    missing["properties"].as_object_mut().unwrap().remove("modelProviderData");
     let response = put(&emulator, "claude", &missing).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body = json_of(response).await;
     assert_eq!(body["error"]["code"], "InvalidModelProviderData");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("organizationName")
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("organizationName"));
 
-    for (field, bad) in [
-        ("countryCode", "USA"),
-        ("industry", "Technology"),
-        ("industry", "space"),
-        ("organizationName", ""),
-    ] {
+    for (field, bad) in
+        [("countryCode", "USA"), ("industry", "Technology"), ("industry", "space"), ("organizationName", "")]
+    {
         let mut body = claude_body("GlobalStandard");
         body["properties"]["modelProviderData"][field] = json!(bad);
         let response = put(&emulator, "claude", &body).await;
@@ -88,21 +66,10 @@ async fn anthropic_requires_model_provider_data() {
     let created = put(&emulator, "claude", &claude_body("GlobalStandard")).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let body = json_of(created).await;
-    assert!(
-        body["properties"].get("raiPolicyName").is_none(),
-        "no default content filter for Claude"
-    );
-    assert!(
-        body["properties"].get("modelProviderData").is_none(),
-        "not echoed by default"
-    );
-    let stored = emulator
-        .deployment(&deployment_id("claude"))
-        .expect("stored");
-    assert_eq!(
-        stored["properties"]["modelProviderData"]["industry"],
-        "technology"
-    );
+    assert!(body["properties"].get("raiPolicyName").is_none(), "no default content filter for Claude");
+    assert!(body["properties"].get("modelProviderData").is_none(), "not echoed by default");
+    let stored = emulator.deployment(&deployment_id("claude")).expect("stored");
+    assert_eq!(stored["properties"]["modelProviderData"]["industry"], "technology");
 }
 
 #[tokio::test]
@@ -117,25 +84,13 @@ async fn claude_rule_requires_a_matching_succeeded_deployment() {
 
     // A deployment with a different sku.name does not count.
     seed_claude(&emulator, "DataZoneStandard").await;
-    assert_eq!(
-        put(&emulator, "router", &router_body(Some(claude_routing())))
-            .await
-            .status(),
-        StatusCode::BAD_REQUEST
-    );
+    assert_eq!(put(&emulator, "router", &router_body(Some(claude_routing()))).await.status(), StatusCode::BAD_REQUEST);
 
     // Nor does one that has not succeeded.
     seed_claude(&emulator, "GlobalStandard").await;
-    emulator.patch_deployment(
-        &deployment_id("claude-sonnet-4-5"),
-        json!({"properties": {"provisioningState": "Failed"}}),
-    );
-    assert_eq!(
-        put(&emulator, "router", &router_body(Some(claude_routing())))
-            .await
-            .status(),
-        StatusCode::BAD_REQUEST
-    );
+    emulator
+        .patch_deployment(&deployment_id("claude-sonnet-4-5"), json!({"properties": {"provisioningState": "Failed"}}));
+    assert_eq!(put(&emulator, "router", &router_body(Some(claude_routing()))).await.status(), StatusCode::BAD_REQUEST);
 
     emulator.patch_deployment(
         &deployment_id("claude-sonnet-4-5"),
@@ -144,11 +99,7 @@ async fn claude_rule_requires_a_matching_succeeded_deployment() {
     let created = put(&emulator, "router", &router_body(Some(claude_routing()))).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let body = json_of(created).await;
-    assert_eq!(
-        body["properties"]["routing"],
-        claude_routing(),
-        "routing echoed as sent"
-    );
+    assert_eq!(body["properties"]["routing"], claude_routing(), "routing echoed as sent");
 }
 
 #[tokio::test]
@@ -159,14 +110,8 @@ async fn routing_needs_router_version_2025_11_18() {
     let response = put(&emulator, "router", &body).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(error_code(response).await, "InvalidResourceProperties");
-    body["properties"]
-        .as_object_mut()
-        .unwrap()
-        .remove("routing");
-    assert_eq!(
-        put(&emulator, "router", &body).await.status(),
-        StatusCode::CREATED
-    );
+    body["properties"].as_object_mut().unwrap().remove("routing");
+    assert_eq!(put(&emulator, "router", &body).await.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]
@@ -176,22 +121,13 @@ async fn unknown_fields_are_kept_and_defaults_filled() {
     body["tags"] = json!({"env": "test"});
     body["properties"]["futureField"] = json!({"nested": [1, 2]});
     body["properties"]["raiPolicyName"] = json!("Custom");
-    assert_eq!(
-        put(&emulator, "router", &body).await.status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&emulator, "router", &body).await.status(), StatusCode::CREATED);
     let read = json_of(get(&emulator, "router").await).await;
     assert_eq!(read["tags"], json!({"env": "test"}));
     assert_eq!(read["properties"]["futureField"], json!({"nested": [1, 2]}));
     assert_eq!(read["properties"]["raiPolicyName"], "Custom");
-    assert_eq!(
-        read["properties"]["versionUpgradeOption"],
-        "OnceNewDefaultVersionAvailable"
-    );
-    assert_eq!(
-        read["type"],
-        "Microsoft.CognitiveServices/accounts/deployments"
-    );
+    assert_eq!(read["properties"]["versionUpgradeOption"], "OnceNewDefaultVersionAvailable");
+    assert_eq!(read["type"], "Microsoft.CognitiveServices/accounts/deployments");
     assert_eq!(read["name"], "router");
     assert!(read["etag"].as_str().is_some());
     assert!(read["systemData"]["createdAt"].as_str().is_some());
@@ -204,20 +140,11 @@ async fn not_found_answers() {
     let account = send(Method::GET, &url(&emulator, &other_account), None).await;
     assert_eq!(account.status(), StatusCode::NOT_FOUND);
     assert_eq!(error_code(account).await, "ResourceNotFound");
-    let deployment = send(
-        Method::GET,
-        &url(&emulator, &format!("{other_account}/deployments/x")),
-        None,
-    )
-    .await;
+    let deployment = send(Method::GET, &url(&emulator, &format!("{other_account}/deployments/x")), None).await;
     assert_eq!(deployment.status(), StatusCode::NOT_FOUND);
     assert_eq!(error_code(deployment).await, "ParentResourceNotFound");
-    let put_into_missing = send(
-        Method::PUT,
-        &url(&emulator, &format!("{other_account}/deployments/x")),
-        Some(&router_body(None)),
-    )
-    .await;
+    let put_into_missing =
+        send(Method::PUT, &url(&emulator, &format!("{other_account}/deployments/x")), Some(&router_body(None))).await;
     assert_eq!(error_code(put_into_missing).await, "ParentResourceNotFound");
     let missing = get(&emulator, "x").await;
     assert_eq!(error_code(missing).await, "DeploymentNotFound");
@@ -226,12 +153,7 @@ async fn not_found_answers() {
 #[tokio::test]
 async fn api_version_is_required() {
     let emulator = start(Settings::default()).await;
-    let response = send(
-        Method::GET,
-        &format!("{}{ACCOUNT}", emulator.base_url()),
-        None,
-    )
-    .await;
+    let response = send(Method::GET, &format!("{}{ACCOUNT}", emulator.base_url()), None).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(error_code(response).await, "MissingApiVersionParameter");
 }
@@ -239,9 +161,7 @@ async fn api_version_is_required() {
 #[tokio::test]
 async fn account_get_and_case_insensitive_paths() {
     let emulator = start(Settings::default()).await;
-    let path = ACCOUNT
-        .replace("resourceGroups", "RESOURCEGROUPS")
-        .replace("accounts", "Accounts");
+    let path = ACCOUNT.replace("resourceGroups", "RESOURCEGROUPS").replace("accounts", "Accounts");
     let response = send(Method::GET, &url(&emulator, &path), None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let account = json_of(response).await;
@@ -249,33 +169,18 @@ async fn account_get_and_case_insensitive_paths() {
     assert_eq!(account["name"], "acct1");
     assert_eq!(account["kind"], "AIServices");
     assert_eq!(account["location"], "eastus2");
-    assert_eq!(
-        account["properties"]["endpoint"],
-        "https://acct1.openai.azure.com/"
-    );
+    assert_eq!(account["properties"]["endpoint"], "https://acct1.openai.azure.com/");
     assert_eq!(account["properties"]["provisioningState"], "Succeeded");
 
-    assert_eq!(
-        put(&emulator, "Router", &router_body(None)).await.status(),
-        StatusCode::CREATED
-    );
-    let lower = send(
-        Method::GET,
-        &url(&emulator, &deployment_id("router").to_lowercase()),
-        None,
-    )
-    .await;
+    assert_eq!(put(&emulator, "Router", &router_body(None)).await.status(), StatusCode::CREATED);
+    let lower = send(Method::GET, &url(&emulator, &deployment_id("router").to_lowercase()), None).await;
     assert_eq!(lower.status(), StatusCode::OK);
     assert_eq!(json_of(lower).await["name"], "Router");
 }
 
 #[tokio::test]
 async fn list_is_paged_with_absolute_next_links() {
-    let emulator = start(Settings {
-        page_size: 2,
-        ..Settings::default()
-    })
-    .await;
+    let emulator = start(Settings { page_size: 2, ..Settings::default() }).await;
     for name in ["a", "b", "c", "d", "e"] {
         emulator.seed_deployment(&deployment_id(name), router_body(None));
     }
@@ -283,19 +188,13 @@ async fn list_is_paged_with_absolute_next_links() {
     let mut names = Vec::new();
     let mut pages = 0;
     while let Some(link) = next {
-        assert!(
-            link.starts_with(&emulator.base_url()),
-            "absolute nextLink: {link}"
-        );
+        assert!(link.starts_with(&emulator.base_url()), "absolute nextLink: {link}");
         let page = json_of(send(Method::GET, &link, None).await).await;
         pages += 1;
         for item in page["value"].as_array().expect("value array") {
             names.push(item["name"].as_str().unwrap().to_string());
         }
-        next = page
-            .get("nextLink")
-            .and_then(Value::as_str)
-            .map(String::from);
+        next = page.get("nextLink").and_then(Value::as_str).map(String::from);
     }
     assert_eq!(pages, 3);
     assert_eq!(names, ["a", "b", "c", "d", "e"]);
@@ -314,51 +213,21 @@ async fn quirks_change_what_get_returns() {
             echo_model_provider_data: true,
         }
     });
-    assert_eq!(
-        put(&emulator, "router", &router_body(Some(claude_routing())))
-            .await
-            .status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&emulator, "router", &router_body(Some(claude_routing()))).await.status(), StatusCode::CREATED);
     let read = json_of(get(&emulator, "router").await).await;
-    assert!(
-        read["id"]
-            .as_str()
-            .unwrap()
-            .contains("/resourcegroups/rg-test/")
-    );
+    assert!(read["id"].as_str().unwrap().contains("/resourcegroups/rg-test/"));
     assert_eq!(read["properties"]["routing"]["mode"], "Quality");
-    assert_eq!(
-        read["properties"]["routing"]["models"][0]["name"],
-        "claude-sonnet-4-5"
-    );
+    assert_eq!(read["properties"]["routing"]["models"][0]["name"], "claude-sonnet-4-5");
     let claude = json_of(get(&emulator, "claude-sonnet-4-5").await).await;
-    assert_eq!(
-        claude["properties"]["modelProviderData"]["countryCode"],
-        "US"
-    );
+    assert_eq!(claude["properties"]["modelProviderData"]["countryCode"], "US");
 
-    emulator.update_settings(|s| {
-        s.quirks = Quirks {
-            drop_routing: true,
-            ..Quirks::default()
-        }
-    });
+    emulator.update_settings(|s| s.quirks = Quirks { drop_routing: true, ..Quirks::default() });
     assert_eq!(
-        put(
-            &emulator,
-            "router2",
-            &router_body(Some(json!({"mode": "cost"})))
-        )
-        .await
-        .status(),
+        put(&emulator, "router2", &router_body(Some(json!({"mode": "cost"})))).await.status(),
         StatusCode::CREATED
     );
     let read = json_of(get(&emulator, "router2").await).await;
-    assert!(
-        read["properties"].get("routing").is_none(),
-        "routing silently dropped"
-    );
+    assert!(read["properties"].get("routing").is_none(), "routing silently dropped");
 }
 
 #[tokio::test]
@@ -368,59 +237,26 @@ async fn bearer_token_is_checked() {
     let none = client().get(&target).send().await.unwrap();
     assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(error_code(none).await, "AuthenticationFailed");
-    let wrong = client()
-        .get(&target)
-        .bearer_auth("not-it")
-        .send()
-        .await
-        .unwrap();
+    let wrong = client().get(&target).bearer_auth("not-it").send().await.unwrap();
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(error_code(wrong).await, "InvalidAuthenticationToken");
-    assert_eq!(
-        client()
-            .get(&target)
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(client().get(&target).bearer_auth(TOKEN).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 
     // Without a static token any non-empty bearer passes, but none is still refused.
-    let open = Emulator::start(EmulatorOptions {
-        accounts: vec![AccountSpec::new(ACCOUNT)],
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let open = Emulator::start(EmulatorOptions { accounts: vec![AccountSpec::new(ACCOUNT)], ..Default::default() })
+        .await
+        .unwrap();
     let target = url(&open, &deployment_id("x"));
-    assert_eq!(
-        client()
-            .get(&target)
-            .bearer_auth("anything")
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        client().get(&target).send().await.unwrap().status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(client().get(&target).bearer_auth("anything").send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(client().get(&target).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn model_of_a_deployment_cannot_change() {
     let emulator = start(Settings::default()).await;
-    assert_eq!(
-        put(&emulator, "d", &router_body(None)).await.status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&emulator, "d", &router_body(None)).await.status(), StatusCode::CREATED);
     let mut other = router_body(None);
-    other["properties"]["model"] =
-        json!({"format": "OpenAI", "name": "gpt-4.1", "version": "2025-04-14"});
+    other["properties"]["model"] = json!({"format": "OpenAI", "name": "gpt-4.1", "version": "2025-04-14"});
     let response = put(&emulator, "d", &other).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(error_code(response).await, "InvalidResourceProperties");

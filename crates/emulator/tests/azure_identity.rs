@@ -14,13 +14,8 @@ use std::sync::Arc;
 #[tokio::test]
 async fn client_secret_credential_gets_a_token_the_arm_routes_accept() {
     let emulator = start(Settings::default()).await;
-    let certificate =
-        reqwest::Certificate::from_pem(emulator.ca_certificate_pem().as_bytes()).expect("PEM");
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .tls_certs_only([certificate])
-        .build()
-        .expect("client");
+    let certificate = reqwest::Certificate::from_pem(emulator.ca_certificate_pem().as_bytes()).expect("PEM");
+    let http = reqwest::Client::builder().no_proxy().tls_certs_only([certificate]).build().expect("client");
     let mut cloud = CustomConfiguration::default();
     cloud.authority_host = emulator.authority_url();
     let client_options = ClientOptions {
@@ -35,10 +30,8 @@ async fn client_secret_credential_gets_a_token_the_arm_routes_accept() {
         Some(ClientSecretCredentialOptions { client_options }),
     )
     .expect("credential");
-    let token = credential
-        .get_token(&["https://management.azure.com/.default"], None)
-        .await
-        .expect("token from the emulator");
+    let token =
+        credential.get_token(&["https://management.azure.com/.default"], None).await.expect("token from the emulator");
     assert!(token.expires_on > time::OffsetDateTime::now_utc());
 
     let grants = emulator.token_grants();
@@ -46,11 +39,6 @@ async fn client_secret_credential_gets_a_token_the_arm_routes_accept() {
     assert_eq!(grants[0].grant, "client_secret");
     assert_eq!(grants[0].client_id.as_deref(), Some("app-client-id"));
 
-    let arm = client()
-        .get(url(&emulator, ACCOUNT))
-        .bearer_auth(token.token.secret())
-        .send()
-        .await
-        .expect("answered");
+    let arm = client().get(url(&emulator, ACCOUNT)).bearer_auth(token.token.secret()).send().await.expect("answered");
     assert_eq!(arm.status(), StatusCode::OK);
 }

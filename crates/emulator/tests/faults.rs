@@ -28,30 +28,16 @@ async fn status_fault_fires_the_given_number_of_times() {
         assert_eq!(error_code(throttled).await, "TooManyRequests");
     }
     // GET does not match the rule; the third PUT passes.
-    assert_eq!(
-        get(&emulator, "router").await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        put(&emulator, "router", &router_body(None)).await.status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(get(&emulator, "router").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(put(&emulator, "router", &router_body(None)).await.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]
 async fn delay_fault_then_normal_handling() {
     let emulator = start(Settings::default()).await;
-    emulator.inject(FaultRule {
-        method: None,
-        path_contains: None,
-        times: 1,
-        action: FaultAction::Delay { ms: 150 },
-    });
+    emulator.inject(FaultRule { method: None, path_contains: None, times: 1, action: FaultAction::Delay { ms: 150 } });
     let started = Instant::now();
-    assert_eq!(
-        get(&emulator, "missing").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(get(&emulator, "missing").await.status(), StatusCode::NOT_FOUND);
     assert!(started.elapsed() >= Duration::from_millis(150));
 }
 
@@ -64,18 +50,11 @@ async fn drop_connection_closes_without_a_response() {
         times: 1,
         action: FaultAction::DropConnection,
     });
-    let result = client()
-        .get(url(&emulator, &deployment_id("router")))
-        .bearer_auth(TOKEN)
-        .send()
-        .await;
+    let result = client().get(url(&emulator, &deployment_id("router"))).bearer_auth(TOKEN).send().await;
     let error = result.expect_err("the connection must be dropped without a response");
     assert!(error.status().is_none());
     // The rule is spent: the next request is answered normally.
-    assert_eq!(
-        get(&emulator, "router").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(get(&emulator, "router").await.status(), StatusCode::NOT_FOUND);
     let log = emulator.requests();
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].status, 0, "dropped request recorded with status 0");
@@ -84,15 +63,9 @@ async fn drop_connection_closes_without_a_response() {
 
 #[tokio::test]
 async fn faults_apply_to_operation_polls() {
-    let emulator = start(Settings {
-        operation_delay_ms: 100,
-        ..Settings::default()
-    })
-    .await;
+    let emulator = start(Settings { operation_delay_ms: 100, ..Settings::default() }).await;
     let created = put(&emulator, "router", &router_body(None)).await;
-    let poll_url = header(&created, "azure-asyncoperation")
-        .expect("header")
-        .to_string();
+    let poll_url = header(&created, "azure-asyncoperation").expect("header").to_string();
     emulator.inject(FaultRule {
         method: None,
         path_contains: Some("/operations/".into()),
@@ -104,14 +77,8 @@ async fn faults_apply_to_operation_polls() {
             retry_after_secs: None,
         },
     });
-    assert_eq!(
-        send(Method::GET, &poll_url, None).await.status(),
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-    assert_eq!(
-        send(Method::GET, &poll_url, None).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(send(Method::GET, &poll_url, None).await.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(send(Method::GET, &poll_url, None).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -127,10 +94,7 @@ async fn request_log_records_what_was_sent() {
         .await
         .expect("answered");
     assert_eq!(response.status(), StatusCode::CREATED);
-    assert_eq!(
-        header(&response, "x-ms-correlation-request-id"),
-        Some("corr-123")
-    );
+    assert_eq!(header(&response, "x-ms-correlation-request-id"), Some("corr-123"));
     let log = emulator.requests();
     assert_eq!(log.len(), 1);
     let recorded = &log[0];

@@ -8,11 +8,7 @@ use reqwest::{Method, StatusCode};
 use std::time::Duration;
 
 fn settings(style: LroStyle, delay_ms: u64) -> Settings {
-    Settings {
-        lro_style: style,
-        operation_delay_ms: delay_ms,
-        ..Settings::default()
-    }
+    Settings { lro_style: style, operation_delay_ms: delay_ms, ..Settings::default() }
 }
 
 #[tokio::test]
@@ -20,100 +16,57 @@ async fn async_operation_style_end_to_end() {
     let emulator = start(settings(LroStyle::AsyncOperation, 300)).await;
     let created = put(&emulator, "router", &router_body(None)).await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let poll_url = header(&created, "azure-asyncoperation")
-        .expect("Azure-AsyncOperation")
-        .to_string();
+    let poll_url = header(&created, "azure-asyncoperation").expect("Azure-AsyncOperation").to_string();
     assert!(poll_url.starts_with(&format!("{}/operations/", emulator.base_url())));
-    let retry_after: u64 = header(&created, "retry-after")
-        .expect("Retry-After")
-        .parse()
-        .unwrap();
-    let retry_ms: u64 = header(&created, "retry-after-ms")
-        .expect("retry-after-ms")
-        .parse()
-        .unwrap();
+    let retry_after: u64 = header(&created, "retry-after").expect("Retry-After").parse().unwrap();
+    let retry_ms: u64 = header(&created, "retry-after-ms").expect("retry-after-ms").parse().unwrap();
     assert_eq!(retry_after, 1, "ceil of the remaining time");
     assert!(retry_ms > 0 && retry_ms <= 300);
     let body = json_of(created).await;
     assert_eq!(body["properties"]["provisioningState"], "Creating");
     assert_eq!(body["properties"]["raiPolicyName"], "Microsoft.DefaultV2");
-    assert_eq!(
-        body["properties"]["versionUpgradeOption"],
-        "OnceNewDefaultVersionAvailable"
-    );
+    assert_eq!(body["properties"]["versionUpgradeOption"], "OnceNewDefaultVersionAvailable");
     assert_eq!(body["id"], deployment_id("router"));
 
     let running = json_of(send(Method::GET, &poll_url, None).await).await;
     assert_eq!(running["status"], "InProgress");
-    assert_eq!(
-        json_of(get(&emulator, "router").await).await["properties"]["provisioningState"],
-        "Creating"
-    );
+    assert_eq!(json_of(get(&emulator, "router").await).await["properties"]["provisioningState"], "Creating");
 
     tokio::time::sleep(Duration::from_millis(350)).await;
     let done = json_of(send(Method::GET, &poll_url, None).await).await;
     assert_eq!(done["status"], "Succeeded");
     assert!(done.get("error").is_none());
-    assert_eq!(
-        json_of(get(&emulator, "router").await).await["properties"]["provisioningState"],
-        "Succeeded"
-    );
+    assert_eq!(json_of(get(&emulator, "router").await).await["properties"]["provisioningState"], "Succeeded");
 
     // An update answers 200 Updating.
     let updated = put(&emulator, "router", &router_body(None)).await;
     assert_eq!(updated.status(), StatusCode::OK);
-    assert_eq!(
-        json_of(updated).await["properties"]["provisioningState"],
-        "Updating"
-    );
+    assert_eq!(json_of(updated).await["properties"]["provisioningState"], "Updating");
     tokio::time::sleep(Duration::from_millis(350)).await;
 
     let deleting = delete(&emulator, "router").await;
     assert_eq!(deleting.status(), StatusCode::ACCEPTED);
-    let poll_url = header(&deleting, "azure-asyncoperation")
-        .expect("header")
-        .to_string();
-    assert_eq!(
-        json_of(get(&emulator, "router").await).await["properties"]["provisioningState"],
-        "Deleting"
-    );
+    let poll_url = header(&deleting, "azure-asyncoperation").expect("header").to_string();
+    assert_eq!(json_of(get(&emulator, "router").await).await["properties"]["provisioningState"], "Deleting");
     tokio::time::sleep(Duration::from_millis(350)).await;
-    assert_eq!(
-        json_of(send(Method::GET, &poll_url, None).await).await["status"],
-        "Succeeded"
-    );
+    assert_eq!(json_of(send(Method::GET, &poll_url, None).await).await["status"], "Succeeded");
     let gone = get(&emulator, "router").await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     assert_eq!(error_code(gone).await, "DeploymentNotFound");
-    assert_eq!(
-        delete(&emulator, "router").await.status(),
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(delete(&emulator, "router").await.status(), StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]
 async fn failed_create_reports_error_and_leaves_failed_deployment() {
-    let emulator = start(Settings {
-        operation_outcome: Outcome::Failed,
-        ..settings(LroStyle::AsyncOperation, 0)
-    })
-    .await;
+    let emulator =
+        start(Settings { operation_outcome: Outcome::Failed, ..settings(LroStyle::AsyncOperation, 0) }).await;
     let created = put(&emulator, "router", &router_body(None)).await;
-    let poll_url = header(&created, "azure-asyncoperation")
-        .expect("header")
-        .to_string();
+    let poll_url = header(&created, "azure-asyncoperation").expect("header").to_string();
     let status = json_of(send(Method::GET, &poll_url, None).await).await;
     assert_eq!(status["status"], "Failed");
     assert_eq!(status["error"]["code"], "OperationFailed");
-    assert!(
-        status["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty())
-    );
-    assert_eq!(
-        json_of(get(&emulator, "router").await).await["properties"]["provisioningState"],
-        "Failed"
-    );
+    assert!(status["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(json_of(get(&emulator, "router").await).await["properties"]["provisioningState"], "Failed");
 }
 
 #[tokio::test]
@@ -130,27 +83,15 @@ async fn location_style_end_to_end() {
     tokio::time::sleep(Duration::from_millis(250)).await;
     let done = send(Method::GET, &location, None).await;
     assert_eq!(done.status(), StatusCode::OK);
-    assert_eq!(
-        json_of(done).await["properties"]["provisioningState"],
-        "Succeeded"
-    );
+    assert_eq!(json_of(done).await["properties"]["provisioningState"], "Succeeded");
 
     let deleting = delete(&emulator, "router").await;
     assert_eq!(deleting.status(), StatusCode::ACCEPTED);
     let location = header(&deleting, "location").expect("Location").to_string();
-    assert_eq!(
-        send(Method::GET, &location, None).await.status(),
-        StatusCode::ACCEPTED
-    );
+    assert_eq!(send(Method::GET, &location, None).await.status(), StatusCode::ACCEPTED);
     tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(
-        send(Method::GET, &location, None).await.status(),
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        get(&emulator, "router").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(send(Method::GET, &location, None).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(get(&emulator, "router").await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -160,29 +101,17 @@ async fn provisioning_state_style_end_to_end() {
     assert_eq!(created.status(), StatusCode::CREATED);
     assert!(header(&created, "azure-asyncoperation").is_none());
     assert!(header(&created, "location").is_none());
-    assert_eq!(
-        json_of(created).await["properties"]["provisioningState"],
-        "Creating"
-    );
-    assert_eq!(
-        json_of(get(&emulator, "router").await).await["properties"]["provisioningState"],
-        "Creating"
-    );
+    assert_eq!(json_of(created).await["properties"]["provisioningState"], "Creating");
+    assert_eq!(json_of(get(&emulator, "router").await).await["properties"]["provisioningState"], "Creating");
     tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(
-        json_of(get(&emulator, "router").await).await["properties"]["provisioningState"],
-        "Succeeded"
-    );
+    assert_eq!(json_of(get(&emulator, "router").await).await["properties"]["provisioningState"], "Succeeded");
 
     let deleting = delete(&emulator, "router").await;
     assert_eq!(deleting.status(), StatusCode::ACCEPTED);
     assert!(header(&deleting, "location").is_none());
     assert_eq!(get(&emulator, "router").await.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(
-        get(&emulator, "router").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(get(&emulator, "router").await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -190,30 +119,18 @@ async fn synchronous_style_answers_the_final_state() {
     let emulator = start(settings(LroStyle::Synchronous, 100)).await;
     let started = std::time::Instant::now();
     let created = put(&emulator, "router", &router_body(None)).await;
-    assert!(
-        started.elapsed() >= Duration::from_millis(100),
-        "waits for the operation"
-    );
+    assert!(started.elapsed() >= Duration::from_millis(100), "waits for the operation");
     assert_eq!(created.status(), StatusCode::CREATED);
     assert!(header(&created, "azure-asyncoperation").is_none());
-    assert_eq!(
-        json_of(created).await["properties"]["provisioningState"],
-        "Succeeded"
-    );
+    assert_eq!(json_of(created).await["properties"]["provisioningState"], "Succeeded");
     assert_eq!(delete(&emulator, "router").await.status(), StatusCode::OK);
-    assert_eq!(
-        get(&emulator, "router").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(get(&emulator, "router").await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn one_write_at_a_time_per_account() {
     let emulator = start(settings(LroStyle::AsyncOperation, 300)).await;
-    assert_eq!(
-        put(&emulator, "first", &router_body(None)).await.status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&emulator, "first", &router_body(None)).await.status(), StatusCode::CREATED);
     let second = put(&emulator, "second", &router_body(None)).await;
     assert_eq!(second.status(), StatusCode::CONFLICT);
     let body = json_of(second).await;
@@ -221,30 +138,18 @@ async fn one_write_at_a_time_per_account() {
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("Another operation is being performed on the parent resource"));
     assert!(message.contains(ACCOUNT), "{message}");
-    assert_eq!(
-        delete(&emulator, "first").await.status(),
-        StatusCode::CONFLICT
-    );
+    assert_eq!(delete(&emulator, "first").await.status(), StatusCode::CONFLICT);
     // Reads are not blocked.
     assert_eq!(get(&emulator, "first").await.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(350)).await;
-    assert_eq!(
-        put(&emulator, "second", &router_body(None)).await.status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&emulator, "second", &router_body(None)).await.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]
 async fn hold_account_makes_writes_conflict() {
     let emulator = start(Settings::default()).await;
     emulator.hold_account(&ACCOUNT.to_uppercase(), 200);
-    assert_eq!(
-        put(&emulator, "router", &router_body(None)).await.status(),
-        StatusCode::CONFLICT
-    );
+    assert_eq!(put(&emulator, "router", &router_body(None)).await.status(), StatusCode::CONFLICT);
     tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(
-        put(&emulator, "router", &router_body(None)).await.status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(put(&emulator, "router", &router_body(None)).await.status(), StatusCode::CREATED);
 }

@@ -29,10 +29,7 @@ pub fn url(emulator: &Emulator, path: &str) -> String {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client")
+    reqwest::Client::builder().no_proxy().build().expect("client")
 }
 
 pub async fn send(method: reqwest::Method, url: &str, body: Option<&Value>) -> reqwest::Response {
@@ -44,30 +41,15 @@ pub async fn send(method: reqwest::Method, url: &str, body: Option<&Value>) -> r
 }
 
 pub async fn put(emulator: &Emulator, name: &str, body: &Value) -> reqwest::Response {
-    send(
-        reqwest::Method::PUT,
-        &url(emulator, &deployment_id(name)),
-        Some(body),
-    )
-    .await
+    send(reqwest::Method::PUT, &url(emulator, &deployment_id(name)), Some(body)).await
 }
 
 pub async fn get(emulator: &Emulator, name: &str) -> reqwest::Response {
-    send(
-        reqwest::Method::GET,
-        &url(emulator, &deployment_id(name)),
-        None,
-    )
-    .await
+    send(reqwest::Method::GET, &url(emulator, &deployment_id(name)), None).await
 }
 
 pub async fn delete(emulator: &Emulator, name: &str) -> reqwest::Response {
-    send(
-        reqwest::Method::DELETE,
-        &url(emulator, &deployment_id(name)),
-        None,
-    )
-    .await
+    send(reqwest::Method::DELETE, &url(emulator, &deployment_id(name)), None).await
 }
 
 pub async fn json_of(response: reqwest::Response) -> Value {
@@ -76,10 +58,7 @@ pub async fn json_of(response: reqwest::Response) -> Value {
 
 pub async fn error_code(response: reqwest::Response) -> String {
     let body = json_of(response).await;
-    body["error"]["code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
+    body["error"]["code"].as_str().unwrap_or_default().to_string()
 }
 
 pub fn router_body(routing: Option<Value>) -> Value {

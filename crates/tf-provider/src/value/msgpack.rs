@@ -29,6 +29,11 @@ const REFINE_NUMBER_UPPER: i64 = 4;
 const REFINE_LENGTH_LOWER: i64 = 5;
 const REFINE_LENGTH_UPPER: i64 = 6;
 
+/// How deeply msgpack containers may nest. rmpv's own limit (1024) lets a hostile 100 kB DynamicValue recurse
+/// deep enough to overflow a 2 MiB thread stack (found by tests/hostile_input.rs); schemas nest a few levels, and
+/// serde_json stops JSON at 128 too.
+const MAX_NESTING: usize = 128;
+
 /// Encodes `value` as msgpack according to `ty`.
 pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
     let mp = to_msgpack(value, ty, "")?;
@@ -43,8 +48,15 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
         return Ok(Value::Null);
     }
     let mut reader = bytes;
-    let mp = rmpv::decode::read_value(&mut reader)
+    let mp = rmpv::decode::read_value_with_max_depth(&mut reader, MAX_NESTING)
         .map_err(|e| DecodeError::Malformed { format: "msgpack", message: e.to_string() })?;
+    if !reader.is_empty() {
+        // A DynamicValue holds exactly one value; bytes after it mean the input is not what Terraform sent.
+        return Err(DecodeError::Malformed {
+            format: "msgpack",
+            message: format!("{} unexpected bytes after the value", reader.len()),
+        });
+    }
     from_msgpack(mp, ty, "")
 }
 

@@ -166,7 +166,16 @@ pub async fn serve_listener(
         match tls {
             Some(config) => router.serve_with_incoming_shutdown(tls::tls_incoming(listener, config), signal).await,
             None => {
-                let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+                // No Nagle (see tls::tls_incoming): small gRPC writes must not wait for delayed ACKs.
+                let incoming = tokio_stream::StreamExt::map(
+                    tokio_stream::wrappers::TcpListenerStream::new(listener),
+                    |accepted| {
+                        if let Ok(tcp) = &accepted {
+                            let _ = tcp.set_nodelay(true);
+                        }
+                        accepted
+                    },
+                );
                 router.serve_with_incoming_shutdown(incoming, signal).await
             }
         }

@@ -188,6 +188,11 @@ pub fn tls_incoming(
                     continue;
                 }
             };
+            // gRPC answers go out as several small writes (headers, data, trailers): with Nagle on, each RPC
+            // can wait for the client's delayed ACK (~40 ms). grpc-go disables Nagle; so do we.
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(%peer, error = %e, "cannot disable Nagle's algorithm");
+            }
             let acceptor = acceptor.clone();
             let connection_tx = tx.clone();
             tokio::spawn(async move {

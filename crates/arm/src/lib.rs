@@ -8,10 +8,13 @@
 //! - `retry`: what is retried and how long to wait;
 //! - `lro`: long-running operations (Azure-AsyncOperation, Location, provisioningState);
 //! - `locks`: per-account write serialisation;
-//! - `client`: [`ArmClient`].
+//! - `client`: [`ArmClient`];
+//! - `decode` (hidden): the response decoders as plain functions, for the fuzz targets.
 
 pub mod auth;
 pub mod client;
+#[doc(hidden)]
+pub mod decode;
 pub mod error;
 pub mod id;
 pub mod locks;

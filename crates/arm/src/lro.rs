@@ -79,6 +79,29 @@ fn hint(response: &Response) -> Option<Duration> {
     retry_after(&response.headers, SystemTime::now())
 }
 
+/// The body of an `Azure-AsyncOperation` poll answer.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct OperationStatus {
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub error: Option<Value>,
+    #[serde(default)]
+    pub properties: Option<Value>,
+}
+
+impl OperationStatus {
+    /// `status`, else `properties.provisioningState` (some services only fill the latter).
+    pub(crate) fn reported_state(&self) -> Option<String> {
+        self.status.clone().or_else(|| self.properties.as_ref()?.get("provisioningState")?.as_str().map(str::to_string))
+    }
+
+    /// The operation's error object, when it carries a readable one.
+    pub(crate) fn error(&self) -> Option<ServiceError> {
+        self.error.as_ref().and_then(ServiceError::from_object)
+    }
+}
+
 /// Follows an `Azure-AsyncOperation` URL until the operation is terminal.
 pub(crate) async fn follow_async_operation(
     transport: &Transport,
@@ -86,38 +109,25 @@ pub(crate) async fn follow_async_operation(
     mut url: Url,
     mut wait: Duration,
 ) -> Result<(), ArmError> {
-    #[derive(Deserialize)]
-    struct Status {
-        #[serde(default)]
-        status: Option<String>,
-        #[serde(default)]
-        error: Option<Value>,
-        #[serde(default)]
-        properties: Option<Value>,
-    }
     loop {
         op.sleep(wait).await?;
         let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::OK | StatusCode::CREATED => {
-                let body: Status = if response.body.is_empty() {
-                    Status { status: Some("Succeeded".into()), error: None, properties: None }
+                let body: OperationStatus = if response.body.is_empty() {
+                    OperationStatus { status: Some("Succeeded".into()), error: None, properties: None }
                 } else {
                     response.json("the operation status", op)?
                 };
-                let state = body
-                    .status
-                    .clone()
-                    .or_else(|| body.properties.as_ref()?.get("provisioningState")?.as_str().map(str::to_string));
+                let state = body.reported_state();
                 match classify_state(state.as_deref()) {
                     State::Succeeded => return Ok(()),
                     State::Running => {
                         tracing::debug!(correlation_id = %op.correlation_id, status = state.as_deref().unwrap_or(""), "operation still running");
                     }
                     State::Failed(s) => {
-                        let error = body.error.as_ref().and_then(ServiceError::from_object);
-                        return Err(operation_failed(op, s, error, "the operation reported no error details"));
+                        return Err(operation_failed(op, s, body.error(), "the operation reported no error details"));
                     }
                 }
             }
@@ -151,11 +161,7 @@ pub(crate) async fn follow_location(
             }
             StatusCode::OK | StatusCode::CREATED | StatusCode::NO_CONTENT => {
                 // Some services answer 200 with an operation status body instead of the resource.
-                if let Ok(v) = serde_json::from_slice::<Value>(&response.body)
-                    && let Some(status) = v.get("status").and_then(Value::as_str)
-                    && let State::Failed(s) = classify_state(Some(status))
-                {
-                    let error = v.get("error").and_then(ServiceError::from_object);
+                if let Some((s, error)) = failure_in_final_location_body(&response.body) {
                     return Err(operation_failed(op, s, error, "the operation reported no error details"));
                 }
                 return Ok(());
@@ -167,6 +173,17 @@ pub(crate) async fn follow_location(
             }
             _ => return Err(response.into_error(op)),
         }
+    }
+}
+
+/// A final `Location` answer may be an operation status body instead of the resource: its failed state and
+/// error, if it says the operation failed.
+pub(crate) fn failure_in_final_location_body(body: &[u8]) -> Option<(String, Option<ServiceError>)> {
+    let v = serde_json::from_slice::<Value>(body).ok()?;
+    let status = v.get("status").and_then(Value::as_str)?;
+    match classify_state(Some(status)) {
+        State::Failed(s) => Some((s, v.get("error").and_then(ServiceError::from_object))),
+        _ => None,
     }
 }
 

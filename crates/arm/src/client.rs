@@ -69,7 +69,9 @@ struct Inner {
     api_version: String,
     locks: AccountLocks,
     cancel: CancellationToken,
-    accounts: Mutex<HashMap<String, Account>>,
+    /// One cell per account: concurrent first reads of an account share one GET (Terraform refreshes ten
+    /// resources at a time); a failed read leaves the cell empty so a later call tries again.
+    accounts: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Account>>>>,
 }
 
 impl std::fmt::Debug for ArmClient {
@@ -313,13 +315,21 @@ impl ArmClient {
 
     /// Reads the account (location, kind, endpoint). Cached per account for the life of the client.
     pub async fn get_account(&self, account: &AccountId, deadline: Instant) -> Result<Account, ArmError> {
-        let key = account.lock_key();
-        if let Some(hit) = self.inner.accounts.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return Ok(hit.clone());
-        }
+        let cell = self
+            .inner
+            .accounts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(account.lock_key())
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| self.fetch_account(account, deadline)).await.cloned()
+    }
+
+    async fn fetch_account(&self, account: &AccountId, deadline: Instant) -> Result<Account, ArmError> {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_get_account", account = %account, correlation_id = %op.correlation_id);
-        let found = async {
+        async {
             let url = self.inner.transport.arm_url(&account.to_string(), ACCOUNT_API_VERSION);
             let response = self.inner.transport.send(&mut op, Method::GET, &url, None, Intent::Read).await?;
             match response.status {
@@ -328,9 +338,7 @@ impl ArmClient {
             }
         }
         .instrument(span)
-        .await?;
-        self.inner.accounts.lock().unwrap_or_else(|p| p.into_inner()).insert(key, found.clone());
-        Ok(found)
+        .await
     }
 
     /// Runs a read-check-write sequence holding the account's write lock. `put_deployment`/`delete_deployment`

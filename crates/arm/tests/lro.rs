@@ -200,3 +200,45 @@ async fn account_is_read_once_and_cached() {
     assert_eq!(a, b);
     assert_eq!(count(&emu.requests(), "GET", "/accounts/acct1"), 1);
 }
+
+#[tokio::test]
+async fn concurrent_first_reads_of_an_account_share_one_get() {
+    let emu = emulator(Settings::default()).await;
+    // The account GET is slow, so all ten readers arrive while the first read is in flight.
+    emu.inject(modelrouter_emulator::FaultRule {
+        method: Some("GET".into()),
+        path_contains: Some("/accounts/acct1".into()),
+        times: 0,
+        action: modelrouter_emulator::FaultAction::Delay { ms: 200 },
+    });
+    let arm = client(&emu);
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let arm = arm.clone();
+        reads.spawn(async move { arm.get_account(&account(), deadline(5)).await });
+    }
+    let accounts = reads.join_all().await;
+    assert_eq!(accounts.len(), 10);
+    assert!(accounts.iter().all(|a| a.as_ref().is_ok_and(|a| a.location.as_deref() == Some("eastus2"))));
+    assert_eq!(count(&emu.requests(), "GET", "/accounts/acct1"), 1);
+}
+
+#[tokio::test]
+async fn a_failed_account_read_is_not_cached() {
+    let emu = emulator(Settings::default()).await;
+    emu.inject(modelrouter_emulator::FaultRule {
+        method: Some("GET".into()),
+        path_contains: Some("/accounts/acct1".into()),
+        times: 1,
+        action: modelrouter_emulator::FaultAction::Status {
+            status: 403,
+            code: "AuthorizationFailed".into(),
+            message: "no".into(),
+            retry_after_secs: None,
+        },
+    });
+    let arm = client(&emu);
+    assert!(arm.get_account(&account(), deadline(5)).await.is_err());
+    assert!(arm.get_account(&account(), deadline(5)).await.is_ok(), "the second call reads again");
+    assert_eq!(count(&emu.requests(), "GET", "/accounts/acct1"), 2);
+}

@@ -175,7 +175,10 @@ impl WireError {
 impl ServiceError {
     /// Reads an error object `{code, message, details?}`.
     pub(crate) fn from_object(value: &Value) -> Option<ServiceError> {
-        let wire = WireError::deserialize(value).ok()?;
+        let mut wire = WireError::deserialize(value).ok()?;
+        // A blank code or message says nothing: treat it as absent, so the error still names a cause.
+        wire.code = wire.code.filter(|c| !c.trim().is_empty());
+        wire.message = wire.message.filter(|m| !m.trim().is_empty());
         if wire.code.is_none() && wire.message.is_none() {
             return None;
         }
@@ -271,6 +274,15 @@ mod tests {
         assert!(e.message.contains("empty body"));
         let e = ServiceError::from_body(400, format!("{{\"error\": \"{}\"}}", "x".repeat(2000)).as_bytes());
         assert!(e.message.chars().count() <= 501);
+    }
+
+    #[test]
+    fn blank_codes_fall_back_to_a_named_cause() {
+        // Found by the arm_response fuzz target: an empty code used to be kept, naming no cause.
+        let e = ServiceError::from_body(500, br#"{"status": "Failed", "error": {"code": ""}}"#);
+        assert_eq!(e.code, "InternalServerError");
+        let e = ServiceError::from_body(400, br#"{"error": {"code": "  ", "message": "quota"}}"#);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("Unknown", "quota"));
     }
 
     #[test]

@@ -191,6 +191,8 @@ def arm_response():
         ("error_status_shape", 500, {"status": "Failed", "error": {"code": "InternalServerError", "message": "boom"}}),
     ]:
         write("arm_response", name, b"\x03" + struct.pack("<H", status) + j(body))
+    # Found by fuzzing: a blank code must not become the error's code.
+    write("arm_response", "regression_blank_error_code", b"\x03" + struct.pack("<H", 500) + b'{"status": "Failed", "error": {"code": ""}}')
     write("arm_response", "error_html", b"\x03" + struct.pack("<H", 502) + b"<html><body>Bad Gateway</body></html>")
     write("arm_response", "error_empty", b"\x03" + struct.pack("<H", 503))
     write("arm_response", "operation_running", b"\x04" + j({"id": "op", "name": "op", "status": "InProgress", "startTime": "2025-11-18T00:00:00Z", "percentComplete": 40}))

@@ -140,6 +140,8 @@ def value_json():
     write("value_json", "tuple", bytes([8]) + b'["x", 1, [true]]')
     write("value_json", "nested", bytes([9]) + json.dumps({"a": [{"b": {"x": 1}}], "d": {"value": "s", "type": "string"}}).encode())
     write("value_json", "deep", bytes([1]) + b"[" * 300)
+    # Found by fuzzing: decimal text that is not a bare JSON number must still encode to valid JSON.
+    write("value_json", "regression_number_text_04", bytes([0x3F]) + b'"04"')
 
 
 ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/my-foundry"

@@ -7,13 +7,15 @@
 # `-s none` (coverage-guided, no sanitizer). cargo-fuzz is installed if missing. The seed corpora in
 # fuzz/corpus/<target>/ are read, never written: new inputs go to a scratch directory. A crash leaves its input in
 # fuzz/artifacts/<target>/ and makes the script exit 1.
-# Environment: CARGO_TARGET_DIR (default fuzz/target), FUZZ_TOOLCHAIN (force `nightly` or `stable`).
+# Environment: FUZZ_TARGET_DIR (build directory, default fuzz/target: the instrumented build must not share a
+# directory with the normal one), FUZZ_TOOLCHAIN (force `nightly` or `stable`).
 set -euo pipefail
 
 seconds="${1:-20}"
 shift || true
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root/fuzz"
+export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$root/fuzz/target}"
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "fuzz.sh: installing cargo-fuzz" >&2

@@ -131,7 +131,8 @@ impl Workdir {
         self.env.push((key.to_owned(), value.to_owned()));
     }
 
-    pub fn run(&self, args: &[&str]) -> TfOutput {
+    /// A terraform command in this directory, with the test mirror and none of the host's TF_/ARM_ settings.
+    fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new("terraform");
         command.args(args).current_dir(self.dir.path());
         for key in HOST_ENV_TO_CLEAR {
@@ -145,7 +146,11 @@ impl Workdir {
         for (key, value) in &self.env {
             command.env(key, value);
         }
-        TfOutput::from(command.output().expect("run terraform (is it on PATH?)"))
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> TfOutput {
+        TfOutput::from(self.command(args).output().expect("run terraform (is it on PATH?)"))
     }
 
     /// Runs a command that must succeed.
@@ -371,20 +376,7 @@ impl Workdir {
     /// output piped. For tests that interrupt it.
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
         use std::os::unix::process::CommandExt;
-        let mut command = Command::new("terraform");
-        command.args(args).current_dir(self.dir.path());
-        for key in HOST_ENV_TO_CLEAR {
-            command.env_remove(key);
-        }
-        command
-            .env("TF_CLI_CONFIG_FILE", &mirror().cli_config)
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_IN_AUTOMATION", "1")
-            .env("TF_INPUT", "0");
-        for (key, value) in &self.env {
-            command.env(key, value);
-        }
-        command
+        self.command(args)
             .process_group(0)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -133,20 +133,31 @@ fn docs_show_the_example_files_verbatim() {
     }
 }
 
+/// `-var` values that point an example at the emulator.
+fn emulator_vars(emu: &TestEmulator) -> Vec<String> {
+    vec![
+        format!("resource_manager_endpoint={}", emu.emulator.base_url()),
+        format!("cognitive_account_id={ACCOUNT}"),
+        format!("access_token={TOKEN}"),
+    ]
+}
+
+/// `command` followed by `-var v` for each of `vars`.
+fn with_vars<'a>(command: &[&'a str], vars: &'a [String]) -> Vec<&'a str> {
+    let mut args = command.to_vec();
+    for var in vars {
+        args.extend(["-var", var.as_str()]);
+    }
+    args
+}
+
 #[test]
 fn quickstart_applies_a_router_with_its_claude_dependency() {
     let emu = TestEmulator::start();
     let wd = copy_of(&examples().join("quickstart"));
     wd.init();
-    let vars = [
-        format!("resource_manager_endpoint={}", emu.emulator.base_url()),
-        format!("cognitive_account_id={ACCOUNT}"),
-        format!("access_token={TOKEN}"),
-    ];
-    let mut args = vec!["apply", "-no-color", "-auto-approve", "-input=false"];
-    for var in &vars {
-        args.extend(["-var", var.as_str()]);
-    }
+    let vars = emulator_vars(&emu);
+    let mut args = with_vars(&["apply", "-no-color", "-auto-approve", "-input=false"], &vars);
     wd.ok(&args);
     let outputs = wd.outputs();
     assert_eq!(outputs["deployment_id"]["value"], TestEmulator::deployment_id("model-router-quality"));
@@ -168,15 +179,8 @@ fn litellm_example_renders_a_gateway_config_from_the_router_outputs() {
     let emu = TestEmulator::start();
     let wd = copy_of(&examples().join("litellm"));
     wd.init();
-    let vars = [
-        format!("resource_manager_endpoint={}", emu.emulator.base_url()),
-        format!("cognitive_account_id={ACCOUNT}"),
-        format!("access_token={TOKEN}"),
-    ];
-    let mut args = vec!["apply", "-no-color", "-auto-approve", "-input=false"];
-    for var in &vars {
-        args.extend(["-var", var.as_str()]);
-    }
+    let vars = emulator_vars(&emu);
+    let mut args = with_vars(&["apply", "-no-color", "-auto-approve", "-input=false"], &vars);
     wd.ok(&args);
     let yaml = wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout;
     // yamlencode's layout is stable; check the lines a LiteLLM proxy reads.

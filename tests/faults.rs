@@ -13,20 +13,7 @@ use modelrouter_emulator::{FaultAction, FaultRule, Outcome};
 use support::{ACCOUNT, TestEmulator, Workdir, assert_state_matches_emulator};
 
 fn router(name: &str, mode: &str, extra: &str) -> String {
-    format!(
-        r#"
-resource "modelrouter_deployment" "r" {{
-  name                 = "{name}"
-  cognitive_account_id = "{ACCOUNT}"
-  routing {{
-    mode = "{mode}"
-    model {{ name = "gpt-5-mini" }}
-    model {{ name = "gpt-4.1" }}
-  }}
-{extra}
-}}
-"#
-    )
+    support::two_model_router(name, mode, extra)
 }
 
 fn workdir(emu: &TestEmulator, resources: &str) -> Workdir {

@@ -8,7 +8,7 @@ mod support;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use support::{ACCOUNT, TestEmulator, Workdir, assert_state_matches_emulator, wait_for_exit};
+use support::{TestEmulator, Workdir, assert_state_matches_emulator, wait_for_exit};
 
 /// How long each Azure operation runs: far longer than Terraform may take to stop.
 const SLOW_OPERATION_MS: u64 = 8_000;
@@ -16,19 +16,7 @@ const SLOW_OPERATION_MS: u64 = 8_000;
 const PROMPT_EXIT: Duration = Duration::from_secs(3);
 
 fn router(name: &str, mode: &str) -> String {
-    format!(
-        r#"
-resource "modelrouter_deployment" "r" {{
-  name                 = "{name}"
-  cognitive_account_id = "{ACCOUNT}"
-  routing {{
-    mode = "{mode}"
-    model {{ name = "gpt-5-mini" }}
-    model {{ name = "gpt-4.1" }}
-  }}
-}}
-"#
-    )
+    support::two_model_router(name, mode, "")
 }
 
 fn workdir(emu: &TestEmulator, resources: &str) -> Workdir {

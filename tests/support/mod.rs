@@ -402,3 +402,22 @@ pub fn wait_for_exit(mut child: std::process::Child, limit: std::time::Duration)
         }
     }
 }
+
+/// A `modelrouter_deployment.r` in the test account routing over gpt-5-mini and gpt-4.1 in `mode`, with `extra`
+/// HCL inside the resource block (e.g. a timeouts block).
+pub fn two_model_router(name: &str, mode: &str, extra: &str) -> String {
+    format!(
+        r#"
+resource "modelrouter_deployment" "r" {{
+  name                 = "{name}"
+  cognitive_account_id = "{ACCOUNT}"
+  routing {{
+    mode = "{mode}"
+    model {{ name = "gpt-5-mini" }}
+    model {{ name = "gpt-4.1" }}
+  }}
+{extra}
+}}
+"#
+    )
+}

@@ -106,16 +106,7 @@ fn packed_mirror_satisfies_an_offline_init_with_a_matching_lock_file(artifacts: 
     let zip_name = artifacts.zip.file_name().expect("zip name");
     std::fs::copy(&artifacts.zip, package_dir.join(zip_name)).expect("copy the zip into the mirror");
     let cli_config = mirror.path().join("terraformrc");
-    std::fs::write(
-        &cli_config,
-        format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = \
-             [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n  direct {{\n    exclude = \
-             [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n}}\n",
-            mirror.path().display()
-        ),
-    )
-    .expect("CLI config");
+    std::fs::write(&cli_config, support::mirror_cli_config(mirror.path())).expect("CLI config");
 
     // The hash of the package contents: one executable, the binary cargo built.
     let binary = std::fs::read(PROVIDER_BINARY).expect("provider binary");

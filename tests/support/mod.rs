@@ -51,18 +51,20 @@ pub fn mirror() -> &'static Mirror {
         let executable = package.join(format!("terraform-provider-modelrouter_v{VERSION}"));
         std::os::unix::fs::symlink(PROVIDER_BINARY, &executable).expect("link the provider into the mirror");
         let cli_config = dir.path().join("terraformrc");
-        std::fs::write(
-            &cli_config,
-            format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = \
-                 [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n  direct {{\n    exclude = \
-                 [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n}}\n",
-                dir.path().display()
-            ),
-        )
-        .expect("write CLI config");
+        std::fs::write(&cli_config, mirror_cli_config(dir.path())).expect("write CLI config");
         Mirror { _dir: dir, cli_config }
     })
+}
+
+/// A Terraform CLI configuration that installs modelrouter/modelrouter only from the filesystem mirror at `root`
+/// (packed or unpacked layout) and never from a registry.
+pub fn mirror_cli_config(root: &Path) -> String {
+    format!(
+        "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = \
+         [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n  direct {{\n    exclude = \
+         [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n}}\n",
+        root.display()
+    )
 }
 
 fn go_arch() -> &'static str {

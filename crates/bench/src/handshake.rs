@@ -16,22 +16,7 @@ const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a2
 /// A client certificate like the one Terraform generates per run for AutoMTLS: self-signed ECDSA P-521, CA=true.
 pub fn terraform_style_client_cert() -> Result<String, BenchError> {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512)?;
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
-    params.distinguished_name.push(rcgen::DnType::OrganizationName, "HashiCorp");
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.key_usages = vec![
-        rcgen::KeyUsagePurpose::DigitalSignature,
-        rcgen::KeyUsagePurpose::KeyEncipherment,
-        rcgen::KeyUsagePurpose::KeyAgreement,
-        rcgen::KeyUsagePurpose::KeyCertSign,
-    ];
-    params.extended_key_usages =
-        vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth, rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-    let now = time::OffsetDateTime::now_utc();
-    params.not_before = now - time::Duration::seconds(30);
-    params.not_after = now + time::Duration::hours(24);
-    Ok(params.self_signed(&key)?.pem())
+    Ok(tf_provider::server::tls::go_plugin_certificate_params()?.self_signed(&key)?.pem())
 }
 
 /// One plugin start measured `runs` times.

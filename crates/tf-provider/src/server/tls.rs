@@ -65,27 +65,34 @@ pub struct ServerIdentity {
     key_der: PrivatePkcs8KeyDer<'static>,
 }
 
+/// The certificate shape go-plugin uses on both ends of AutoMTLS: SAN and CN `localhost`, O `HashiCorp`, CA=true,
+/// server and client EKU, valid from 30 s ago for 30 years. The server signs it with a P-256 key; Terraform's own
+/// client certificate has the same shape with a P-521 key (which is what tests and the bench imitate).
+pub fn go_plugin_certificate_params() -> Result<rcgen::CertificateParams, rcgen::Error> {
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
+    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+    params.distinguished_name.push(rcgen::DnType::OrganizationName, "HashiCorp");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        rcgen::KeyUsagePurpose::DigitalSignature,
+        rcgen::KeyUsagePurpose::KeyEncipherment,
+        rcgen::KeyUsagePurpose::KeyAgreement,
+        rcgen::KeyUsagePurpose::KeyCertSign,
+    ];
+    params.extended_key_usages =
+        vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - time::Duration::seconds(30);
+    params.not_after = now + time::Duration::hours(262_980);
+    Ok(params)
+}
+
 impl ServerIdentity {
     /// A fresh self-signed ECDSA P-256 certificate: SAN and CN `localhost` (Terraform's client verifies
     /// that name), CA=true and server+client EKU like go-plugin's, valid from 30 s ago for 30 years.
     pub fn generate() -> Result<ServerIdentity, TlsError> {
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
-        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
-        params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
-        params.distinguished_name.push(rcgen::DnType::OrganizationName, "HashiCorp");
-        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        params.key_usages = vec![
-            rcgen::KeyUsagePurpose::DigitalSignature,
-            rcgen::KeyUsagePurpose::KeyEncipherment,
-            rcgen::KeyUsagePurpose::KeyAgreement,
-            rcgen::KeyUsagePurpose::KeyCertSign,
-        ];
-        params.extended_key_usages =
-            vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
-        let now = time::OffsetDateTime::now_utc();
-        params.not_before = now - time::Duration::seconds(30);
-        params.not_after = now + time::Duration::hours(262_980);
-        let cert = params.self_signed(&key)?;
+        let cert = go_plugin_certificate_params()?.self_signed(&key)?;
         Ok(ServerIdentity { cert_der: cert.der().clone(), key_der: PrivatePkcs8KeyDer::from(key.serialize_der()) })
     }
 }

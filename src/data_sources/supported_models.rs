@@ -9,7 +9,7 @@ use tf_provider::{
     Attribute, AttributePath, Block, DataSource, DataSourceReadResponse, Diagnostics, Schema, Type, Value,
 };
 
-use crate::provider::config::quoted_list;
+use crate::resources::common::text::quoted_list;
 
 pub const TYPE_NAME: &str = "modelrouter_supported_models";
 

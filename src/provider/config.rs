@@ -4,6 +4,7 @@
 //! already deploy Azure need no new secrets. The fallbacks themselves live in the ARM crate
 //! ([`AuthSettings::with_env_fallbacks`]) because they decide which credential is used.
 
+use crate::resources::common::text::quoted_list;
 use modelrouter_arm::{AuthSettings, CloudEnvironment};
 use tf_provider::{Attribute, AttributePath, Block, Diagnostics, Schema, Type, Value};
 
@@ -191,10 +192,6 @@ fn is_api_version(s: &str) -> bool {
             _ => b.is_ascii_digit(),
         });
     date_ok && (suffix.is_empty() || suffix == "-preview")
-}
-
-pub(crate) fn quoted_list(values: &[&str]) -> String {
-    values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tf_provider::Resource;
 
-use crate::provider::ProviderState;
+use crate::state::ProviderState;
 use common::lifecycle::DeploymentResource;
 
 pub mod claude_dependency;

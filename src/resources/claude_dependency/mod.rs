@@ -3,67 +3,94 @@
 //! the same SKU name before a router's subset may name it. Runs on the shared deployment lifecycle.
 
 mod country_codes;
-pub mod guard;
 pub mod model;
+pub mod plan;
 pub mod schema;
 pub mod validate;
 
 use async_trait::async_trait;
 use modelrouter_arm::{Account, Deployment, DeploymentId};
-use tf_provider::{AttributePath, Diagnostics, PlanRequest, Schema, Value};
+use tf_provider::{AttributePath, Diagnostics, Schema, Value};
 
-pub use guard::check_deployed;
-
-use crate::resources::common::lifecycle::{DeploymentKind, WriteContext};
+use crate::resources::common::ANTHROPIC;
+use crate::resources::common::claude_guard::routers_routing_to;
+use crate::resources::common::field::Field;
+use crate::resources::common::identity::Identity;
+use crate::resources::common::lifecycle::{DeploymentKind, DeploymentModel, PlanContext, WriteContext};
+use crate::resources::common::timeouts::Timeouts;
+use model::ClaudeModel;
 
 pub const TYPE_NAME: &str = "modelrouter_claude_dependency";
 
 pub struct ClaudeDependency;
 
+impl DeploymentModel for ClaudeModel {
+    fn parse(value: &Value) -> Self {
+        ClaudeModel::parse(value)
+    }
+    fn to_value(&self) -> Value {
+        ClaudeModel::to_value(self)
+    }
+    fn identity(&self) -> &Identity {
+        &self.identity
+    }
+    fn identity_mut(&mut self) -> &mut Identity {
+        &mut self.identity
+    }
+    fn timeouts(&self) -> &Field<Timeouts> {
+        &self.timeouts
+    }
+    fn mark_resend(&mut self) {
+        self.routable_by = Field::Unknown;
+    }
+}
+
 #[async_trait]
 impl DeploymentKind for ClaudeDependency {
+    type Model = ClaudeModel;
     const TYPE_NAME: &'static str = TYPE_NAME;
-    const RESEND_ATTRIBUTE: &'static str = "routable_by";
 
     fn schema(&self) -> Schema {
         schema::schema()
     }
 
-    fn validate_structure(&self, config: &Value, diags: &mut Diagnostics) {
+    fn validate(&self, config: &ClaudeModel, diags: &mut Diagnostics) {
         validate::check_structure(config, diags);
     }
 
-    fn plan(&self, request: &PlanRequest, strict_catalog: bool, diags: &mut Diagnostics) -> Value {
-        validate::check_against_catalog(&request.config, strict_catalog, diags);
-        model::planned_state(&request.prior_state, &request.proposed_new_state, &request.config)
+    fn plan(
+        &self,
+        config: &ClaudeModel,
+        prior: Option<&ClaudeModel>,
+        ctx: &PlanContext,
+        diags: &mut Diagnostics,
+    ) -> ClaudeModel {
+        validate::check_against_catalog(config, prior, ctx.strict_catalog, diags);
+        plan::planned(config, prior)
     }
 
     fn requires_replace(&self) -> Vec<AttributePath> {
-        ["cognitive_account_id", "model", "name"]
-            .into_iter()
-            .map(|a| AttributePath::root().attr(a))
-            .chain([AttributePath::root().attr("sku").attr("name")])
-            .collect()
+        plan::requires_replace()
     }
 
-    fn apply_to_body(&self, planned: &Value, body: &mut Deployment) {
-        model::apply_to_body(planned, body);
+    fn apply_to_body(&self, planned: &ClaudeModel, body: &mut Deployment) {
+        planned.apply_to_body(body);
     }
 
-    fn state_from_arm(&self, base: &Value, deployment: &Deployment, account: Option<&Account>) -> Value {
-        model::state_from_arm(base, deployment, account)
+    fn state_from_arm(&self, base: &ClaudeModel, deployment: &Deployment, account: Option<&Account>) -> ClaudeModel {
+        ClaudeModel::from_arm(base, deployment, account)
     }
 
     fn write_mismatches(&self, asked: &Deployment, got: &Deployment) -> Vec<String> {
         model::write_mismatches(asked, got)
     }
 
-    async fn before_delete(&self, ctx: &WriteContext<'_>, state: &Value) -> Result<(), Diagnostics> {
-        let (Some(model), Some(version)) = (state.get("model").as_str(), state.get("version").as_str()) else {
+    async fn before_delete(&self, ctx: &WriteContext<'_>, state: &ClaudeModel) -> Result<(), Diagnostics> {
+        let (Some(model), Some(version)) = (state.model.as_deref(), state.version.as_deref()) else {
             return Ok(());
         };
         let deployments = ctx.list_deployments().await?;
-        let routers = guard::routers_routing_to(&deployments, model, version);
+        let routers = routers_routing_to(&deployments, model, version);
         if routers.is_empty() {
             return Ok(());
         }
@@ -88,29 +115,15 @@ impl DeploymentKind for ClaudeDependency {
     fn check_import(&self, id: &DeploymentId, deployment: &Deployment) -> Result<(), String> {
         let model = deployment.properties.model.as_ref();
         let format = model.and_then(|m| m.format.as_deref()).unwrap_or("unknown format");
-        if format.eq_ignore_ascii_case(model::ANTHROPIC) {
+        if format.eq_ignore_ascii_case(ANTHROPIC) {
             return Ok(());
         }
         let name = model.map(|m| m.name.as_str()).unwrap_or("");
-        let advice = if name.eq_ignore_ascii_case("model-router") {
+        let advice = if name.eq_ignore_ascii_case(crate::resources::deployment::model::ROUTER_MODEL_NAME) {
             " Import it as a modelrouter_deployment instead."
         } else {
             ""
         };
         Err(format!("{id} is a deployment of {format} model {name:?}, not a Claude (Anthropic) model.{advice}"))
-    }
-
-    fn import_skeleton(&self, id: &DeploymentId) -> Value {
-        let mut state = Value::object([
-            ("id", Value::string(id.to_string())),
-            ("name", Value::string(&id.name)),
-            ("cognitive_account_id", Value::string(id.account.to_string())),
-        ]);
-        for attr in ["model", "version", "format", "model_provider_data", "timeouts"] {
-            state.set_attr(attr, Value::Null);
-        }
-        state.set_attr("routable_by", Value::List(Vec::new()));
-        state.set_attr("sku", Value::object([("name", Value::Null), ("capacity", Value::Null)]));
-        state
     }
 }

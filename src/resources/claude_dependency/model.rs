@@ -1,18 +1,153 @@
-//! The Claude deployment's model: plan, the ARM body, and the state for what Azure holds.
+//! The Claude deployment's typed model: what a `modelrouter_claude_dependency` holds, parsed once per RPC, and its
+//! mapping to and from the ARM deployment body.
 
 use modelrouter_arm::{Account, Deployment, DeploymentModel, ModelProviderData};
 use modelrouter_catalog::catalog;
 use tf_provider::Value;
 
-use crate::resources::common::values::{keep_prior_spelling, known_string};
-use crate::resources::common::{readback, sku};
+use super::schema::attr::*;
+use crate::resources::common::ANTHROPIC;
+use crate::resources::common::field::{Field, Nested, keep_prior_spelling};
+use crate::resources::common::identity::Identity;
+use crate::resources::common::readback;
+use crate::resources::common::sku::SkuModel;
+use crate::resources::common::timeouts::Timeouts;
 
-pub const ANTHROPIC: &str = "Anthropic";
 /// Units of 1,000 tokens per minute.
 pub const DEFAULT_CAPACITY: i64 = 1;
 /// The industries Azure accepts in `modelProviderData.industry` (lower case on the wire).
 pub const INDUSTRIES: [&str; 9] =
     ["technology", "finance", "healthcare", "education", "retail", "manufacturing", "government", "media", "other"];
+
+/// A `modelrouter_claude_dependency` object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClaudeModel {
+    pub identity: Identity,
+    pub model: Field<String>,
+    pub version: Field<String>,
+    pub format: Field<String>,
+    pub routable_by: Field<Vec<String>>,
+    pub sku: SkuModel,
+    pub provider_data: Field<ProviderData>,
+    pub timeouts: Field<Timeouts>,
+}
+
+/// The `model_provider_data` block.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProviderData {
+    pub organization_name: Field<String>,
+    pub country_code: Field<String>,
+    pub industry: Field<String>,
+}
+
+impl Nested for ProviderData {
+    fn parse(value: &Value) -> ProviderData {
+        ProviderData {
+            organization_name: Field::parse(value.get(ORGANIZATION_NAME)),
+            country_code: Field::parse(value.get(COUNTRY_CODE)),
+            industry: Field::parse(value.get(INDUSTRY)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::object([
+            (ORGANIZATION_NAME, self.organization_name.to_value()),
+            (COUNTRY_CODE, self.country_code.to_value()),
+            (INDUSTRY, self.industry.to_value()),
+        ])
+    }
+}
+
+impl ClaudeModel {
+    pub fn parse(value: &Value) -> ClaudeModel {
+        let routable_by = value.get(ROUTABLE_BY);
+        ClaudeModel {
+            identity: Identity::parse(value),
+            model: Field::parse(value.get(MODEL)),
+            version: Field::parse(value.get(VERSION)),
+            format: Field::parse(value.get(FORMAT)),
+            routable_by: if routable_by.is_unknown() {
+                Field::Unknown
+            } else if routable_by.is_null() {
+                Field::Null
+            } else {
+                Field::Known(routable_by.elements().iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            },
+            sku: SkuModel::parse(value.get(SKU)),
+            provider_data: Field::parse_nested(value.get(MODEL_PROVIDER_DATA)),
+            timeouts: Field::parse_nested(value.get(TIMEOUTS)),
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut pairs: Vec<(&str, Value)> = self.identity.attributes().into();
+        pairs.extend([
+            (MODEL, self.model.to_value()),
+            (VERSION, self.version.to_value()),
+            (FORMAT, self.format.to_value()),
+            (
+                ROUTABLE_BY,
+                match &self.routable_by {
+                    Field::Null => Value::Null,
+                    Field::Unknown => Value::unknown(),
+                    Field::Known(versions) => Value::List(versions.iter().map(Value::string).collect()),
+                },
+            ),
+            (SKU, self.sku.to_value()),
+            (MODEL_PROVIDER_DATA, self.provider_data.nested_value()),
+            (TIMEOUTS, self.timeouts.nested_value()),
+        ]);
+        Value::object(pairs)
+    }
+
+    pub fn apply_to_body(&self, body: &mut Deployment) {
+        body.sku = Some(self.sku.to_arm(DEFAULT_CAPACITY, body.sku.take()));
+        let name = self.model.known().cloned().unwrap_or_default();
+        // Azure gets the catalog's spelling; the state keeps the configuration's.
+        let name = catalog_model(&name).map_or(name, |(catalog_name, _)| catalog_name.to_owned());
+        let properties = &mut body.properties;
+        let previous_extra = properties.model.take().map(|m| m.extra).unwrap_or_default();
+        properties.model = Some(DeploymentModel {
+            format: Some(ANTHROPIC.to_owned()),
+            name,
+            version: self.version.known().cloned(),
+            extra: previous_extra,
+        });
+        properties.provisioning_state = None;
+        let data = self.provider_data.known().cloned().unwrap_or_default();
+        let text = |field: &Field<String>| field.known().cloned().unwrap_or_default();
+        properties.model_provider_data = Some(ModelProviderData {
+            organization_name: text(&data.organization_name),
+            country_code: text(&data.country_code),
+            industry: text(&data.industry).to_ascii_lowercase(),
+        });
+    }
+
+    pub fn from_arm(base: &ClaudeModel, deployment: &Deployment, _account: Option<&Account>) -> ClaudeModel {
+        let mut state = base.clone();
+        state.identity = Identity::from_arm(&base.identity, deployment.name.as_deref());
+        if let Some(model) = deployment.properties.model.as_ref() {
+            state.model = keep_prior_spelling(&base.model, &model.name);
+            state.version = Field::from_option(model.version.clone());
+            state.format = Field::from_option(model.format.clone());
+        }
+        state.sku = SkuModel::from_arm(&base.sku, deployment.sku.as_ref());
+        // Azure's GET may omit modelProviderData: then the state keeps what was configured, so no diff appears.
+        if let Some(data) = &deployment.properties.model_provider_data {
+            let prior = base.provider_data.known().cloned().unwrap_or_default();
+            state.provider_data = Field::Known(ProviderData {
+                organization_name: Field::string(&data.organization_name),
+                country_code: keep_prior_spelling(&prior.country_code, &data.country_code),
+                industry: keep_prior_spelling(&prior.industry, &data.industry),
+            });
+        }
+        state.routable_by = match (state.model.as_deref(), state.version.as_deref()) {
+            (Some(model), Some(version)) => Field::Known(routable_by(model, version)),
+            _ => Field::Known(Vec::new()),
+        };
+        state
+    }
+}
 
 /// The catalog's spelling and default version of a Claude model, if the catalog knows it.
 pub fn catalog_model(name: &str) -> Option<(&'static str, &'static str)> {
@@ -20,130 +155,19 @@ pub fn catalog_model(name: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// Router versions that route to this model at this version.
-pub fn routable_by(model: &str, version: &str) -> Value {
-    Value::List(catalog().models_routable_by(ANTHROPIC, model, version).into_iter().map(Value::string).collect())
-}
-
-pub fn planned_state(prior: &Value, proposed: &Value, config: &Value) -> Value {
-    let mut planned = proposed.clone();
-    let creating = prior.is_null();
-    planned.set_attr("id", if creating { Value::unknown() } else { prior.get("id").clone() });
-    for attr in ["cognitive_account_id", "model", "name"] {
-        if let (Some(configured), Some(previous)) = (config.get(attr).as_str(), prior.get(attr).as_str()) {
-            if configured != previous && configured.eq_ignore_ascii_case(previous) {
-                planned.set_attr(attr, Value::string(previous));
-            }
-        }
-    }
-    let model = planned.get("model").clone();
-    if config.get("name").is_null() {
-        planned.set_attr("name", model.clone());
-        if let (Some(m), Some(previous)) = (model.as_str(), prior.get("name").as_str()) {
-            if m.eq_ignore_ascii_case(previous) {
-                planned.set_attr("name", Value::string(previous));
-            }
-        }
-    }
-    if config.get("version").is_null() {
-        let version = match model.as_str() {
-            Some(name) => catalog_model(name).map_or(Value::unknown(), |(_, v)| Value::string(v)),
-            None => Value::unknown(),
-        };
-        // Keep what Azure reported for the same model, unless the catalog says otherwise.
-        let keep_prior = !creating && prior.get("model") == planned.get("model") && !prior.get("version").is_null();
-        planned.set_attr(
-            "version",
-            if keep_prior && version.is_unknown() { prior.get("version").clone() } else { version },
-        );
-    }
-    planned.set_attr("format", Value::string(ANTHROPIC));
-    planned.set_attr(
-        "routable_by",
-        match (model.as_str(), planned.get("version").as_str()) {
-            (Some(m), Some(v)) => routable_by(m, v),
-            _ => Value::unknown(),
-        },
-    );
-    planned.set_attr("sku", sku::plan(config.get("sku"), prior.get("sku"), DEFAULT_CAPACITY));
-    // Azure stores the industry lower-cased: a configured "Technology" means the same as a stored "technology".
-    let data = config.get("model_provider_data");
-    let prior_data = prior.get("model_provider_data");
-    if let (Some(configured), Some(stored)) = (data.get("industry").as_str(), prior_data.get("industry").as_str()) {
-        if configured != stored && configured.eq_ignore_ascii_case(stored) {
-            let mut planned_data = planned.get("model_provider_data").clone();
-            planned_data.set_attr("industry", Value::string(stored));
-            planned.set_attr("model_provider_data", planned_data);
-        }
-    }
-    if !creating && planned == *prior {
-        return prior.clone();
-    }
-    planned
-}
-
-pub fn apply_to_body(planned: &Value, body: &mut Deployment) {
-    body.sku = Some(sku::to_arm(planned.get("sku"), DEFAULT_CAPACITY, body.sku.take()));
-    let name = known_string(planned.get("model")).unwrap_or_default();
-    // Send the catalog's spelling; the state keeps the user's.
-    let name = catalog_model(&name).map_or(name, |(catalog_name, _)| catalog_name.to_owned());
-    let properties = &mut body.properties;
-    let previous_extra = properties.model.take().map(|m| m.extra).unwrap_or_default();
-    properties.model = Some(DeploymentModel {
-        format: Some(ANTHROPIC.to_owned()),
-        name,
-        version: known_string(planned.get("version")),
-        extra: previous_extra,
-    });
-    properties.provisioning_state = None;
-    let data = planned.get("model_provider_data");
-    properties.model_provider_data = Some(ModelProviderData {
-        organization_name: known_string(data.get("organization_name")).unwrap_or_default(),
-        country_code: known_string(data.get("country_code")).unwrap_or_default(),
-        industry: known_string(data.get("industry")).unwrap_or_default().to_ascii_lowercase(),
-    });
-}
-
-pub fn state_from_arm(base: &Value, deployment: &Deployment, _account: Option<&Account>) -> Value {
-    let mut state = base.clone();
-    if let Some(name) = &deployment.name {
-        state.set_attr("name", keep_prior_spelling(base.get("name"), name));
-    }
-    let model = deployment.properties.model.as_ref();
-    if let Some(model) = model {
-        state.set_attr("model", keep_prior_spelling(base.get("model"), &model.name));
-        state.set_attr("version", model.version.as_deref().map_or(Value::Null, Value::string));
-        state.set_attr("format", model.format.as_deref().map_or(Value::Null, Value::string));
-    }
-    state.set_attr("sku", sku::from_arm(base.get("sku"), deployment.sku.as_ref()));
-    // Azure's GET may omit modelProviderData: then the state keeps what was configured, so no diff appears.
-    if let Some(data) = &deployment.properties.model_provider_data {
-        let prior = base.get("model_provider_data");
-        state.set_attr(
-            "model_provider_data",
-            Value::object([
-                ("organization_name", Value::string(&data.organization_name)),
-                ("country_code", keep_prior_spelling(prior.get("country_code"), &data.country_code)),
-                ("industry", keep_prior_spelling(prior.get("industry"), &data.industry)),
-            ]),
-        );
-    }
-    let routable = match (state.get("model").as_str(), state.get("version").as_str()) {
-        (Some(m), Some(v)) => routable_by(m, v),
-        _ => Value::List(Vec::new()),
-    };
-    state.set_attr("routable_by", routable);
-    state
+pub fn routable_by(model: &str, version: &str) -> Vec<String> {
+    catalog().models_routable_by(ANTHROPIC, model, version).into_iter().map(str::to_owned).collect()
 }
 
 pub fn write_mismatches(asked: &Deployment, got: &Deployment) -> Vec<String> {
-    readback::common_mismatches(asked, got, "version")
+    readback::common_mismatches(asked, got, VERSION)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn object(model_provider_industry: &str) -> Value {
+    pub(crate) fn object(industry: &str) -> Value {
         Value::object([
             ("id", Value::string("/x")),
             (
@@ -161,7 +185,7 @@ mod tests {
                 Value::object([
                     ("organization_name", Value::string("Contoso")),
                     ("country_code", Value::string("US")),
-                    ("industry", Value::string(model_provider_industry)),
+                    ("industry", Value::string(industry)),
                 ]),
             ),
             ("timeouts", Value::Null),
@@ -169,18 +193,17 @@ mod tests {
     }
 
     #[test]
-    fn industry_in_another_case_is_no_change() {
-        let prior = object("technology");
-        let config = object("Technology");
-        assert_eq!(planned_state(&prior, &config, &config), prior);
+    fn a_value_round_trips_through_the_model() {
+        let value = object("technology");
+        assert_eq!(ClaudeModel::parse(&value).to_value(), value);
     }
 
     #[test]
     fn body_lower_cases_the_industry_and_uses_the_catalog_spelling() {
-        let mut planned = object("Technology");
-        planned.set_attr("model", Value::string("Claude-Sonnet-4-5"));
+        let mut planned = ClaudeModel::parse(&object("Technology"));
+        planned.model = Field::string("Claude-Sonnet-4-5");
         let mut body = Deployment::default();
-        apply_to_body(&planned, &mut body);
+        planned.apply_to_body(&mut body);
         let data = body.properties.model_provider_data.expect("attestation");
         assert_eq!(data.industry, "technology");
         assert_eq!(body.properties.model.unwrap().name, "claude-sonnet-4-5");

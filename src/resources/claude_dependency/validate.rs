@@ -2,36 +2,64 @@
 //! value and the allowed ones. Unknown values are skipped.
 
 use modelrouter_catalog::{catalog, suggest::suggest_among};
-use tf_provider::{AttributePath, Diagnostics, Value};
+use tf_provider::{AttributePath, Diagnostics};
 
 use super::country_codes::is_iso_3166_alpha2;
-use super::model::{ANTHROPIC, INDUSTRIES, catalog_model};
-use crate::provider::config::quoted_list;
-use crate::resources::common::{identity, sku, timeouts};
+use super::model::{ClaudeModel, INDUSTRIES, catalog_model};
+use super::schema::attr;
+use crate::resources::common::ANTHROPIC;
+use crate::resources::common::text::{check_trimmed, quoted_list};
 
-fn path(attr: &str) -> AttributePath {
-    AttributePath::root().attr(attr)
+fn path(name: &str) -> AttributePath {
+    AttributePath::root().attr(name)
 }
 
-fn provider_data_path(attr: &str) -> AttributePath {
-    AttributePath::root().attr("model_provider_data").attr(attr)
+fn provider_data_path(name: &str) -> AttributePath {
+    AttributePath::root().attr(attr::MODEL_PROVIDER_DATA).attr(name)
 }
 
 /// Rules that need only the configuration.
-pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
-    identity::validate(config, diags);
-    sku::validate(config, diags);
-    let data = config.get("model_provider_data");
-    if let Some(organization) = data.get("organization_name").as_str() {
-        if organization.trim().is_empty() {
-            diags.error_at(
-                provider_data_path("organization_name"),
-                "Empty organization_name",
-                "model_provider_data.organization_name must name the organization that accepts Anthropic's terms.",
-            );
-        }
+pub fn check_structure(config: &ClaudeModel, diags: &mut Diagnostics) {
+    // A configured name is checked as typed; a defaulted one is the model name, checked below.
+    config.identity.validate(true, diags);
+    config.sku.validate(diags);
+    for (field, attr) in [(&config.model, attr::MODEL), (&config.version, attr::VERSION)] {
+        check_trimmed(field, &path(attr), diags);
     }
-    if let Some(code) = data.get("country_code").as_str() {
+    if let Some(data) = config.provider_data.known() {
+        for (field, attr) in [
+            (&data.organization_name, attr::ORGANIZATION_NAME),
+            (&data.country_code, attr::COUNTRY_CODE),
+            (&data.industry, attr::INDUSTRY),
+        ] {
+            check_trimmed(field, &provider_data_path(attr), diags);
+        }
+        check_provider_data(
+            data.organization_name.as_deref(),
+            data.country_code.as_deref(),
+            data.industry.as_deref(),
+            diags,
+        );
+    }
+    if let Some(timeouts) = config.timeouts.known() {
+        timeouts.validate(diags);
+    }
+}
+
+fn check_provider_data(
+    organization: Option<&str>,
+    country_code: Option<&str>,
+    industry: Option<&str>,
+    diags: &mut Diagnostics,
+) {
+    if organization.is_some_and(|o| o.trim().is_empty()) {
+        diags.error_at(
+            provider_data_path(attr::ORGANIZATION_NAME),
+            "Empty organization_name",
+            "model_provider_data.organization_name must name the organization that accepts Anthropic's terms.",
+        );
+    }
+    if let Some(code) = country_code.filter(|c| c.trim() == *c) {
         if !is_iso_3166_alpha2(code) {
             let hint = if is_iso_3166_alpha2(&code.to_ascii_uppercase()) {
                 format!(" Write it in upper case: {:?}.", code.to_ascii_uppercase())
@@ -41,7 +69,7 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
                 String::new()
             };
             diags.error_at(
-                provider_data_path("country_code"),
+                provider_data_path(attr::COUNTRY_CODE),
                 "Invalid country code",
                 format!(
                     "model_provider_data.country_code = {code:?} is not an ISO 3166-1 alpha-2 country code (two \
@@ -50,10 +78,10 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    if let Some(industry) = data.get("industry").as_str() {
+    if let Some(industry) = industry.filter(|i| i.trim() == *i) {
         if !INDUSTRIES.iter().any(|i| i.eq_ignore_ascii_case(industry)) {
             diags.error_at(
-                provider_data_path("industry"),
+                provider_data_path(attr::INDUSTRY),
                 "Unsupported industry",
                 format!(
                     "model_provider_data.industry = {industry:?} is not an industry Azure accepts. Allowed values: {}.",
@@ -62,15 +90,20 @@ pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    timeouts::validate(config, diags);
 }
 
 /// Rules against the catalog. A Claude model the catalog does not know still deploys (with a warning: no router
 /// can route to it); a model that is not a Claude model at all is an error (a warning with `strict = false`).
-pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnostics) {
-    let Some(model) = config.get("model").as_str() else {
+///
+/// Warnings appear only when the plan creates the deployment or changes its model or version.
+pub fn check_against_catalog(config: &ClaudeModel, prior: Option<&ClaudeModel>, strict: bool, diags: &mut Diagnostics) {
+    let Some(model) = config.model.as_deref().filter(|m| m.trim() == *m) else {
         return;
     };
+    let changed = prior.is_none_or(|p| {
+        !p.model.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(model))
+            || (config.version.known().is_some() && config.version != p.version)
+    });
     let anthropic_models: Vec<_> = catalog()
         .router_versions()
         .iter()
@@ -88,21 +121,24 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
         };
         let looks_like_claude = model.trim().to_ascii_lowercase().starts_with("claude-");
         if looks_like_claude {
+            if config.version.is_null() {
+                diags.error_at(
+                    path(attr::VERSION),
+                    "Version required",
+                    format!("The catalog has no default version for {model:?}: set version (for example \"1\")."),
+                );
+            }
+            if !changed {
+                return;
+            }
             diags.warning_at(
-                path("model"),
+                path(attr::MODEL),
                 "No router can route to this Claude model",
                 format!(
                     "{model:?} is not in the router catalog of this provider release, so no model router version can \
                      route to it. It deploys as a plain Claude deployment.{hint}"
                 ),
             );
-            if config.get("version").is_null() {
-                diags.error_at(
-                    path("version"),
-                    "Version required",
-                    format!("The catalog has no default version for {model:?}: set version (for example \"1\")."),
-                );
-            }
             return;
         }
         let what = match other_format {
@@ -120,20 +156,20 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
             quoted_list(&claude_names)
         );
         if strict {
-            diags.error_at(path("model"), "Not a Claude model", detail);
-        } else {
+            diags.error_at(path(attr::MODEL), "Not a Claude model", detail);
+        } else if changed {
             diags.warning_at(
-                path("model"),
+                path(attr::MODEL),
                 "Not a Claude model",
                 format!("{detail} strict_catalog = false: sent as written."),
             );
         }
         return;
     };
-    if let Some(version) = config.get("version").as_str() {
+    if let Some(version) = config.version.as_deref().filter(|_| changed) {
         if catalog().models_routable_by(ANTHROPIC, catalog_name, version).is_empty() {
             diags.warning_at(
-                path("version"),
+                path(attr::VERSION),
                 "No router can route to this version",
                 format!(
                     "version = {version:?}: no model router version routes to {catalog_name} version {version}; the \

@@ -12,64 +12,86 @@
 //! What differs between a router and a Claude deployment is behind [`DeploymentKind`].
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_trait::async_trait;
 use modelrouter_arm::{Account, AccountId, ArmClient, ArmError, Deployment, DeploymentId};
-use std::time::Instant;
 use tf_provider::{
     ApplyRequest, ApplyResponse, AttributePath, Diagnostic, Diagnostics, ImportRequest, ImportResponse, PlanRequest,
     PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Value,
 };
 
 use super::errors::arm_error_diagnostic;
-use super::timeouts::{self, Operation};
+use super::field::Field;
+use super::identity::Identity;
+use super::timeouts::{self, Operation, Timeouts};
 use super::values::unknowns_to_null;
-use crate::provider::{Configured, ProviderState};
+use crate::state::{Configured, ProviderState};
+
+/// A resource's typed model: parsed once per RPC from a configuration, plan or state value, and written back.
+pub trait DeploymentModel: Clone + PartialEq + Default + Send + Sync + 'static {
+    fn parse(value: &Value) -> Self;
+    fn to_value(&self) -> Value;
+    fn identity(&self) -> &Identity;
+    fn identity_mut(&mut self) -> &mut Identity;
+    fn timeouts(&self) -> &Field<Timeouts>;
+    /// Marks unknown the computed attribute that makes Terraform send the configuration again when Azure reports
+    /// that the deployment's last operation did not succeed (see [`UNSETTLED_PRIVATE_KEY`]).
+    fn mark_resend(&mut self);
+}
+
+/// What plan-time rules may depend on besides the configuration and the prior state.
+pub struct PlanContext {
+    /// `false` turns "not in the catalog" errors into warnings.
+    pub strict_catalog: bool,
+}
 
 /// What a deployment-backed resource type decides for itself.
 #[async_trait]
 pub trait DeploymentKind: Send + Sync + 'static {
+    type Model: DeploymentModel;
     const TYPE_NAME: &'static str;
     /// Whether the state carries the account's endpoint (costs one cached account GET per account).
     const NEEDS_ACCOUNT: bool = false;
-    /// A computed attribute the plan marks unknown to make Terraform send the configuration again when Azure
-    /// reports that the deployment's last operation did not succeed (see [`UNSETTLED_PRIVATE_KEY`]).
-    const RESEND_ATTRIBUTE: &'static str;
 
     fn schema(&self) -> Schema;
 
     /// Rules that need only the configuration (also run by `terraform validate`).
-    fn validate_structure(&self, config: &Value, diags: &mut Diagnostics);
+    fn validate(&self, config: &Self::Model, diags: &mut Diagnostics);
 
-    /// Rules that need the provider's settings, and the planned state. Runs only when the structure is valid.
-    fn plan(&self, request: &PlanRequest, strict_catalog: bool, diags: &mut Diagnostics) -> Value;
+    /// Rules that need the provider's settings or the prior state, and the planned model. Runs only when the
+    /// configuration passed [`DeploymentKind::validate`].
+    fn plan(
+        &self,
+        config: &Self::Model,
+        prior: Option<&Self::Model>,
+        ctx: &PlanContext,
+        diags: &mut Diagnostics,
+    ) -> Self::Model;
 
     fn requires_replace(&self) -> Vec<AttributePath>;
 
     /// Copies the planned settings into an ARM body (empty on create, Azure's current one on update).
-    fn apply_to_body(&self, planned: &Value, body: &mut Deployment);
+    fn apply_to_body(&self, planned: &Self::Model, body: &mut Deployment);
 
-    /// The state for what Azure holds; `base` is the prior state or the plan.
-    fn state_from_arm(&self, base: &Value, deployment: &Deployment, account: Option<&Account>) -> Value;
+    /// The model for what Azure holds; `base` is the prior state or the plan.
+    fn state_from_arm(&self, base: &Self::Model, deployment: &Deployment, account: Option<&Account>) -> Self::Model;
 
     /// What did not stick after a write, one line per setting.
     fn write_mismatches(&self, asked: &Deployment, got: &Deployment) -> Vec<String>;
 
     /// Checks against the account's other deployments before a create or update (under the account lock).
-    async fn before_write(&self, _ctx: &WriteContext<'_>, _planned: &Value) -> Result<(), Diagnostics> {
+    async fn before_write(&self, _ctx: &WriteContext<'_>, _planned: &Self::Model) -> Result<(), Diagnostics> {
         Ok(())
     }
 
     /// Checks before a delete (under the account lock).
-    async fn before_delete(&self, _ctx: &WriteContext<'_>, _state: &Value) -> Result<(), Diagnostics> {
+    async fn before_delete(&self, _ctx: &WriteContext<'_>, _state: &Self::Model) -> Result<(), Diagnostics> {
         Ok(())
     }
 
     /// Refuses to import a deployment of another kind, saying what it is.
     fn check_import(&self, id: &DeploymentId, deployment: &Deployment) -> Result<(), String>;
-
-    /// The state skeleton an import starts from: identity set, every other attribute null.
-    fn import_skeleton(&self, id: &DeploymentId) -> Value;
 }
 
 /// What the pre-write hooks may use.
@@ -86,14 +108,8 @@ impl WriteContext<'_> {
         self.client
             .list_deployments(self.account, self.deadline)
             .await
-            .map_err(|error| single(arm_error_diagnostic(&format!("list the deployments of {}", self.account), &error)))
+            .map_err(|error| arm_error_diagnostic(&format!("list the deployments of {}", self.account), &error).into())
     }
-}
-
-fn single(diagnostic: Diagnostic) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    diags.push(diagnostic);
-    diags
 }
 
 /// Key of the resource's private state set by Read when Azure reports the deployment's last operation ended
@@ -130,29 +146,13 @@ impl<K: DeploymentKind> DeploymentResource<K> {
     }
 }
 
-/// The deployment a resource object names, from its `name` and `cognitive_account_id`.
-pub fn deployment_id(resource: &Value) -> Result<DeploymentId, Diagnostic> {
-    let account = resource.get("cognitive_account_id").as_str().unwrap_or_default();
-    let name = resource.get("name").as_str().unwrap_or_default();
-    let account = AccountId::parse(account).map_err(|error| {
-        Diagnostic::error("Invalid cognitive_account_id", format!("{account:?}: {error}"))
-            .at(AttributePath::root().attr("cognitive_account_id"))
-    })?;
-    Ok(DeploymentId { account, name: name.to_owned() })
+fn deadline<M: DeploymentModel>(model: &M, op: Operation) -> Instant {
+    timeouts::deadline(model.timeouts(), op)
 }
 
-/// Sets `id` from the object's account and name, in the spelling the configuration uses, so that ids never
-/// differ from the configuration only in case.
-fn with_id(mut state: Value) -> Value {
-    if let (Some(account), Some(name)) = (state.get("cognitive_account_id").as_str(), state.get("name").as_str()) {
-        let id = format!("{}/deployments/{name}", account.trim_end_matches('/'));
-        state.set_attr("id", Value::string(id));
-    }
-    state
-}
-
-fn deadline(resource: &Value, op: Operation) -> Instant {
-    Instant::now() + timeouts::duration(resource, op)
+/// The prior state as a model, or none on create.
+fn parse_optional<M: DeploymentModel>(value: &Value) -> Option<M> {
+    (!value.is_null()).then(|| M::parse(value))
 }
 
 #[async_trait]
@@ -165,9 +165,9 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
         self.kind.schema()
     }
 
-    fn validate(&self, config: &tf_provider::Value) -> Diagnostics {
+    fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        self.kind.validate_structure(config, &mut diags);
+        self.kind.validate(&K::Model::parse(config), &mut diags);
         diags
     }
 
@@ -182,24 +182,40 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
                 diagnostics,
             };
         }
-        self.kind.validate_structure(&request.config, &mut diagnostics);
-        let mut planned_state = if diagnostics.has_errors() {
-            request.proposed_new_state.clone()
-        } else {
-            self.kind.plan(&request, self.provider.strict_catalog(), &mut diagnostics)
-        };
-        if let Some(state) = unsettled_state(&request.prior_private).filter(|_| !request.prior_state.is_null()) {
-            // Without a difference Terraform would not call apply: the unknown attribute makes it an update.
-            planned_state.set_attr(K::RESEND_ATTRIBUTE, Value::unknown());
-            let name = request.prior_state.get("name").as_str().unwrap_or_default().to_owned();
-            diagnostics.warning(
-                "Azure reports the last operation did not succeed",
-                format!(
-                    "Azure reports the provisioning state {state} for deployment {name:?}: its last operation did \
-                     not complete, so its settings may not be in effect. This plan sends the configuration again."
-                ),
-            );
+        let config = K::Model::parse(&request.config);
+        let prior: Option<K::Model> = parse_optional(&request.prior_state);
+        self.kind.validate(&config, &mut diagnostics);
+        if diagnostics.has_errors() {
+            // The plan fails; what it proposes is never applied.
+            return PlanResponse {
+                planned_state: request.proposed_new_state,
+                requires_replace: Vec::new(),
+                planned_private: request.prior_private,
+                diagnostics,
+            };
         }
+        let ctx = PlanContext { strict_catalog: self.provider.strict_catalog() };
+        let mut planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
+        let unsettled = unsettled_state(&request.prior_private).filter(|_| prior.is_some());
+        let planned_state = match (&prior, unsettled) {
+            (Some(prior), Some(state)) => {
+                // Without a difference Terraform would not call apply: the unknown attribute makes it an update.
+                planned.mark_resend();
+                let name = prior.identity().name.as_deref().unwrap_or_default();
+                diagnostics.warning(
+                    "Azure reports the last operation did not succeed",
+                    format!(
+                        "Azure reports the provisioning state {state} for deployment {name:?}: its last operation \
+                         did not complete, so its settings may not be in effect. This plan sends the configuration \
+                         again."
+                    ),
+                );
+                planned.to_value()
+            }
+            // Nothing changed: hand Terraform the prior state itself, so it plans a no-op.
+            (Some(prior), None) if planned == *prior => request.prior_state,
+            _ => planned.to_value(),
+        };
         PlanResponse {
             planned_state,
             requires_replace: self.kind.requires_replace(),
@@ -215,37 +231,49 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
                 return ApplyResponse {
                     new_state: request.prior_state,
                     private: request.planned_private,
-                    diagnostics: single(diagnostic),
+                    diagnostics: diagnostic.into(),
                 };
             }
         };
-        let (new_state, diagnostics) = if request.planned_state.is_null() {
-            self.delete(&configured, &request.prior_state).await
-        } else {
-            self.write(&configured, &request.prior_state, &request.planned_state).await
+        let prior: Option<K::Model> = parse_optional(&request.prior_state);
+        let (new_state, diagnostics) = match parse_optional::<K::Model>(&request.planned_state) {
+            None => match &prior {
+                Some(prior) => self.delete(&configured, prior).await,
+                None => (None, Diagnostics::new()),
+            },
+            Some(planned) => self.write(&configured, prior.as_ref(), &planned).await,
         };
         // A successful write settles the deployment; after a failure the next Read decides again.
         let private = if diagnostics.has_errors() { request.planned_private } else { Vec::new() };
+        let new_state = match new_state {
+            Some(state) => unknowns_to_null(&state.to_value()),
+            None => Value::Null,
+        };
         ApplyResponse { new_state, private, diagnostics }
     }
 
     async fn read(&self, request: ReadRequest) -> ReadResponse {
+        let current = K::Model::parse(&request.current_state);
         let (new_state, private, diagnostics) = match self.provider.configured() {
-            Ok(configured) => match self.refresh(&configured, &request.current_state).await {
-                Ok((state, provisioning_state)) => {
-                    (state, private_for(provisioning_state.as_deref()), Diagnostics::new())
+            Ok(configured) => match self.refresh(&configured, &current).await {
+                Ok(Some((state, provisioning_state))) => {
+                    (state.to_value(), private_for(provisioning_state.as_deref()), Diagnostics::new())
                 }
-                Err((state, diags)) => (state, request.private, diags),
+                Ok(None) => (Value::Null, Vec::new(), Diagnostics::new()),
+                Err(diags) => (request.current_state, request.private, diags),
             },
-            Err(diagnostic) => (request.current_state.clone(), request.private, single(diagnostic)),
+            Err(diagnostic) => (request.current_state, request.private, diagnostic.into()),
         };
         ReadResponse { new_state, private, diagnostics }
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResponse {
         let (state, diagnostics) = match self.provider.configured() {
-            Ok(configured) => self.import_by_id(&configured, request.id.trim()).await,
-            Err(diagnostic) => (Value::Null, single(diagnostic)),
+            Ok(configured) => match self.import_by_id(&configured, request.id.trim()).await {
+                Ok(state) => (state.to_value(), Diagnostics::new()),
+                Err(diagnostic) => (Value::Null, diagnostic.into()),
+            },
+            Err(diagnostic) => (Value::Null, diagnostic.into()),
         };
         ImportResponse { state, private: Vec::new(), diagnostics }
     }
@@ -261,14 +289,28 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         if K::NEEDS_ACCOUNT { client.get_account(&id.account, deadline).await.map(Some) } else { Ok(None) }
     }
 
-    /// Create or update: checks, full PUT (read-modify-write on update), wait, read back, compare.
-    async fn write(&self, configured: &Configured, prior: &Value, planned: &Value) -> (Value, Diagnostics) {
-        let creating = prior.is_null();
+    /// The model for what Azure holds, with the id in the configuration's spelling.
+    fn from_arm(&self, base: &K::Model, deployment: &Deployment, account: Option<&Account>) -> K::Model {
+        let mut state = self.kind.state_from_arm(base, deployment, account);
+        let identity = state.identity().clone().with_id();
+        *state.identity_mut() = identity;
+        state
+    }
+
+    /// Create or update: checks, full PUT (read-modify-write on update), wait, read back, compare. Returns the new
+    /// state (`None`: keep none) and what went wrong.
+    async fn write(
+        &self,
+        configured: &Configured,
+        prior: Option<&K::Model>,
+        planned: &K::Model,
+    ) -> (Option<K::Model>, Diagnostics) {
+        let creating = prior.is_none();
         let op = if creating { Operation::Create } else { Operation::Update };
         let verb = if creating { "create" } else { "update" };
-        let id = match deployment_id(planned) {
+        let id = match planned.identity().deployment_id() {
             Ok(id) => id,
-            Err(diagnostic) => return (prior.clone(), single(diagnostic)),
+            Err(diagnostic) => return (prior.cloned(), diagnostic.into()),
         };
         let client = &configured.client;
         let deadline = deadline(planned, op);
@@ -277,21 +319,14 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let outcome = client
             .with_account_lock(&id.account, async {
                 self.kind.before_write(&ctx, planned).await.map_err(WriteFailure::Refused)?;
-                let mut body = if creating {
-                    match client.get_deployment(&id, deadline).await {
-                        Ok(None) => Deployment::default(),
-                        Ok(Some(_)) => {
-                            return Err(WriteFailure::Refused(single(already_exists(K::TYPE_NAME, &id))));
-                        }
-                        Err(error) => return Err(WriteFailure::Arm(error)),
+                let current = client.get_deployment(&id, deadline).await.map_err(WriteFailure::Arm)?;
+                let mut body = match (creating, current) {
+                    (true, None) => Deployment::default(),
+                    (true, Some(_)) => {
+                        return Err(WriteFailure::Refused(already_exists(K::TYPE_NAME, &id).into()));
                     }
-                } else {
                     // Read-modify-write: fields this provider does not model survive the full PUT.
-                    match client.get_deployment(&id, deadline).await {
-                        Ok(Some(current)) => current,
-                        Ok(None) => Deployment::default(),
-                        Err(error) => return Err(WriteFailure::Arm(error)),
-                    }
+                    (false, current) => current.unwrap_or_default(),
                 };
                 self.kind.apply_to_body(planned, &mut body);
                 // The client answers with Azure's own read of the deployment once the operation has ended.
@@ -302,26 +337,24 @@ impl<K: DeploymentKind> DeploymentResource<K> {
 
         let (asked, got) = match outcome {
             Ok(written) => written,
-            Err(WriteFailure::Refused(diags)) => return (prior.clone(), diags),
+            Err(WriteFailure::Refused(diags)) => return (prior.cloned(), diags),
             Err(WriteFailure::Arm(error)) => {
-                let diagnostic = arm_error_diagnostic(&format!("{verb} {id}"), &error);
-                let state = if error.accepted() && creating {
-                    // Azure has it (or may have): keep it in state so Terraform taints it rather than forgetting it.
-                    with_id(unknowns_to_null(planned))
-                } else {
-                    prior.clone()
-                };
-                let mut diags = single(diagnostic);
-                if error.accepted() && creating {
-                    diags.warning(
-                        "Deployment kept in state",
-                        format!(
-                            "Azure accepted the create of {id} before the failure, so the deployment may exist. It \
-                             stays in state (tainted): the next apply replaces it instead of creating a duplicate."
-                        ),
-                    );
+                let mut diags: Diagnostics = arm_error_diagnostic(&format!("{verb} {id}"), &error).into();
+                if !(error.accepted() && creating) {
+                    return (prior.cloned(), diags);
                 }
-                return (state, diags);
+                // Azure has it (or may have): keep it in state so Terraform taints it rather than forgetting it.
+                diags.warning(
+                    "Deployment kept in state",
+                    format!(
+                        "Azure accepted the create of {id} before the failure, so the deployment may exist. It \
+                         stays in state (tainted): the next apply replaces it instead of creating a duplicate."
+                    ),
+                );
+                let mut kept = planned.clone();
+                let identity = kept.identity().clone().with_id();
+                *kept.identity_mut() = identity;
+                return (Some(kept), diags);
             }
         };
 
@@ -329,33 +362,22 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let account = match self.account(client, &id, deadline).await {
             Ok(account) => account,
             Err(error) => {
-                let state = unknowns_to_null(&with_id(self.kind.state_from_arm(planned, &got, None)));
-                return (state, single(arm_error_diagnostic(&format!("read account {}", id.account), &error)));
+                let state = self.from_arm(planned, &got, None);
+                return (Some(state), arm_error_diagnostic(&format!("read account {}", id.account), &error).into());
             }
         };
-        let state = with_id(self.kind.state_from_arm(planned, &got, account.as_ref()));
+        let state = self.from_arm(planned, &got, account.as_ref());
         let mismatches = self.kind.write_mismatches(&asked, &got);
         if !mismatches.is_empty() {
-            return (
-                state,
-                single(Diagnostic::error(
-                    "Azure did not keep the requested settings",
-                    format!(
-                        "After the {verb} of {id}, Azure reports different settings than were sent:\n  - {}\n\
-                         The service accepted the request but did not apply these (for example, routing is known \
-                         to be dropped for some SKUs and api-versions). The state records what Azure kept.",
-                        mismatches.join("\n  - ")
-                    ),
-                )),
-            );
+            return (Some(state), readback_failure(verb, &id, &mismatches).into());
         }
-        (state, Diagnostics::new())
+        (Some(state), Diagnostics::new())
     }
 
-    async fn delete(&self, configured: &Configured, prior: &Value) -> (Value, Diagnostics) {
-        let id = match deployment_id(prior) {
+    async fn delete(&self, configured: &Configured, prior: &K::Model) -> (Option<K::Model>, Diagnostics) {
+        let id = match prior.identity().deployment_id() {
             Ok(id) => id,
-            Err(diagnostic) => return (prior.clone(), single(diagnostic)),
+            Err(diagnostic) => return (Some(prior.clone()), diagnostic.into()),
         };
         let client = &configured.client;
         let deadline = deadline(prior, Operation::Delete);
@@ -366,84 +388,81 @@ impl<K: DeploymentKind> DeploymentResource<K> {
                 client
                     .delete_deployment(&id, deadline)
                     .await
-                    .map_err(|error| single(arm_error_diagnostic(&format!("delete {id}"), &error)))
+                    .map_err(|error| Diagnostics::from(arm_error_diagnostic(&format!("delete {id}"), &error)))
             })
             .await;
         match result {
-            Ok(()) => (Value::Null, Diagnostics::new()),
-            Err(diags) => (prior.clone(), diags),
+            Ok(()) => (None, Diagnostics::new()),
+            Err(diags) => (Some(prior.clone()), diags),
         }
     }
 
-    /// The state for what Azure holds now, with Azure's provisioning state; on failure the current state and why.
+    /// The model for what Azure holds now (`None`: deleted out of band) with Azure's provisioning state.
     async fn refresh(
         &self,
         configured: &Configured,
-        current: &Value,
-    ) -> Result<(Value, Option<String>), (Value, Diagnostics)> {
-        let id = deployment_id(current).map_err(|diagnostic| (current.clone(), single(diagnostic)))?;
+        current: &K::Model,
+    ) -> Result<Option<(K::Model, Option<String>)>, Diagnostics> {
+        let id = current.identity().deployment_id()?;
         let client = &configured.client;
         let deadline = deadline(current, Operation::Read);
-        match client.get_deployment(&id, deadline).await {
-            Ok(None) => Ok((Value::Null, None)),
-            Ok(Some(deployment)) => match self.account(client, &id, deadline).await {
-                Ok(account) => Ok((
-                    with_id(self.kind.state_from_arm(current, &deployment, account.as_ref())),
-                    deployment.provisioning_state().map(str::to_owned),
-                )),
-                Err(error) => Err((
-                    current.clone(),
-                    single(arm_error_diagnostic(&format!("read account {}", id.account), &error)),
-                )),
-            },
-            Err(error) => Err((current.clone(), single(arm_error_diagnostic(&format!("read {id}"), &error)))),
-        }
+        let deployment = match client.get_deployment(&id, deadline).await {
+            Ok(None) => return Ok(None),
+            Ok(Some(deployment)) => deployment,
+            Err(error) => return Err(arm_error_diagnostic(&format!("read {id}"), &error).into()),
+        };
+        let account = self.account(client, &id, deadline).await.map_err(|error| {
+            Diagnostics::from(arm_error_diagnostic(&format!("read account {}", id.account), &error))
+        })?;
+        let provisioning_state = deployment.provisioning_state().map(str::to_owned);
+        Ok(Some((self.from_arm(current, &deployment, account.as_ref()), provisioning_state)))
     }
 
-    async fn import_by_id(&self, configured: &Configured, raw_id: &str) -> (Value, Diagnostics) {
-        let id = match DeploymentId::parse(raw_id) {
-            Ok(id) => id,
-            Err(error) => {
-                return (
-                    Value::Null,
-                    single(Diagnostic::error(
-                        "Invalid import id",
-                        format!(
-                            "{raw_id:?} is not the ARM id of a deployment ({error}). Expected \
-                             /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{account}}/deployments/{{name}}."
-                        ),
-                    )),
-                );
-            }
-        };
+    async fn import_by_id(&self, configured: &Configured, raw_id: &str) -> Result<K::Model, Diagnostic> {
+        let id = DeploymentId::parse(raw_id).map_err(|error| {
+            Diagnostic::error(
+                "Invalid import id",
+                format!(
+                    "{raw_id:?} is not the ARM id of a deployment ({error}). Expected \
+                     /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{account}}/deployments/{{name}}."
+                ),
+            )
+        })?;
         let client = &configured.client;
-        let skeleton = self.kind.import_skeleton(&id);
+        let mut skeleton = K::Model::default();
+        *skeleton.identity_mut() = Identity::of(&id);
         let deadline = deadline(&skeleton, Operation::Read);
         let deployment = match client.get_deployment(&id, deadline).await {
             Ok(Some(deployment)) => deployment,
             Ok(None) => {
-                return (
-                    Value::Null,
-                    single(Diagnostic::error(
-                        "Cannot import non-existent deployment",
-                        format!("There is no deployment {id}."),
-                    )),
-                );
+                return Err(Diagnostic::error(
+                    "Cannot import non-existent deployment",
+                    format!("There is no deployment {id}."),
+                ));
             }
-            Err(error) => {
-                return (Value::Null, single(arm_error_diagnostic(&format!("read {id}"), &error)));
-            }
+            Err(error) => return Err(arm_error_diagnostic(&format!("read {id}"), &error)),
         };
-        if let Err(reason) = self.kind.check_import(&id, &deployment) {
-            return (Value::Null, single(Diagnostic::error("Wrong kind of deployment", reason)));
-        }
-        match self.account(client, &id, deadline).await {
-            Ok(account) => {
-                (with_id(self.kind.state_from_arm(&skeleton, &deployment, account.as_ref())), Diagnostics::new())
-            }
-            Err(error) => (Value::Null, single(arm_error_diagnostic(&format!("read account {}", id.account), &error))),
-        }
+        self.kind
+            .check_import(&id, &deployment)
+            .map_err(|reason| Diagnostic::error("Wrong kind of deployment", reason))?;
+        let account = self
+            .account(client, &id, deadline)
+            .await
+            .map_err(|error| arm_error_diagnostic(&format!("read account {}", id.account), &error))?;
+        Ok(self.from_arm(&skeleton, &deployment, account.as_ref()))
     }
+}
+
+fn readback_failure(verb: &str, id: &DeploymentId, mismatches: &[String]) -> Diagnostic {
+    Diagnostic::error(
+        "Azure did not keep the requested settings",
+        format!(
+            "After the {verb} of {id}, Azure reports different settings than were sent:\n  - {}\n\
+             The service accepted the request but did not apply these (for example, routing is known \
+             to be dropped for some SKUs and api-versions). The state records what Azure kept.",
+            mismatches.join("\n  - ")
+        ),
+    )
 }
 
 enum WriteFailure {

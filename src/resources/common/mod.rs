@@ -1,9 +1,16 @@
-//! What both resources share: the deployment lifecycle, timeouts, name rules, error diagnostics and value helpers.
+//! What both resources share: the typed-model building blocks (fields, identity, sku, timeouts), the rules for
+//! user-typed strings, the deployment lifecycle, the read-back check and error diagnostics.
 
+pub mod claude_guard;
 pub mod errors;
+pub mod field;
 pub mod identity;
 pub mod lifecycle;
 pub mod readback;
 pub mod sku;
+pub mod text;
 pub mod timeouts;
 pub mod values;
+
+/// The model format of Claude deployments, as ARM spells it.
+pub const ANTHROPIC: &str = "Anthropic";

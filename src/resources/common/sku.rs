@@ -1,10 +1,16 @@
-//! The `sku` block both resources share: deployment type and capacity, their defaults, checks and mapping.
+//! The `sku` block both resources share: its typed model, defaults, checks and mapping to ARM.
 
 use modelrouter_arm::Sku;
 use tf_provider::{Attribute, AttributePath, Block, Diagnostics, NestedBlock, Nesting, Type, Value};
 
-use super::values::keep_prior_spelling;
-use crate::provider::config::quoted_list;
+use super::field::{Field, Nested, Num, keep_prior_spelling, plan_case_insensitive};
+use super::text::{check_one_of, check_trimmed};
+
+pub mod attr {
+    pub const SKU: &str = "sku";
+    pub const NAME: &str = "name";
+    pub const CAPACITY: &str = "capacity";
+}
 
 /// Deployment types model router (and the Claude models it routes to) are offered in.
 pub const SKU_NAMES: [&str; 2] = ["GlobalStandard", "DataZoneStandard"];
@@ -14,82 +20,89 @@ pub const DEFAULT_SKU_NAME: &str = "GlobalStandard";
 pub fn block(name_description: &str, default_capacity: i64) -> NestedBlock {
     let block = Block::new()
         .describe("Deployment type and rate limit. The block may be omitted: every argument has a default.")
-        .attribute(Attribute::optional("name", Type::String).computed().describe(name_description))
-        .attribute(Attribute::optional("capacity", Type::Number).computed().describe(format!(
+        .attribute(Attribute::optional(attr::NAME, Type::String).computed().describe(name_description))
+        .attribute(Attribute::optional(attr::CAPACITY, Type::Number).computed().describe(format!(
             "Rate limit in units of 1,000 tokens per minute; at least 1, default {default_capacity}. Updated in place."
         )));
-    NestedBlock { type_name: "sku".into(), nesting: Nesting::Group, block, min_items: 0, max_items: 0 }
+    NestedBlock { type_name: attr::SKU.into(), nesting: Nesting::Group, block, min_items: 0, max_items: 0 }
 }
 
-fn sku_path(attr: &str) -> AttributePath {
-    AttributePath::root().attr("sku").attr(attr)
+fn path(attr: &str) -> AttributePath {
+    AttributePath::root().attr(attr::SKU).attr(attr)
 }
 
-pub fn validate(config: &Value, diags: &mut Diagnostics) {
-    let sku = config.get("sku");
-    if let Some(name) = sku.get("name").as_str() {
-        if !SKU_NAMES.contains(&name) {
-            diags.error_at(
-                sku_path("name"),
-                "Unsupported SKU",
-                format!(
-                    "sku.name = {name:?} is not a deployment type model router supports. Allowed values: {}.",
-                    quoted_list(&SKU_NAMES)
-                ),
-            );
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SkuModel {
+    pub name: Field<String>,
+    pub capacity: Field<Num>,
+}
+
+impl Nested for SkuModel {
+    fn parse(value: &Value) -> SkuModel {
+        SkuModel { name: Field::parse(value.get(attr::NAME)), capacity: Field::parse(value.get(attr::CAPACITY)) }
+    }
+
+    /// Always an object: a GROUP block is never null.
+    fn to_value(&self) -> Value {
+        Value::object([(attr::NAME, self.name.to_value()), (attr::CAPACITY, self.capacity.to_value())])
+    }
+}
+
+impl SkuModel {
+    pub fn validate(&self, diags: &mut Diagnostics) {
+        if check_trimmed(&self.name, &path(attr::NAME), diags) {
+            check_one_of(&self.name, &path(attr::NAME), "SKU", &SKU_NAMES, diags);
+        }
+        match (&self.capacity, self.capacity.whole()) {
+            (_, Some(c)) if c >= 1 => {}
+            (_, Some(c)) => diags.error_at(
+                path(attr::CAPACITY),
+                "Invalid capacity",
+                format!("sku.capacity = {c}: capacity is in units of 1,000 tokens per minute and must be at least 1."),
+            ),
+            (Field::Known(n), None) => diags.error_at(
+                path(attr::CAPACITY),
+                "Invalid capacity",
+                format!("sku.capacity = {n}: capacity must be a whole number of at least 1."),
+            ),
+            _ => {}
         }
     }
-    let capacity = sku.get("capacity");
-    match capacity.as_i64() {
-        Some(c) if c >= 1 => {}
-        Some(c) => diags.error_at(
-            sku_path("capacity"),
-            "Invalid capacity",
-            format!("sku.capacity = {c}: capacity is in units of 1,000 tokens per minute and must be at least 1."),
-        ),
-        None if matches!(capacity, Value::Number(_)) => diags.error_at(
-            sku_path("capacity"),
-            "Invalid capacity",
-            "sku.capacity must be a whole number of at least 1.",
-        ),
-        None => {}
+
+    /// The planned block: the documented defaults apply whenever an argument is left out; a configured name that
+    /// differs from the prior one only in case keeps the prior spelling (no replacement for a case change).
+    pub fn plan(&self, prior: Option<&SkuModel>, default_capacity: i64) -> SkuModel {
+        let name = match &self.name {
+            Field::Null => Field::string(DEFAULT_SKU_NAME),
+            configured => prior.map_or_else(|| configured.clone(), |p| plan_case_insensitive(configured, &p.name)),
+        };
+        let capacity = self.capacity.clone().or_else(|| Field::int(default_capacity));
+        SkuModel { name, capacity }
     }
-}
 
-/// The planned `sku`: the documented defaults apply whenever an argument is left out; a configured name that
-/// differs from the prior one only in case keeps the prior spelling (no replacement for a case change).
-pub fn plan(config: &Value, prior: &Value, default_capacity: i64) -> Value {
-    let name = match config.get("name") {
-        Value::Null => Value::string(DEFAULT_SKU_NAME),
-        configured => match (configured.as_str(), prior.get("name").as_str()) {
-            (Some(c), Some(p)) if c.eq_ignore_ascii_case(p) => Value::string(p),
-            _ => configured.clone(),
-        },
-    };
-    let capacity = match config.get("capacity") {
-        Value::Null => Value::int(default_capacity),
-        configured => configured.clone(),
-    };
-    Value::object([("name", name), ("capacity", capacity)])
-}
-
-/// The ARM `sku` for a planned block, keeping fields of the current one this provider does not model.
-pub fn to_arm(planned: &Value, default_capacity: i64, current: Option<Sku>) -> Sku {
-    Sku {
-        name: planned.get("name").as_str().unwrap_or(DEFAULT_SKU_NAME).to_owned(),
-        capacity: Some(planned.get("capacity").as_i64().unwrap_or(default_capacity)),
-        extra: current.map(|s| s.extra).unwrap_or_default(),
+    /// The SKU name this block means (the default when not known).
+    pub fn name_or_default(&self) -> &str {
+        self.name.as_deref().unwrap_or(DEFAULT_SKU_NAME)
     }
-}
 
-/// The state's `sku` for what Azure holds.
-pub fn from_arm(base: &Value, sku: Option<&Sku>) -> Value {
-    match sku {
-        Some(sku) => Value::object([
-            ("name", keep_prior_spelling(base.get("name"), &sku.name)),
-            ("capacity", sku.capacity.map_or(Value::Null, Value::int)),
-        ]),
-        None => Value::object([("name", Value::Null), ("capacity", Value::Null)]),
+    /// The ARM `sku` for a planned block, keeping fields of the current one this provider does not model.
+    pub fn to_arm(&self, default_capacity: i64, current: Option<Sku>) -> Sku {
+        Sku {
+            name: self.name_or_default().to_owned(),
+            capacity: Some(self.capacity.whole().unwrap_or(default_capacity)),
+            extra: current.map(|s| s.extra).unwrap_or_default(),
+        }
+    }
+
+    /// The state's block for what Azure holds.
+    pub fn from_arm(base: &SkuModel, sku: Option<&Sku>) -> SkuModel {
+        match sku {
+            Some(sku) => SkuModel {
+                name: keep_prior_spelling(&base.name, &sku.name),
+                capacity: Field::from_option(sku.capacity.map(Num::int)),
+            },
+            None => SkuModel::default(),
+        }
     }
 }
 
@@ -112,18 +125,28 @@ mod tests {
 
     #[test]
     fn defaults_fill_what_is_left_out() {
-        let config = Value::object([("name", Value::Null), ("capacity", Value::Null)]);
-        assert_eq!(
-            plan(&config, &Value::Null, 10),
-            Value::object([("name", Value::string("GlobalStandard")), ("capacity", Value::int(10))])
-        );
+        let planned = SkuModel::default().plan(None, 10);
+        assert_eq!(planned, SkuModel { name: Field::string("GlobalStandard"), capacity: Field::int(10) });
     }
 
     #[test]
     fn case_change_of_the_name_keeps_the_prior_spelling() {
-        let config = Value::object([("name", Value::string("globalstandard")), ("capacity", Value::int(5))]);
-        let prior = Value::object([("name", Value::string("GlobalStandard")), ("capacity", Value::int(5))]);
-        assert_eq!(plan(&config, &prior, 10).get("name").as_str(), Some("GlobalStandard"));
+        let config = SkuModel { name: Field::string("globalstandard"), capacity: Field::int(5) };
+        let prior = SkuModel { name: Field::string("GlobalStandard"), capacity: Field::int(5) };
+        assert_eq!(config.plan(Some(&prior), 10).name.as_deref(), Some("GlobalStandard"));
+    }
+
+    #[test]
+    fn validation_names_attribute_value_and_allowed_values() {
+        let mut diags = Diagnostics::new();
+        SkuModel { name: Field::string("Standard"), capacity: Field::Known(Num(tf_provider::Number::Float(1.5))) }
+            .validate(&mut diags);
+        let found: Vec<String> = diags.iter().map(|d| d.attribute.as_ref().unwrap().to_string()).collect();
+        assert_eq!(found, ["sku.name", "sku.capacity"]);
+        assert!(diags.iter().next().unwrap().detail.contains("\"GlobalStandard\", \"DataZoneStandard\""));
+        let mut diags = Diagnostics::new();
+        SkuModel { name: Field::string("GlobalStandard "), capacity: Field::int(0) }.validate(&mut diags);
+        assert_eq!(diags.len(), 2, "{diags:?}");
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use tf_provider::{Attribute, AttributePath, Block, Diagnostics, NestedBlock, Nesting, Type, Value};
 
+use super::field::{Field, Nested};
+
 /// The operation a deadline is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
@@ -34,6 +36,8 @@ impl Operation {
     }
 }
 
+pub const ATTRIBUTE: &str = "timeouts";
+
 pub fn block() -> NestedBlock {
     let mut block = Block::new().describe(
         "How long each operation may take, as a duration such as \"30m\", \"1h\" or \"90s\". Defaults: create 30m, \
@@ -46,37 +50,75 @@ pub fn block() -> NestedBlock {
             format_duration(op.default_duration())
         )));
     }
-    NestedBlock { type_name: "timeouts".into(), nesting: Nesting::Single, block, min_items: 0, max_items: 0 }
+    NestedBlock { type_name: ATTRIBUTE.into(), nesting: Nesting::Single, block, min_items: 0, max_items: 0 }
 }
 
-/// The duration configured for `op` in a resource object's `timeouts` block, or the default. Invalid values were
-/// rejected by [`validate`] at plan time; should one slip through, the default applies.
-pub fn duration(resource: &Value, op: Operation) -> Duration {
-    resource
-        .get("timeouts")
-        .get(op.attribute())
-        .as_str()
-        .and_then(|s| parse_duration(s).ok())
-        .unwrap_or_else(|| op.default_duration())
+/// The `timeouts` block as typed: one optional duration per operation, stored exactly as written (it never
+/// reaches Azure, so it needs no canonical spelling).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Timeouts {
+    pub create: Field<String>,
+    pub read: Field<String>,
+    pub update: Field<String>,
+    pub delete: Field<String>,
 }
 
-pub fn validate(config: &Value, diags: &mut Diagnostics) {
-    for op in Operation::ALL {
-        let Some(text) = config.get("timeouts").get(op.attribute()).as_str() else {
-            continue;
-        };
-        if let Err(problem) = parse_duration(text) {
-            diags.error_at(
-                AttributePath::root().attr("timeouts").attr(op.attribute()),
-                "Invalid timeout",
-                format!(
-                    "timeouts.{} = {text:?}: {problem}. Use a duration such as \"30m\", \"1h30m\" or \"45s\" \
-                     (units h, m, s).",
-                    op.attribute()
-                ),
-            );
+impl Timeouts {
+    fn field(&self, op: Operation) -> &Field<String> {
+        match op {
+            Operation::Create => &self.create,
+            Operation::Read => &self.read,
+            Operation::Update => &self.update,
+            Operation::Delete => &self.delete,
         }
     }
+
+    /// The duration configured for `op`, or the default. Invalid values were rejected at plan time; should one
+    /// slip through, the default applies.
+    pub fn duration(&self, op: Operation) -> Duration {
+        self.field(op).as_deref().and_then(|s| parse_duration(s).ok()).unwrap_or_else(|| op.default_duration())
+    }
+
+    pub fn validate(&self, diags: &mut Diagnostics) {
+        for op in Operation::ALL {
+            let Some(text) = self.field(op).as_deref() else {
+                continue;
+            };
+            if let Err(problem) = parse_duration(text) {
+                diags.error_at(
+                    AttributePath::root().attr(ATTRIBUTE).attr(op.attribute()),
+                    "Invalid timeout",
+                    format!(
+                        "timeouts.{} = {text:?}: {problem}. Use a duration such as \"30m\", \"1h30m\" or \"45s\" \
+                         (units h, m, s).",
+                        op.attribute()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+impl Nested for Timeouts {
+    fn parse(value: &Value) -> Timeouts {
+        let field = |op: Operation| Field::parse(value.get(op.attribute()));
+        Timeouts {
+            create: field(Operation::Create),
+            read: field(Operation::Read),
+            update: field(Operation::Update),
+            delete: field(Operation::Delete),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::object(Operation::ALL.map(|op| (op.attribute(), self.field(op).to_value())))
+    }
+}
+
+/// The deadline of `op` for a resource whose timeouts block is `timeouts` (null: every default).
+pub fn deadline(timeouts: &Field<Timeouts>, op: Operation) -> std::time::Instant {
+    let duration = timeouts.known().map_or_else(|| op.default_duration(), |t| t.duration(op));
+    std::time::Instant::now() + duration
 }
 
 /// Parses Go-style durations made of `<number><unit>` pairs with units `h`, `m`, `s` (and `ms`).
@@ -141,26 +183,24 @@ mod tests {
 
     #[test]
     fn defaults_apply_when_absent() {
-        let resource = Value::object([("timeouts", Value::Null)]);
-        assert_eq!(duration(&resource, Operation::Create), Duration::from_secs(1800));
-        assert_eq!(duration(&resource, Operation::Read), Duration::from_secs(300));
-        let resource = Value::object([(
-            "timeouts",
-            Value::object([
-                ("create", Value::string("2m")),
-                ("read", Value::Null),
-                ("update", Value::Null),
-                ("delete", Value::Null),
-            ]),
-        )]);
-        assert_eq!(duration(&resource, Operation::Create), Duration::from_secs(120));
+        assert_eq!(Timeouts::default().duration(Operation::Create), Duration::from_secs(1800));
+        assert_eq!(Timeouts::default().duration(Operation::Read), Duration::from_secs(300));
+        let value = Value::object([
+            ("create", Value::string("2m")),
+            ("read", Value::Null),
+            ("update", Value::Null),
+            ("delete", Value::Null),
+        ]);
+        let timeouts = Timeouts::parse(&value);
+        assert_eq!(timeouts.duration(Operation::Create), Duration::from_secs(120));
+        assert_eq!(timeouts.to_value(), value, "stored exactly as written");
     }
 
     #[test]
     fn invalid_timeout_is_reported_on_its_path() {
-        let config = Value::object([("timeouts", Value::object([("delete", Value::string("soon"))]))]);
+        let timeouts = Timeouts { delete: Field::string("soon"), ..Timeouts::default() };
         let mut diags = Diagnostics::new();
-        validate(&config, &mut diags);
+        timeouts.validate(&mut diags);
         let diag = diags.iter().next().expect("one diagnostic");
         assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "timeouts.delete");
         assert!(diag.detail.contains("\"soon\""));

@@ -1,20 +1,6 @@
-//! Small helpers over Terraform values that both resources need when mapping to and from ARM.
+//! Helpers over raw Terraform values that the typed models do not cover.
 
 use tf_provider::Value;
-
-/// The string, when the value is known and not null.
-pub fn known_string(value: &Value) -> Option<String> {
-    value.as_str().map(str::to_owned)
-}
-
-/// `remote` as a value, but spelled as `prior` when the two differ only in case: ARM ids and names are
-/// case-insensitive, and a service that answers `resourcegroups` must not produce a diff.
-pub fn keep_prior_spelling(prior: &Value, remote: &str) -> Value {
-    match prior.as_str() {
-        Some(prior) if prior.eq_ignore_ascii_case(remote) => Value::string(prior),
-        _ => Value::string(remote),
-    }
-}
 
 /// Replaces every unknown inside `value` with null: what a resource reports for values that a failed apply never
 /// learned (Terraform rejects unknowns in a new state).
@@ -35,17 +21,6 @@ pub fn unknowns_to_null(value: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn case_only_differences_keep_the_prior_spelling() {
-        let prior = Value::string("/subscriptions/s/resourceGroups/rg");
-        assert_eq!(keep_prior_spelling(&prior, "/subscriptions/s/resourcegroups/rg"), prior);
-        assert_eq!(
-            keep_prior_spelling(&prior, "/subscriptions/s/resourceGroups/other"),
-            Value::string("/subscriptions/s/resourceGroups/other")
-        );
-        assert_eq!(keep_prior_spelling(&Value::Null, "x"), Value::string("x"));
-    }
 
     #[test]
     fn unknowns_become_null_at_any_depth() {

@@ -1,209 +1,270 @@
-//! Planning a `modelrouter_deployment`: defaults from the catalog, values Azure fills in, and the computed
-//! attributes that are known before apply (`routed_models`, `effective_context_window`).
+//! Planning a `modelrouter_deployment` from its typed configuration and prior state: defaults from the catalog,
+//! values Azure fills in, and the computed attributes that are known before apply (`routed_models`,
+//! `effective_context_window`).
 //!
-//! The rules Terraform enforces (tfplugin5 §4.5): configured values are planned as written, or as the prior value
-//! when the two mean the same (case of ids and names); an optional+computed attribute left out may take a default
-//! or stay unknown; and when nothing changed the plan equals the prior state, so Terraform sees a no-op.
+//! The rules Terraform enforces (tfplugin5 §4.5, §4.7): a configured value is planned as written, or as the prior
+//! value when the two mean the same (case of ids and names); an optional+computed attribute left out may take a
+//! default, the prior value or stay unknown; the applied value must equal every known planned value; and when
+//! nothing changed the plan equals the prior state, so Terraform sees a no-op.
 
-use tf_provider::{AttributePath, Value};
+use modelrouter_catalog::{ModelEntry, catalog, effective_context_window};
+use tf_provider::AttributePath;
 
-use super::model::{DEFAULT_CAPACITY, DEFAULT_MODE, catalog_entry, resolve_router_version, routed_set};
-use crate::resources::common::sku;
-use modelrouter_catalog::catalog;
+use super::model::{
+    DEFAULT_CAPACITY, DEFAULT_MODE, ModelRef, RoutedModel, RouterModel, Routing, catalog_entry, catalog_router,
+};
+use super::schema::attr;
+use crate::resources::common::field::{Field, Num};
+use crate::resources::common::identity::Identity;
 
 /// Paths whose change replaces the deployment (Terraform keeps only those that actually changed).
 pub fn requires_replace() -> Vec<AttributePath> {
     vec![
-        AttributePath::root().attr("name"),
-        AttributePath::root().attr("cognitive_account_id"),
-        AttributePath::root().attr("sku").attr("name"),
+        AttributePath::root().attr(attr::NAME),
+        AttributePath::root().attr(attr::ACCOUNT_ID),
+        AttributePath::root().attr(attr::SKU).attr(crate::resources::common::sku::attr::NAME),
     ]
 }
 
-/// The planned state for a create (`prior` null) or an update.
-pub fn planned_state(prior: &Value, proposed: &Value, config: &Value) -> Value {
-    let mut planned = proposed.clone();
-    let creating = prior.is_null();
-
-    for attr in ["name", "cognitive_account_id"] {
-        keep_prior_when_same_ignoring_case(&mut planned, prior, config, attr);
+/// The planned model for a create (`prior` none) or an update.
+pub fn planned(config: &RouterModel, prior: Option<&RouterModel>) -> RouterModel {
+    let router_version = config.router_version.clone().or_else(|| match prior {
+        Some(prior) => prior.router_version.clone(),
+        None => Field::string(&catalog().default_router_version().version),
+    });
+    let routing = plan_routing(&config.routing, prior.map(|p| &p.routing), &router_version);
+    let (routed_models, effective_context_window) = routed_set(&router_version, &routing);
+    let identity =
+        Identity::plan(&config.identity.account_id, config.identity.name.clone(), prior.map(|p| &p.identity));
+    let same_account = prior.is_some_and(|p| {
+        p.identity
+            .account_id
+            .as_deref()
+            .zip(identity.account_id.as_deref())
+            .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+    });
+    // Server-filled values: unknown until Azure answers on create, then kept unless configured.
+    let server_filled = |configured: &Field<String>, prior: Option<&Field<String>>| {
+        configured.clone().or_else(|| prior.cloned().unwrap_or(Field::Unknown))
+    };
+    RouterModel {
+        identity,
+        router_version,
+        rai_policy_name: server_filled(&config.rai_policy_name, prior.map(|p| &p.rai_policy_name)),
+        version_upgrade_option: server_filled(&config.version_upgrade_option, prior.map(|p| &p.version_upgrade_option)),
+        min_context_window: config.min_context_window.clone(),
+        effective_context_window,
+        routed_models,
+        endpoint: match prior {
+            Some(prior) if same_account => prior.endpoint.clone(),
+            _ => Field::Unknown,
+        },
+        sku: config.sku.plan(prior.map(|p| &p.sku), DEFAULT_CAPACITY),
+        routing,
+        timeouts: config.timeouts.clone(),
     }
-    planned.set_attr("id", if creating { Value::unknown() } else { prior.get("id").clone() });
-
-    if config.get("router_version").is_null() && planned.get("router_version").is_null() {
-        let (newest, _) = resolve_router_version(None);
-        planned.set_attr("router_version", Value::string(newest));
-    }
-
-    planned.set_attr("sku", sku::plan(config.get("sku"), prior.get("sku"), DEFAULT_CAPACITY));
-
-    // Server-filled values: unknown until Azure answers on create, then kept (`proposed` carries the prior value).
-    for attr in ["rai_policy_name", "version_upgrade_option"] {
-        if creating && planned.get(attr).is_null() {
-            planned.set_attr(attr, Value::unknown());
-        }
-    }
-
-    let routing = plan_routing(prior.get("routing"), config.get("routing"), planned.get("router_version"));
-    planned.set_attr("routing", routing);
-
-    match routed_set(planned.get("router_version"), planned.get("routing")) {
-        Some((routed, effective)) => {
-            planned.set_attr("routed_models", routed);
-            planned.set_attr("effective_context_window", effective);
-        }
-        None => {
-            planned.set_attr("routed_models", Value::unknown());
-            planned.set_attr("effective_context_window", Value::unknown());
-        }
-    }
-
-    let same_account = !creating
-        && prior
-            .get("cognitive_account_id")
-            .as_str()
-            .zip(planned.get("cognitive_account_id").as_str())
-            .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
-    planned.set_attr("endpoint", if same_account { prior.get("endpoint").clone() } else { Value::unknown() });
-
-    // Nothing changed: hand Terraform the prior state itself, so it plans a no-op.
-    if !creating && planned == *prior {
-        return prior.clone();
-    }
-    // Something else changes: server-filled values stay as they are unless configured (already in `proposed`).
-    planned
 }
 
-/// The `routing` block as planned: mode defaulted, each model's format and version filled from the catalog (or
-/// from the prior state for models the catalog does not know, when `strict_catalog = false`).
-fn plan_routing(prior: &Value, config: &Value, router_version: &Value) -> Value {
-    if config.is_null() {
-        return Value::Null;
-    }
-    let mode = match config.get("mode") {
-        Value::Null => Value::string(DEFAULT_MODE),
-        configured => configured.clone(),
+/// The `routing` block as planned: mode defaulted, each model's format and version from the configuration, else the
+/// catalog, else the prior state (a model the catalog does not know keeps what Azure reported, even nothing), else
+/// unknown until Azure answers.
+fn plan_routing(
+    config: &Field<Routing>,
+    prior: Option<&Field<Routing>>,
+    router_version: &Field<String>,
+) -> Field<Routing> {
+    let routing = match config {
+        Field::Null => return Field::Null,
+        // A block is never planned unknown as a whole: its attributes are.
+        Field::Unknown => return Field::Known(Routing { mode: Field::Unknown, models: Field::Unknown }),
+        Field::Known(routing) => routing,
     };
-    let models_config = config.get("model");
-    if models_config.is_unknown() {
-        return Value::object([("mode", mode), ("model", models_config.clone())]);
-    }
-    let router = router_version.as_str().and_then(|v| catalog().router_version(v));
-    let prior_models = prior.get("model").elements();
-    let models = models_config
-        .elements()
+    let mode = routing.mode.clone().or_else(|| Field::string(DEFAULT_MODE));
+    let Field::Known(models) = &routing.models else {
+        return Field::Known(Routing { mode, models: routing.models.clone() });
+    };
+    let router = catalog_router(router_version);
+    let prior_models =
+        prior.and_then(Field::known).and_then(|r| r.models.known()).map(Vec::as_slice).unwrap_or_default();
+    let planned = models
         .iter()
         .map(|model| {
-            let name = model.get("name");
-            let entry = name.as_str().and_then(|n| router.and_then(|r| catalog_entry(r, n)));
-            let prior_match = name.as_str().and_then(|n| {
-                prior_models.iter().find(|p| p.get("name").as_str().is_some_and(|pn| pn.eq_ignore_ascii_case(n)))
+            let name = model.name.as_deref();
+            let entry = name.and_then(|n| router.and_then(|r| catalog_entry(r, n)));
+            let prior_match = name.and_then(|n| {
+                prior_models.iter().find(|p| p.name.as_deref().is_some_and(|pn| pn.eq_ignore_ascii_case(n)))
             });
-            let fill = |attr: &str, from_catalog: Option<&String>| match model.get(attr) {
-                Value::Null => match (from_catalog, prior_match.map(|p| p.get(attr))) {
-                    (Some(value), _) => Value::string(value),
-                    (None, Some(prior)) if !prior.is_null() => prior.clone(),
-                    _ => Value::unknown(),
-                },
-                configured => configured.clone(),
-            };
-            Value::object([
-                ("name", name.clone()),
-                ("format", fill("format", entry.map(|e| &e.format))),
-                ("version", fill("version", entry.map(|e| &e.version))),
-            ])
+            let fill =
+                |configured: &Field<String>, from_catalog: Option<&String>, from_prior: Option<&Field<String>>| {
+                    configured.clone().or_else(|| match (from_catalog, from_prior) {
+                        (Some(value), _) => Field::string(value),
+                        (None, Some(prior)) => prior.clone(),
+                        (None, None) => Field::Unknown,
+                    })
+                };
+            ModelRef {
+                name: model.name.clone(),
+                format: fill(&model.format, entry.map(|e| &e.format), prior_match.map(|p| &p.format)),
+                version: fill(&model.version, entry.map(|e| &e.version), prior_match.map(|p| &p.version)),
+            }
         })
         .collect();
-    Value::object([("mode", mode), ("model", Value::Set(models))])
+    Field::Known(Routing { mode, models: Field::Known(planned) })
 }
 
-/// Plans the prior spelling of a configured value that differs from it only in case (ARM ids and names are
-/// case-insensitive), which Terraform accepts as "semantically equal" and which avoids a replacement.
-fn keep_prior_when_same_ignoring_case(planned: &mut Value, prior: &Value, config: &Value, attr: &str) {
-    if let (Some(configured), Some(previous)) = (config.get(attr).as_str(), prior.get(attr).as_str()) {
-        if configured != previous && configured.eq_ignore_ascii_case(previous) {
-            planned.set_attr(attr, Value::string(previous));
+/// `routed_models` and `effective_context_window` of a router, derived from its router version and routing alone,
+/// so that the plan and the state after apply compute them identically. Unknown while anything they depend on is.
+///
+/// The default set of a router version the catalog does not know is not known to the provider: both are null then.
+pub fn routed_set(router_version: &Field<String>, routing: &Field<Routing>) -> (Field<Vec<RoutedModel>>, Field<Num>) {
+    const UNKNOWN: (Field<Vec<RoutedModel>>, Field<Num>) = (Field::Unknown, Field::Unknown);
+    if router_version.is_unknown() || routing.is_unknown() {
+        return UNKNOWN;
+    }
+    let router = catalog_router(router_version);
+    let subset: &[ModelRef] = match routing {
+        Field::Known(routing) => match &routing.models {
+            Field::Known(models) => models,
+            Field::Unknown => return UNKNOWN,
+            Field::Null => &[],
+        },
+        _ => &[],
+    };
+    let mut rows: Vec<(usize, RoutedModel)> = Vec::new();
+    let mut entries: Vec<&ModelEntry> = Vec::new();
+    if subset.is_empty() {
+        let Some(router) = router else {
+            return (Field::Null, Field::Null);
+        };
+        for (index, entry) in router.default_set().iter().enumerate() {
+            rows.push((index, RoutedModel::from_catalog(entry)));
+            entries.push(entry);
+        }
+    } else {
+        for model in subset {
+            let Some(name) = model.name.known() else {
+                return UNKNOWN;
+            };
+            match router.and_then(|r| catalog_entry(r, name).map(|e| (r, e))) {
+                Some((r, entry)) => {
+                    let index = r.models.iter().position(|m| std::ptr::eq(m, entry)).unwrap_or(usize::MAX);
+                    rows.push((index, RoutedModel::from_catalog(entry)));
+                    entries.push(entry);
+                }
+                // Outside the catalog (strict_catalog = false): what was configured or Azure reported.
+                None => {
+                    if model.format.is_unknown() || model.version.is_unknown() {
+                        return UNKNOWN;
+                    }
+                    rows.push((
+                        usize::MAX,
+                        RoutedModel {
+                            format: model.format.clone(),
+                            name: Field::string(name),
+                            version: model.version.clone(),
+                            preview: Field::Known(false),
+                            context_window: Field::Null,
+                        },
+                    ));
+                }
+            }
         }
     }
+    // Catalog order, then name: a set has no order of its own, and the list must not flap between plans.
+    rows.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.name.as_deref().cmp(&y.name.as_deref())));
+    let window = effective_context_window(entries);
+    let effective = Field::from_option(window.tokens.map(|t| Num::int(t as i64)));
+    (Field::Known(rows.into_iter().map(|(_, row)| row).collect()), effective)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tf_provider::Value;
 
     const ACCOUNT: &str = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct";
 
-    fn config() -> Value {
-        Value::object([
-            ("id", Value::Null),
-            ("name", Value::string("router")),
-            ("cognitive_account_id", Value::string(ACCOUNT)),
-            ("router_version", Value::Null),
-            ("rai_policy_name", Value::Null),
-            ("version_upgrade_option", Value::Null),
-            ("min_context_window", Value::Null),
-            ("effective_context_window", Value::Null),
-            ("routed_models", Value::Null),
-            ("endpoint", Value::Null),
-            ("sku", Value::object([("name", Value::Null), ("capacity", Value::Null)])),
-            (
-                "routing",
-                Value::object([
-                    ("mode", Value::Null),
-                    (
-                        "model",
-                        Value::Set(vec![Value::object([
-                            ("name", Value::string("GPT-5-mini")),
-                            ("format", Value::Null),
-                            ("version", Value::Null),
-                        ])]),
-                    ),
-                ]),
+    fn config(models: &[&str]) -> RouterModel {
+        let mut config = RouterModel::parse(&Value::Null);
+        config.identity.name = Field::string("router");
+        config.identity.account_id = Field::string(ACCOUNT);
+        config.routing = Field::Known(Routing {
+            mode: Field::Null,
+            models: Field::Known(
+                models.iter().map(|m| ModelRef { name: Field::string(*m), ..Default::default() }).collect(),
             ),
-            ("timeouts", Value::Null),
-        ])
+        });
+        config
+    }
+
+    fn models(planned: &RouterModel) -> &[ModelRef] {
+        planned.subset().expect("known subset")
     }
 
     #[test]
     fn create_fills_defaults_from_the_catalog_and_leaves_server_values_unknown() {
-        let planned = planned_state(&Value::Null, &config(), &config());
-        assert!(planned.get("id").is_unknown());
-        assert_eq!(planned.get("router_version").as_str(), Some("2025-11-18"));
-        assert_eq!(planned.get("sku").get("name").as_str(), Some("GlobalStandard"));
-        assert_eq!(planned.get("sku").get("capacity").as_i64(), Some(10));
-        assert_eq!(planned.get("routing").get("mode").as_str(), Some("balanced"));
-        let model = &planned.get("routing").get("model").elements()[0];
-        assert_eq!(model.get("name").as_str(), Some("GPT-5-mini"), "the user's spelling is kept");
-        assert_eq!(model.get("format").as_str(), Some("OpenAI"));
-        assert_eq!(model.get("version").as_str(), Some("2025-08-07"));
-        assert!(planned.get("rai_policy_name").is_unknown());
-        assert!(planned.get("endpoint").is_unknown());
-        assert_eq!(planned.get("routed_models").elements().len(), 1);
-        assert_eq!(planned.get("routed_models").elements()[0].get("name").as_str(), Some("gpt-5-mini"));
+        let planned = planned(&config(&["GPT-5-mini"]), None);
+        assert!(planned.identity.id.is_unknown());
+        assert_eq!(planned.router_version.as_deref(), Some("2025-11-18"));
+        assert_eq!(planned.sku.name.as_deref(), Some("GlobalStandard"));
+        assert_eq!(planned.sku.capacity.whole(), Some(10));
+        assert_eq!(planned.routing.known().unwrap().mode.as_deref(), Some("balanced"));
+        let model = &models(&planned)[0];
+        assert_eq!(model.name.as_deref(), Some("GPT-5-mini"), "the configuration's spelling is kept");
+        assert_eq!(model.format.as_deref(), Some("OpenAI"));
+        assert_eq!(model.version.as_deref(), Some("2025-08-07"));
+        assert!(planned.rai_policy_name.is_unknown());
+        assert!(planned.endpoint.is_unknown());
+        let routed = planned.routed_models.known().expect("known at plan");
+        assert_eq!(routed.len(), 1);
+        assert_eq!(routed[0].name.as_deref(), Some("gpt-5-mini"));
     }
 
     #[test]
     fn unchanged_configuration_plans_the_prior_state_exactly() {
-        let mut prior = planned_state(&Value::Null, &config(), &config());
-        prior.set_attr("id", Value::string(format!("{ACCOUNT}/deployments/router")));
-        prior.set_attr("rai_policy_name", Value::string("Microsoft.DefaultV2"));
-        prior.set_attr("version_upgrade_option", Value::string("OnceNewDefaultVersionAvailable"));
-        prior.set_attr("endpoint", Value::string("https://a.openai.azure.com/"));
-        // Terraform's proposal: config values, prior values for computed attributes left out.
-        let mut proposed = config();
-        for attr in ["id", "router_version", "rai_policy_name", "version_upgrade_option", "endpoint"] {
-            proposed.set_attr(attr, prior.get(attr).clone());
-        }
-        assert_eq!(planned_state(&prior, &proposed, &config()), prior);
+        let mut prior = planned(&config(&["gpt-5-mini", "gpt-5"]), None);
+        prior.identity.id = Field::string(format!("{ACCOUNT}/deployments/router"));
+        prior.rai_policy_name = Field::string("Microsoft.DefaultV2");
+        prior.version_upgrade_option = Field::string("OnceNewDefaultVersionAvailable");
+        prior.endpoint = Field::string("https://a.openai.azure.com/");
+        assert_eq!(planned(&config(&["gpt-5-mini", "gpt-5"]), Some(&prior)), prior);
+    }
+
+    #[test]
+    fn a_model_outside_the_catalog_is_unknown_on_create_and_keeps_what_azure_reported_later() {
+        let created = planned(&config(&["gpt-7-preview"]), None);
+        assert!(models(&created)[0].format.is_unknown());
+        assert!(created.routed_models.is_unknown());
+        // Azure reported no format and no version: the next plan keeps exactly that.
+        let mut stored = created.clone();
+        stored.routing = Field::Known(Routing {
+            mode: Field::string("balanced"),
+            models: Field::Known(vec![ModelRef { name: Field::string("gpt-7-preview"), ..Default::default() }]),
+        });
+        let (routed, effective) = routed_set(&stored.router_version, &stored.routing);
+        stored.routed_models = routed;
+        stored.effective_context_window = effective;
+        let next = planned(&config(&["gpt-7-preview"]), Some(&stored));
+        assert_eq!(next.routing, stored.routing);
+        assert_eq!(next.routed_models, stored.routed_models);
+    }
+
+    #[test]
+    fn the_default_set_of_an_unknown_router_version_is_null_not_unknown() {
+        let mut cfg = config(&[]);
+        cfg.routing = Field::Null;
+        cfg.router_version = Field::string("2027-01-01");
+        let planned = planned(&cfg, None);
+        assert_eq!(planned.routed_models, Field::Null);
+        assert_eq!(planned.effective_context_window, Field::Null);
     }
 
     #[test]
     fn account_id_in_another_case_is_not_a_change() {
-        let mut prior = planned_state(&Value::Null, &config(), &config());
-        prior.set_attr("id", Value::string("x"));
-        let mut cfg = config();
-        cfg.set_attr("cognitive_account_id", Value::string(ACCOUNT.replace("resourceGroups", "resourcegroups")));
-        let planned = planned_state(&prior, &cfg, &cfg);
-        assert_eq!(planned.get("cognitive_account_id").as_str(), Some(ACCOUNT));
+        let mut prior = planned(&config(&["gpt-5"]), None);
+        prior.identity.id = Field::string("x");
+        let mut cfg = config(&["gpt-5"]);
+        cfg.identity.account_id = Field::string(ACCOUNT.replace("resourceGroups", "resourcegroups"));
+        assert_eq!(planned(&cfg, Some(&prior)).identity.account_id.as_deref(), Some(ACCOUNT));
     }
 }

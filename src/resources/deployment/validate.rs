@@ -2,109 +2,155 @@
 //! apply. Every diagnostic sits on the attribute's path and names the bad value and the allowed ones; values not
 //! yet known at plan time are skipped, never rejected.
 //!
-//! Two passes: [`check_structure`] needs nothing but the configuration (it also runs in `terraform validate`,
-//! where the provider is not configured); [`check_against_catalog`] needs `strict_catalog` and runs at plan.
+//! Two passes over the typed configuration: [`check_structure`] needs nothing but the configuration (it also runs in
+//! `terraform validate`, where the provider is not configured); [`check_against_catalog`] needs `strict_catalog`
+//! and the prior state, and runs at plan. Errors always appear; warnings about the configuration appear only in
+//! plans that introduce or change what they warn about, not in every no-op plan of an unchanged router.
+
+use std::collections::BTreeSet;
 
 use modelrouter_catalog::{ModelEntry, RouterVersion, catalog, effective_context_window};
-use tf_provider::{AttributePath, Diagnostics, Value};
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::model::{MODES, VERSION_UPGRADE_OPTIONS, resolve_router_version};
-use crate::provider::config::quoted_list;
-use crate::resources::common::{identity, sku, timeouts};
+use super::model::{MODES, ModelRef, RouterModel, VERSION_UPGRADE_OPTIONS, catalog_entry, catalog_router};
+use super::schema::attr;
+use crate::resources::common::field::Field;
+use crate::resources::common::text::{check_one_of, check_trimmed, quoted_list};
 
 fn path(attr: &str) -> AttributePath {
     AttributePath::root().attr(attr)
 }
 
 fn routing_path(attr: &str) -> AttributePath {
-    AttributePath::root().attr("routing").attr(attr)
+    AttributePath::root().attr(attr::ROUTING).attr(attr)
+}
+
+fn model_path() -> AttributePath {
+    routing_path(attr::MODEL)
 }
 
 /// Rules that need only the configuration.
-pub fn check_structure(config: &Value, diags: &mut Diagnostics) {
-    identity::validate(config, diags);
-    sku::validate(config, diags);
-    if let Some(option) = config.get("version_upgrade_option").as_str() {
-        if !VERSION_UPGRADE_OPTIONS.contains(&option) {
-            diags.error_at(
-                path("version_upgrade_option"),
-                "Unsupported version_upgrade_option",
-                format!(
-                    "version_upgrade_option = {option:?} is not an upgrade policy Azure knows. Allowed values: {}.",
-                    quoted_list(&VERSION_UPGRADE_OPTIONS)
-                ),
-            );
-        }
+pub fn check_structure(config: &RouterModel, diags: &mut Diagnostics) {
+    config.identity.validate(true, diags);
+    config.sku.validate(diags);
+    check_trimmed(&config.router_version, &path(attr::ROUTER_VERSION), diags);
+    if check_trimmed(&config.version_upgrade_option, &path(attr::VERSION_UPGRADE_OPTION), diags) {
+        check_one_of(
+            &config.version_upgrade_option,
+            &path(attr::VERSION_UPGRADE_OPTION),
+            "version_upgrade_option",
+            &VERSION_UPGRADE_OPTIONS,
+            diags,
+        );
     }
-    if let Some(policy) = config.get("rai_policy_name").as_str() {
-        if policy.trim().is_empty() {
-            diags.error_at(
-                path("rai_policy_name"),
-                "Empty rai_policy_name",
-                "rai_policy_name must name a content filter such as \"Microsoft.DefaultV2\"; omit it to keep the \
-                 service's default.",
-            );
-        }
+    if check_trimmed(&config.rai_policy_name, &path(attr::RAI_POLICY_NAME), diags)
+        && config.rai_policy_name.as_deref().is_some_and(str::is_empty)
+    {
+        diags.error_at(
+            path(attr::RAI_POLICY_NAME),
+            "Empty rai_policy_name",
+            "rai_policy_name must name a content filter such as \"Microsoft.DefaultV2\"; omit it to keep the \
+             service's default.",
+        );
     }
-    if let Some(min) = config.get("min_context_window").as_i64() {
-        if min < 1 {
-            diags.error_at(
-                path("min_context_window"),
-                "Invalid min_context_window",
-                format!("min_context_window = {min}: a context window is a positive number of tokens."),
-            );
-        }
+    match (&config.min_context_window, config.min_context_window.whole()) {
+        (_, Some(min)) if min >= 1 => {}
+        (Field::Known(min), _) => diags.error_at(
+            path(attr::MIN_CONTEXT_WINDOW),
+            "Invalid min_context_window",
+            format!("min_context_window = {min}: a context window is a positive whole number of tokens."),
+        ),
+        _ => {}
     }
-    let routing = config.get("routing");
-    if let Some(mode) = routing.get("mode").as_str() {
-        if !MODES.contains(&mode) {
-            diags.error_at(
-                routing_path("mode"),
-                "Unsupported routing mode",
-                format!("routing.mode = {mode:?} is not a routing mode. Allowed values: {}.", quoted_list(&MODES)),
-            );
+    if let Field::Known(routing) = &config.routing {
+        if check_trimmed(&routing.mode, &routing_path(attr::MODE), diags) {
+            check_one_of(&routing.mode, &routing_path(attr::MODE), "routing mode", &MODES, diags);
         }
+        for model in routing.models.known().map(Vec::as_slice).unwrap_or_default() {
+            check_model_strings(model, diags);
+        }
+        check_duplicates(routing.models.known().map(Vec::as_slice).unwrap_or_default(), diags);
     }
-    check_duplicates(routing.get("model"), diags);
-    timeouts::validate(config, diags);
+    if let Some(timeouts) = config.timeouts.known() {
+        timeouts.validate(diags);
+    }
+}
+
+/// Stray whitespace in a `model` block. The path is the `model` set: Terraform has no path into a set element
+/// by position, so the detail quotes the value.
+fn check_model_strings(model: &ModelRef, diags: &mut Diagnostics) {
+    for field in [&model.name, &model.format, &model.version] {
+        check_trimmed(field, &model_path(), diags);
+    }
 }
 
 /// Two blocks naming one model (in any case) make the subset ambiguous. Identical blocks are merged by Terraform
 /// itself before the provider sees them, since `model` is a set.
-fn check_duplicates(models: &Value, diags: &mut Diagnostics) {
-    let mut seen: Vec<String> = Vec::new();
-    for model in models.elements() {
-        let Some(name) = model.get("name").as_str() else {
-            continue;
-        };
-        let key = name.trim().to_ascii_lowercase();
-        if seen.contains(&key) {
+fn check_duplicates(models: &[ModelRef], diags: &mut Diagnostics) {
+    let mut seen = BTreeSet::new();
+    for name in models.iter().filter_map(|m| m.name.as_deref()) {
+        if !seen.insert(name.to_ascii_lowercase()) {
             diags.error_at(
-                routing_path("model"),
+                model_path(),
                 "Model listed twice",
                 format!(
                     "routing lists the model {name:?} more than once. Each model may appear in one model block \
                      only; remove the duplicate."
                 ),
             );
-        } else {
-            seen.push(key);
         }
+    }
+}
+
+/// What a plan changes relative to the prior state, for deciding which configuration warnings to show.
+struct Changes {
+    version: bool,
+    subset: bool,
+    min_context_window: bool,
+    /// Lower-cased names of models the prior state did not route to.
+    new_models: BTreeSet<String>,
+}
+
+impl Changes {
+    fn of(config: &RouterModel, prior: Option<&RouterModel>) -> Changes {
+        let names = |model: &RouterModel| -> Option<BTreeSet<String>> {
+            Some(model.subset()?.iter().filter_map(|m| m.name.as_deref()).map(str::to_ascii_lowercase).collect())
+        };
+        let Some(prior) = prior else {
+            return Changes {
+                version: true,
+                subset: true,
+                min_context_window: true,
+                new_models: names(config).unwrap_or_default(),
+            };
+        };
+        let (now, before) = (names(config), names(prior).unwrap_or_default());
+        let version = config.router_version.as_deref().is_some_and(|v| Some(v) != prior.router_version.as_deref());
+        Changes {
+            version,
+            subset: now.as_ref() != Some(&before) || config.routing.is_null() != prior.routing.is_null(),
+            min_context_window: config.min_context_window != prior.min_context_window,
+            new_models: now.unwrap_or_default().difference(&before).cloned().collect(),
+        }
+    }
+
+    fn is_new(&self, model: &str) -> bool {
+        self.version || self.new_models.contains(&model.to_ascii_lowercase())
     }
 }
 
 /// Rules that compare the configuration with the embedded catalog. With `strict = false` a model or router
 /// version the catalog does not know is a warning and the configuration is sent as written.
-pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnostics) {
-    let Some(router) = check_router_version(config, strict, diags) else {
+pub fn check_against_catalog(config: &RouterModel, prior: Option<&RouterModel>, strict: bool, diags: &mut Diagnostics) {
+    let changes = Changes::of(config, prior);
+    let Some(router) = check_router_version(config, &changes, strict, diags) else {
         return;
     };
-    let routing = config.get("routing");
-    if !routing.is_null() && !router.supports_routing {
+    if !config.routing.is_null() && !router.supports_routing {
         let supporting: Vec<&str> =
             catalog().router_versions().iter().filter(|r| r.supports_routing).map(|r| r.version.as_str()).collect();
         diags.error_at(
-            AttributePath::root().attr("routing"),
+            path(attr::ROUTING),
             "Routing needs a newer router version",
             format!(
                 "router_version = {:?} has no routing modes or model subsets; a routing block needs router version \
@@ -116,50 +162,62 @@ pub fn check_against_catalog(config: &Value, strict: bool, diags: &mut Diagnosti
         );
         return;
     }
-
-    let models = routing.get("model");
-    if routing.is_null() || models.is_unknown() {
-        check_min_context_window(config, router.default_set().iter().collect(), true, diags);
+    let Some(subset) = config.subset() else {
+        return;
+    };
+    if subset.is_empty() {
+        check_min_context_window(config, &changes, router.default_set().iter().collect(), true, diags);
         return;
     }
     let mut resolved: Vec<&ModelEntry> = Vec::new();
     let mut all_known = true;
-    for model in models.elements() {
-        match check_model(model, router, strict, diags) {
+    for model in subset {
+        match check_model(model, router, &changes, strict, diags) {
             Some(entry) => resolved.push(entry),
             None => all_known = false,
         }
     }
-    let count = models.elements().len();
-    if count == 1 {
+    if subset.len() == 1 && changes.subset {
         diags.warning_at(
-            routing_path("model"),
+            model_path(),
             "Only one model in the subset",
             "The router can route to a single model only, so it has nothing to fail over to when that model is \
              throttled or unavailable. Keep at least two models in the subset.",
         );
     }
-    check_min_context_window(config, resolved, all_known, diags);
+    check_min_context_window(config, &changes, resolved, all_known, diags);
 }
 
-fn check_router_version<'c>(config: &Value, strict: bool, diags: &mut Diagnostics) -> Option<&'c RouterVersion> {
-    let version_value = config.get("router_version");
-    if version_value.is_unknown() {
-        return None;
+fn check_router_version(
+    config: &RouterModel,
+    changes: &Changes,
+    strict: bool,
+    diags: &mut Diagnostics,
+) -> Option<&'static RouterVersion> {
+    let version = match &config.router_version {
+        Field::Unknown => return None,
+        Field::Null => return Some(catalog().default_router_version()),
+        Field::Known(version) => version,
+    };
+    if version.trim() != version {
+        return None; // reported by check_structure
     }
-    let (version, router) = resolve_router_version(version_value.as_str());
+    let router = catalog_router(&config.router_version);
     if router.is_none() {
         let detail = format!(
             "router_version = {version:?} is not in this provider's catalog. Allowed values: {}.",
             quoted_list(&catalog().version_names())
         );
         if strict {
-            diags.error_at(path("router_version"), "Unknown router version", detail);
-        } else {
+            diags.error_at(path(attr::ROUTER_VERSION), "Unknown router version", detail);
+        } else if changes.version {
             diags.warning_at(
-                path("router_version"),
+                path(attr::ROUTER_VERSION),
                 "Router version not in the catalog",
-                format!("{detail} strict_catalog = false: it is sent as written and its models are not checked."),
+                format!(
+                    "{detail} strict_catalog = false: it is sent as written, its models are not checked, and what \
+                     the configuration leaves out is taken from Azure."
+                ),
             );
         }
     }
@@ -167,22 +225,27 @@ fn check_router_version<'c>(config: &Value, strict: bool, diags: &mut Diagnostic
 }
 
 /// Checks one `model` block; returns its catalog entry when the catalog knows it.
-fn check_model<'c>(
-    model: &Value,
-    router: &'c RouterVersion,
+fn check_model(
+    model: &ModelRef,
+    router: &'static RouterVersion,
+    changes: &Changes,
     strict: bool,
     diags: &mut Diagnostics,
-) -> Option<&'c ModelEntry> {
-    let name = model.get("name").as_str()?;
-    let exact = router.models.iter().find(|m| m.name.eq_ignore_ascii_case(name.trim()));
-    let Some(entry) = exact else {
-        not_in_catalog(name, router, strict, diags);
+) -> Option<&'static ModelEntry> {
+    let name = model.name.as_deref()?;
+    if name.trim() != name {
+        return None; // reported by check_structure
+    }
+    let is_new = changes.is_new(name);
+    let Some(entry) = catalog_entry(router, name) else {
+        not_in_catalog(name, router, strict, is_new, diags);
         return None;
     };
-    if let Some(version) = model.get("version").as_str() {
+    if let Some(version) = model.version.as_deref() {
         if version != entry.version {
             contradiction(
                 strict,
+                is_new,
                 diags,
                 format!(
                     "routing model {:?} has version {version:?}, but router version {} routes to version {:?} of \
@@ -192,10 +255,11 @@ fn check_model<'c>(
             );
         }
     }
-    if let Some(format) = model.get("format").as_str() {
+    if let Some(format) = model.format.as_deref() {
         if !format.eq_ignore_ascii_case(&entry.format) {
             contradiction(
                 strict,
+                is_new,
                 diags,
                 format!(
                     "routing model {:?} has format {format:?}, but the catalog lists it as format {:?}. Omit format \
@@ -205,9 +269,9 @@ fn check_model<'c>(
             );
         }
     }
-    if entry.preview {
+    if entry.preview && is_new {
         diags.warning_at(
-            routing_path("model"),
+            model_path(),
             "Preview model in the subset",
             format!(
                 "{} is in preview for model router {}: its availability and behaviour may change.{}",
@@ -221,9 +285,9 @@ fn check_model<'c>(
             ),
         );
     }
-    if entry.requires_registration {
+    if entry.requires_registration && is_new {
         diags.warning_at(
-            routing_path("model"),
+            model_path(),
             "Model requires registration",
             format!(
                 "{} requires registration (limited access): the router routes to it only after Microsoft approves \
@@ -235,7 +299,7 @@ fn check_model<'c>(
     Some(entry)
 }
 
-fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, diags: &mut Diagnostics) {
+fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, is_new: bool, diags: &mut Diagnostics) {
     let suggestions = router.suggest(name);
     let hint = if suggestions.is_empty() {
         String::new()
@@ -249,36 +313,46 @@ fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, diags: &mut 
         quoted_list(&allowed)
     );
     if strict {
-        diags.error_at(routing_path("model"), "Unknown model in routing subset", detail);
-    } else {
+        diags.error_at(model_path(), "Unknown model in routing subset", detail);
+    } else if is_new {
         diags.warning_at(
-            routing_path("model"),
+            model_path(),
             "Model not in the catalog",
-            format!("{detail} strict_catalog = false: it is sent to Azure as written."),
+            format!(
+                "{detail} strict_catalog = false: it is sent to Azure as written, and the format and version the \
+                 configuration leaves out are taken from Azure."
+            ),
         );
     }
 }
 
-fn contradiction(strict: bool, diags: &mut Diagnostics, detail: String) {
+fn contradiction(strict: bool, is_new: bool, diags: &mut Diagnostics, detail: String) {
     if strict {
-        diags.error_at(routing_path("model"), "Model contradicts the catalog", detail);
-    } else {
+        diags.error_at(model_path(), "Model contradicts the catalog", detail);
+    } else if is_new {
         diags.warning_at(
-            routing_path("model"),
+            model_path(),
             "Model not in the catalog",
             format!("{detail} strict_catalog = false: it is sent to Azure as written."),
         );
     }
 }
 
-fn check_min_context_window(config: &Value, models: Vec<&ModelEntry>, all_known: bool, diags: &mut Diagnostics) {
-    let Some(min) = config.get("min_context_window").as_i64() else {
+fn check_min_context_window(
+    config: &RouterModel,
+    changes: &Changes,
+    models: Vec<&ModelEntry>,
+    all_known: bool,
+    diags: &mut Diagnostics,
+) {
+    let Some(min) = config.min_context_window.whole() else {
         return;
     };
     let window = effective_context_window(models);
+    let changed = changes.version || changes.subset || changes.min_context_window;
     match window.tokens {
         Some(tokens) if (tokens as i64) < min => diags.error_at(
-            path("min_context_window"),
+            path(attr::MIN_CONTEXT_WINDOW),
             "Routed models have a smaller context window",
             format!(
                 "min_context_window = {min}, but the effective context window of the routed models is {tokens} \
@@ -287,8 +361,8 @@ fn check_min_context_window(config: &Value, models: Vec<&ModelEntry>, all_known:
                 if window.smallest_models.len() == 1 { "it" } else { "them" }
             ),
         ),
-        _ if !window.unknown_models.is_empty() || !all_known => diags.warning_at(
-            path("min_context_window"),
+        _ if changed && (!window.unknown_models.is_empty() || !all_known) => diags.warning_at(
+            path(attr::MIN_CONTEXT_WINDOW),
             "Context window not fully known",
             format!(
                 "min_context_window = {min} could not be checked for every routed model: the catalog has no \
@@ -307,81 +381,136 @@ fn check_min_context_window(config: &Value, models: Vec<&ModelEntry>, all_known:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tf_provider::Severity;
+    use crate::resources::deployment::model::Routing;
+    use tf_provider::{Severity, Value};
 
     const ACCOUNT: &str = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct";
 
-    fn model(name: &str) -> Value {
-        Value::object([("name", Value::string(name)), ("format", Value::Null), ("version", Value::Null)])
-    }
-
-    fn config(routing: Value) -> Value {
-        Value::object([
-            ("name", Value::string("router")),
-            ("cognitive_account_id", Value::string(ACCOUNT)),
-            ("router_version", Value::Null),
-            ("min_context_window", Value::Null),
-            ("routing", routing),
-        ])
-    }
-
-    fn routing(models: Vec<Value>) -> Value {
-        Value::object([("mode", Value::string("quality")), ("model", Value::Set(models))])
+    fn config(models: &[&str]) -> RouterModel {
+        let mut config = RouterModel::parse(&Value::Null);
+        config.identity.name = Field::string("router");
+        config.identity.account_id = Field::string(ACCOUNT);
+        config.routing = Field::Known(Routing {
+            mode: Field::string("quality"),
+            models: Field::Known(
+                models.iter().map(|m| ModelRef { name: Field::string(*m), ..Default::default() }).collect(),
+            ),
+        });
+        config
     }
 
     /// (severity, summary, path) of every diagnostic, for compact assertions.
-    fn findings(config: &Value, strict: bool) -> Vec<(Severity, String, String)> {
+    fn findings(config: &RouterModel, prior: Option<&RouterModel>, strict: bool) -> Vec<(Severity, String, String)> {
         let mut diags = Diagnostics::new();
         check_structure(config, &mut diags);
-        check_against_catalog(config, strict, &mut diags);
+        check_against_catalog(config, prior, strict, &mut diags);
         diags
             .iter()
             .map(|d| (d.severity, d.summary.clone(), d.attribute.as_ref().map(ToString::to_string).unwrap_or_default()))
             .collect()
     }
 
+    fn summaries(found: &[(Severity, String, String)]) -> Vec<&str> {
+        found.iter().map(|(_, s, _)| s.as_str()).collect()
+    }
+
     #[test]
     fn a_valid_subset_has_no_findings() {
-        assert!(findings(&config(routing(vec![model("gpt-5"), model("gpt-5-mini")])), true).is_empty());
+        assert!(findings(&config(&["gpt-5", "gpt-5-mini"]), None, true).is_empty());
     }
 
     #[test]
     fn alias_is_an_error_with_a_suggestion_on_the_model_path() {
         let mut diags = Diagnostics::new();
-        check_against_catalog(&config(routing(vec![model("gpt-4.0"), model("gpt-5")])), true, &mut diags);
+        check_against_catalog(&config(&["gpt-4.0", "gpt-5"]), None, true, &mut diags);
         let diag = diags.iter().find(|d| d.severity == Severity::Error).expect("an error");
         assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "routing.model");
         assert!(diag.detail.contains("Did you mean \"gpt-4o\""), "{}", diag.detail);
     }
 
     #[test]
+    fn stray_whitespace_in_user_typed_strings_is_an_error_on_the_attribute() {
+        for (mutate, expected_path) in [
+            (
+                Box::new(|c: &mut RouterModel| c.router_version = Field::string("2025-11-18 "))
+                    as Box<dyn Fn(&mut RouterModel)>,
+                "router_version",
+            ),
+            (
+                Box::new(|c: &mut RouterModel| c.rai_policy_name = Field::string(" Microsoft.DefaultV2 ")),
+                "rai_policy_name",
+            ),
+            (Box::new(|c: &mut RouterModel| *c = config(&[" gpt-5-mini", "gpt-5"])), "routing.model"),
+            (Box::new(|c: &mut RouterModel| *c = config(&["gpt-4.1 ", "gpt-5"])), "routing.model"),
+        ] {
+            let mut cfg = config(&["gpt-5", "gpt-5-mini"]);
+            mutate(&mut cfg);
+            let found = findings(&cfg, None, true);
+            assert_eq!(
+                found,
+                [(Severity::Error, "Leading or trailing whitespace".to_owned(), expected_path.to_owned())],
+                "{cfg:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn title_case_mode_is_an_error_naming_the_lowercase_spelling() {
+        let mut cfg = config(&["gpt-5", "gpt-5-mini"]);
+        if let Field::Known(routing) = &mut cfg.routing {
+            routing.mode = Field::string("Quality");
+        }
+        let mut diags = Diagnostics::new();
+        check_structure(&cfg, &mut diags);
+        let diag = diags.iter().next().expect("an error");
+        assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "routing.mode");
+        assert!(diag.detail.contains("\"quality\""), "{}", diag.detail);
+    }
+
+    #[test]
     fn lenient_catalog_turns_unknown_models_into_warnings() {
-        let found = findings(&config(routing(vec![model("gpt-6"), model("gpt-5")])), false);
+        let found = findings(&config(&["gpt-6", "gpt-5"]), None, false);
         assert!(found.iter().all(|(severity, ..)| *severity == Severity::Warning), "{found:?}");
-        assert!(found.iter().any(|(_, summary, _)| summary == "Model not in the catalog"));
+        assert!(summaries(&found).contains(&"Model not in the catalog"));
+    }
+
+    #[test]
+    fn warnings_appear_only_when_the_plan_changes_what_they_warn_about() {
+        let cfg = config(&["grok-4", "gpt-7-preview"]);
+        let created = findings(&cfg, None, false);
+        assert!(summaries(&created).contains(&"Preview model in the subset"), "{created:?}");
+        assert!(summaries(&created).contains(&"Model not in the catalog"), "{created:?}");
+        // The same configuration against a prior state that already routes to both: no warnings at all.
+        let unchanged = findings(&cfg, Some(&cfg), false);
+        assert!(unchanged.is_empty(), "{unchanged:?}");
+        // Adding a model warns about that model only.
+        let added = findings(&config(&["grok-4", "gpt-7-preview", "gpt-8"]), Some(&cfg), false);
+        assert_eq!(summaries(&added), ["Model not in the catalog"], "{added:?}");
+        // Errors always appear.
+        let strict = findings(&cfg, Some(&cfg), true);
+        assert!(strict.iter().any(|(s, ..)| *s == Severity::Error), "{strict:?}");
     }
 
     #[test]
     fn unknown_values_are_skipped() {
-        let cfg = Value::object([
-            ("name", Value::unknown()),
-            ("cognitive_account_id", Value::unknown()),
-            ("router_version", Value::unknown()),
-            ("routing", Value::object([("mode", Value::unknown()), ("model", Value::unknown())])),
-        ]);
-        assert!(findings(&cfg, true).is_empty());
+        let mut cfg = RouterModel::parse(&Value::Null);
+        cfg.identity.name = Field::Unknown;
+        cfg.identity.account_id = Field::Unknown;
+        cfg.router_version = Field::Unknown;
+        cfg.routing = Field::Known(Routing { mode: Field::Unknown, models: Field::Unknown });
+        assert!(findings(&cfg, None, true).is_empty());
     }
 
     #[test]
     fn duplicates_in_another_case_are_an_error() {
-        let found = findings(&config(routing(vec![model("gpt-5"), model("GPT-5")])), true);
+        let found = findings(&config(&["gpt-5", "GPT-5"]), None, true);
         assert!(found.contains(&(Severity::Error, "Model listed twice".into(), "routing.model".into())), "{found:?}");
     }
 
     #[test]
     fn single_model_and_preview_are_warnings() {
-        let found = findings(&config(routing(vec![model("grok-4")])), true);
-        let summaries: Vec<&str> = found.iter().map(|(_, s, _)| s.as_str()).collect();
+        let found = findings(&config(&["grok-4"]), None, true);
+        let summaries = summaries(&found);
         assert!(summaries.contains(&"Only one model in the subset"), "{summaries:?}");
         assert!(summaries.contains(&"Preview model in the subset"), "{summaries:?}");
         assert!(found.iter().all(|(severity, ..)| *severity == Severity::Warning));
@@ -389,10 +518,10 @@ mod tests {
 
     #[test]
     fn min_context_window_names_the_smallest_model() {
-        let mut cfg = config(routing(vec![model("gpt-5"), model("gpt-4o")]));
-        cfg.set_attr("min_context_window", Value::int(1_000_000));
+        let mut cfg = config(&["gpt-5", "gpt-4o"]);
+        cfg.min_context_window = Field::int(1_000_000);
         let mut diags = Diagnostics::new();
-        check_against_catalog(&cfg, true, &mut diags);
+        check_against_catalog(&cfg, None, true, &mut diags);
         let diag = diags.iter().find(|d| d.severity == Severity::Error).expect("an error");
         assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "min_context_window");
         assert!(diag.detail.contains("gpt-4o"), "{}", diag.detail);

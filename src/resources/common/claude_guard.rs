@@ -3,7 +3,7 @@
 
 use modelrouter_arm::{AccountId, Deployment};
 
-const ANTHROPIC: &str = "Anthropic";
+use super::ANTHROPIC;
 
 /// Whether `deployment` is a Claude deployment of `model` at `version`.
 pub fn is_claude_deployment_of(deployment: &Deployment, model: &str, version: &str) -> bool {

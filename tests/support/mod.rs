@@ -2,6 +2,8 @@
 //! built by cargo, installed into a temporary filesystem mirror (AutoMTLS on, as for users).
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod consistency;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;

@@ -43,6 +43,15 @@ impl DeploymentModel for ClaudeModel {
     fn mark_resend(&mut self) {
         self.routable_by = Field::Unknown;
     }
+    fn azure_chosen(&self) -> Vec<(&'static str, String)> {
+        // Only a version the catalog cannot supply is Azure's to choose.
+        match (self.model.as_deref(), self.version.known()) {
+            (Some(model), Some(version)) if model::catalog_model(model).is_none() => {
+                vec![(schema::attr::VERSION, version.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[async_trait]
@@ -62,11 +71,11 @@ impl DeploymentKind for ClaudeDependency {
         &self,
         config: &ClaudeModel,
         prior: Option<&ClaudeModel>,
-        ctx: &PlanContext,
+        ctx: &PlanContext<'_>,
         diags: &mut Diagnostics,
     ) -> ClaudeModel {
         validate::check_against_catalog(config, prior, ctx.strict_catalog, diags);
-        plan::planned(config, prior)
+        plan::planned(config, prior, ctx.private)
     }
 
     fn requires_replace(&self) -> Vec<AttributePath> {

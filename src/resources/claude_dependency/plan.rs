@@ -8,6 +8,7 @@ use super::schema::attr;
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::field::{Field, plan_case_insensitive};
 use crate::resources::common::identity::Identity;
+use crate::resources::common::private::PrivateState;
 
 /// Paths whose change replaces the deployment.
 pub fn requires_replace() -> Vec<AttributePath> {
@@ -18,7 +19,7 @@ pub fn requires_replace() -> Vec<AttributePath> {
         .collect()
 }
 
-pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>) -> ClaudeModel {
+pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>, remembered: &PrivateState) -> ClaudeModel {
     let model = match prior {
         Some(prior) => plan_case_insensitive(&config.model, &prior.model),
         None => config.model.clone(),
@@ -31,8 +32,11 @@ pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>) -> ClaudeModel
         let from_catalog = model.as_deref().and_then(catalog_model).map(|(_, v)| Field::string(v));
         match (from_catalog, prior) {
             (Some(version), _) => version,
-            // Outside the catalog: what Azure reported for the same model, even nothing.
-            (None, Some(prior)) if same_model => prior.version.clone(),
+            // Outside the catalog: what Azure chose for the same model (so a later change is drift), else what it
+            // reported, even nothing.
+            (None, Some(prior)) if same_model => {
+                remembered.chosen(attr::VERSION).map_or_else(|| prior.version.clone(), Field::string)
+            }
             (None, _) => Field::Unknown,
         }
     });
@@ -72,7 +76,7 @@ mod tests {
     #[test]
     fn industry_in_another_case_is_no_change() {
         let prior = object("technology");
-        assert_eq!(planned(&object("Technology"), Some(&prior)), prior);
+        assert_eq!(planned(&object("Technology"), Some(&prior), &PrivateState::default()), prior);
     }
 
     #[test]
@@ -80,12 +84,12 @@ mod tests {
         let mut config = object("technology");
         config.model = Field::string("claude-future-9");
         config.version = Field::Null;
-        let created = planned(&config, None);
+        let created = planned(&config, None, &PrivateState::default());
         assert!(created.version.is_unknown());
         let mut stored = created.clone();
         stored.identity.id = Field::string("/x");
         stored.version = Field::Null;
         stored.routable_by = Field::Known(Vec::new());
-        assert_eq!(planned(&config, Some(&stored)), stored);
+        assert_eq!(planned(&config, Some(&stored), &PrivateState::default()), stored);
     }
 }

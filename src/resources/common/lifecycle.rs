@@ -24,6 +24,7 @@ use tf_provider::{
 use super::errors::arm_error_diagnostic;
 use super::field::Field;
 use super::identity::Identity;
+use super::private::PrivateState;
 use super::timeouts::{self, Operation, Timeouts};
 use super::values::unknowns_to_null;
 use crate::state::{Configured, ProviderState};
@@ -36,14 +37,20 @@ pub trait DeploymentModel: Clone + PartialEq + Default + Send + Sync + 'static {
     fn identity_mut(&mut self) -> &mut Identity;
     fn timeouts(&self) -> &Field<Timeouts>;
     /// Marks unknown the computed attribute that makes Terraform send the configuration again when Azure reports
-    /// that the deployment's last operation did not succeed (see [`UNSETTLED_PRIVATE_KEY`]).
+    /// that the deployment's last operation did not succeed (see [`PrivateState`]).
     fn mark_resend(&mut self);
+
+    /// The optional attributes Azure fills in when the configuration leaves them unset, with this object's value:
+    /// remembered in private state so that a later change to them shows as drift.
+    fn azure_chosen(&self) -> Vec<(&'static str, String)>;
 }
 
 /// What plan-time rules may depend on besides the configuration and the prior state.
-pub struct PlanContext {
+pub struct PlanContext<'a> {
     /// `false` turns "not in the catalog" errors into warnings.
     pub strict_catalog: bool,
+    /// What the resource's private state remembers (the values Azure chose for attributes left unset).
+    pub private: &'a PrivateState,
 }
 
 /// What a deployment-backed resource type decides for itself.
@@ -65,7 +72,7 @@ pub trait DeploymentKind: Send + Sync + 'static {
         &self,
         config: &Self::Model,
         prior: Option<&Self::Model>,
-        ctx: &PlanContext,
+        ctx: &PlanContext<'_>,
         diags: &mut Diagnostics,
     ) -> Self::Model;
 
@@ -110,28 +117,6 @@ impl WriteContext<'_> {
             .await
             .map_err(|error| arm_error_diagnostic(&format!("list the deployments of {}", self.account), &error).into())
     }
-}
-
-/// Key of the resource's private state set by Read when Azure reports the deployment's last operation ended
-/// `Failed` or `Canceled` (e.g. an update that was cancelled after Azure stored its settings): what Azure holds is
-/// then not a settled configuration, even if it looks like the configuration, so the next plan re-sends it.
-const UNSETTLED_PRIVATE_KEY: &str = "unsettled_provisioning_state";
-
-/// The private state for a deployment Azure reports in `provisioning_state`: the marker for a terminal failure,
-/// empty otherwise.
-fn private_for(provisioning_state: Option<&str>) -> Vec<u8> {
-    match provisioning_state {
-        Some(state) if state.eq_ignore_ascii_case("Failed") || state.eq_ignore_ascii_case("Canceled") => {
-            serde_json::json!({ UNSETTLED_PRIVATE_KEY: state }).to_string().into_bytes()
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// The failed provisioning state recorded by [`private_for`], if any.
-fn unsettled_state(private: &[u8]) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_slice(private).ok()?;
-    value.get(UNSETTLED_PRIVATE_KEY)?.as_str().map(str::to_owned)
 }
 
 /// A Terraform resource backed by one ARM deployment.
@@ -194,9 +179,10 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
                 diagnostics,
             };
         }
-        let ctx = PlanContext { strict_catalog: self.provider.strict_catalog() };
+        let private = PrivateState::parse(&request.prior_private);
+        let ctx = PlanContext { strict_catalog: self.provider.strict_catalog(), private: &private };
         let mut planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
-        let unsettled = unsettled_state(&request.prior_private).filter(|_| prior.is_some());
+        let unsettled = private.unsettled_provisioning_state.clone().filter(|_| prior.is_some());
         let planned_state = match (&prior, unsettled) {
             (Some(prior), Some(state)) => {
                 // Without a difference Terraform would not call apply: the unknown attribute makes it an update.
@@ -243,8 +229,17 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             },
             Some(planned) => self.write(&configured, prior.as_ref(), &planned).await,
         };
-        // A successful write settles the deployment; after a failure the next Read decides again.
-        let private = if diagnostics.has_errors() { request.planned_private } else { Vec::new() };
+        // A successful write settles the deployment and remembers what Azure chose; after a failure the next Read
+        // decides again.
+        let private = match &new_state {
+            Some(state) if !diagnostics.has_errors() => {
+                let mut private = PrivateState::parse(&request.planned_private);
+                private.settle(None);
+                private.remember(state.azure_chosen());
+                private.to_bytes()
+            }
+            _ => request.planned_private,
+        };
         let new_state = match new_state {
             Some(state) => unknowns_to_null(&state.to_value()),
             None => Value::Null,
@@ -257,7 +252,11 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
         let (new_state, private, diagnostics) = match self.provider.configured() {
             Ok(configured) => match self.refresh(&configured, &current).await {
                 Ok(Some((state, provisioning_state))) => {
-                    (state.to_value(), private_for(provisioning_state.as_deref()), Diagnostics::new())
+                    let mut private = PrivateState::parse(&request.private);
+                    private.settle(provisioning_state.as_deref());
+                    // A state written before this provider remembered anything adopts what Azure holds now.
+                    private.remember(state.azure_chosen());
+                    (state.to_value(), private.to_bytes_like(&request.private), Diagnostics::new())
                 }
                 Ok(None) => (Value::Null, Vec::new(), Diagnostics::new()),
                 Err(diags) => (request.current_state, request.private, diags),
@@ -268,14 +267,18 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
     }
 
     async fn import(&self, request: ImportRequest) -> ImportResponse {
-        let (state, diagnostics) = match self.provider.configured() {
+        let (state, private, diagnostics) = match self.provider.configured() {
             Ok(configured) => match self.import_by_id(&configured, request.id.trim()).await {
-                Ok(state) => (state.to_value(), Diagnostics::new()),
-                Err(diagnostic) => (Value::Null, diagnostic.into()),
+                Ok(state) => {
+                    let mut private = PrivateState::default();
+                    private.remember(state.azure_chosen());
+                    (state.to_value(), private.to_bytes(), Diagnostics::new())
+                }
+                Err(diagnostic) => (Value::Null, Vec::new(), diagnostic.into()),
             },
-            Err(diagnostic) => (Value::Null, diagnostic.into()),
+            Err(diagnostic) => (Value::Null, Vec::new(), diagnostic.into()),
         };
-        ImportResponse { state, private: Vec::new(), diagnostics }
+        ImportResponse { state, private, diagnostics }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod errors;
 pub mod field;
 pub mod identity;
 pub mod lifecycle;
+pub mod private;
 pub mod readback;
 pub mod sku;
 pub mod text;

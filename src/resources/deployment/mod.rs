@@ -41,6 +41,15 @@ impl DeploymentModel for RouterModel {
     fn mark_resend(&mut self) {
         self.routed_models = Field::Unknown;
     }
+    fn azure_chosen(&self) -> Vec<(&'static str, String)> {
+        [
+            (schema::attr::RAI_POLICY_NAME, &self.rai_policy_name),
+            (schema::attr::VERSION_UPGRADE_OPTION, &self.version_upgrade_option),
+        ]
+        .into_iter()
+        .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
+        .collect()
+    }
 }
 
 #[async_trait]
@@ -61,11 +70,11 @@ impl DeploymentKind for Router {
         &self,
         config: &RouterModel,
         prior: Option<&RouterModel>,
-        ctx: &PlanContext,
+        ctx: &PlanContext<'_>,
         diags: &mut Diagnostics,
     ) -> RouterModel {
         validate::check_against_catalog(config, prior, ctx.strict_catalog, diags);
-        plan::planned(config, prior)
+        plan::planned(config, prior, ctx.private)
     }
 
     fn requires_replace(&self) -> Vec<AttributePath> {

@@ -16,6 +16,7 @@ use super::model::{
 use super::schema::attr;
 use crate::resources::common::field::{Field, Num};
 use crate::resources::common::identity::Identity;
+use crate::resources::common::private::PrivateState;
 
 /// Paths whose change replaces the deployment (Terraform keeps only those that actually changed).
 pub fn requires_replace() -> Vec<AttributePath> {
@@ -26,12 +27,10 @@ pub fn requires_replace() -> Vec<AttributePath> {
     ]
 }
 
-/// The planned model for a create (`prior` none) or an update.
-pub fn planned(config: &RouterModel, prior: Option<&RouterModel>) -> RouterModel {
-    let router_version = config.router_version.clone().or_else(|| match prior {
-        Some(prior) => prior.router_version.clone(),
-        None => Field::string(&catalog().default_router_version().version),
-    });
+/// The planned model for a create (`prior` none) or an update; `remembered` holds what Azure chose for the
+/// optional attributes the configuration leaves unset.
+pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, remembered: &PrivateState) -> RouterModel {
+    let router_version = config.router_version.clone().or_else(|| default_router_version(prior));
     let routing = plan_routing(&config.routing, prior.map(|p| &p.routing), &router_version);
     let (routed_models, effective_context_window) = routed_set(&router_version, &routing);
     let identity =
@@ -43,15 +42,27 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>) -> RouterModel
             .zip(identity.account_id.as_deref())
             .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
     });
-    // Server-filled values: unknown until Azure answers on create, then kept unless configured.
-    let server_filled = |configured: &Field<String>, prior: Option<&Field<String>>| {
-        configured.clone().or_else(|| prior.cloned().unwrap_or(Field::Unknown))
+    // Server-filled values: unknown until Azure answers on create; then what Azure chose, so that a later change
+    // in the portal is drift (a state from before this was remembered falls back to the prior value).
+    let server_filled = |configured: &Field<String>, attribute: &str, prior: Option<&Field<String>>| {
+        configured.clone().or_else(|| match (remembered.chosen(attribute), prior) {
+            (Some(chosen), Some(_)) => Field::string(chosen),
+            (_, prior) => prior.cloned().unwrap_or(Field::Unknown),
+        })
     };
     RouterModel {
         identity,
         router_version,
-        rai_policy_name: server_filled(&config.rai_policy_name, prior.map(|p| &p.rai_policy_name)),
-        version_upgrade_option: server_filled(&config.version_upgrade_option, prior.map(|p| &p.version_upgrade_option)),
+        rai_policy_name: server_filled(
+            &config.rai_policy_name,
+            attr::RAI_POLICY_NAME,
+            prior.map(|p| &p.rai_policy_name),
+        ),
+        version_upgrade_option: server_filled(
+            &config.version_upgrade_option,
+            attr::VERSION_UPGRADE_OPTION,
+            prior.map(|p| &p.version_upgrade_option),
+        ),
         min_context_window: config.min_context_window.clone(),
         effective_context_window,
         routed_models,
@@ -62,6 +73,17 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>) -> RouterModel
         sku: config.sku.plan(prior.map(|p| &p.sku), DEFAULT_CAPACITY),
         routing,
         timeouts: config.timeouts.clone(),
+    }
+}
+
+/// The router version a configuration without one means: the newest in the catalog. A router Azure upgraded to a
+/// version newer than this provider's catalog knows keeps it (an automatic upgrade is not drift); any older
+/// version, e.g. a downgrade in the portal, is planned back to the newest.
+fn default_router_version(prior: Option<&RouterModel>) -> Field<String> {
+    let newest = &catalog().default_router_version().version;
+    match prior.and_then(|p| p.router_version.known()) {
+        Some(current) if catalog().router_version(current).is_none() && current > newest => Field::string(current),
+        _ => Field::string(newest),
     }
 }
 
@@ -203,7 +225,7 @@ mod tests {
 
     #[test]
     fn create_fills_defaults_from_the_catalog_and_leaves_server_values_unknown() {
-        let planned = planned(&config(&["GPT-5-mini"]), None);
+        let planned = planned(&config(&["GPT-5-mini"]), None, &PrivateState::default());
         assert!(planned.identity.id.is_unknown());
         assert_eq!(planned.router_version.as_deref(), Some("2025-11-18"));
         assert_eq!(planned.sku.name.as_deref(), Some("GlobalStandard"));
@@ -222,17 +244,17 @@ mod tests {
 
     #[test]
     fn unchanged_configuration_plans_the_prior_state_exactly() {
-        let mut prior = planned(&config(&["gpt-5-mini", "gpt-5"]), None);
+        let mut prior = planned(&config(&["gpt-5-mini", "gpt-5"]), None, &PrivateState::default());
         prior.identity.id = Field::string(format!("{ACCOUNT}/deployments/router"));
         prior.rai_policy_name = Field::string("Microsoft.DefaultV2");
         prior.version_upgrade_option = Field::string("OnceNewDefaultVersionAvailable");
         prior.endpoint = Field::string("https://a.openai.azure.com/");
-        assert_eq!(planned(&config(&["gpt-5-mini", "gpt-5"]), Some(&prior)), prior);
+        assert_eq!(planned(&config(&["gpt-5-mini", "gpt-5"]), Some(&prior), &PrivateState::default()), prior);
     }
 
     #[test]
     fn a_model_outside_the_catalog_is_unknown_on_create_and_keeps_what_azure_reported_later() {
-        let created = planned(&config(&["gpt-7-preview"]), None);
+        let created = planned(&config(&["gpt-7-preview"]), None, &PrivateState::default());
         assert!(models(&created)[0].format.is_unknown());
         assert!(created.routed_models.is_unknown());
         // Azure reported no format and no version: the next plan keeps exactly that.
@@ -244,7 +266,7 @@ mod tests {
         let (routed, effective) = routed_set(&stored.router_version, &stored.routing);
         stored.routed_models = routed;
         stored.effective_context_window = effective;
-        let next = planned(&config(&["gpt-7-preview"]), Some(&stored));
+        let next = planned(&config(&["gpt-7-preview"]), Some(&stored), &PrivateState::default());
         assert_eq!(next.routing, stored.routing);
         assert_eq!(next.routed_models, stored.routed_models);
     }
@@ -254,17 +276,17 @@ mod tests {
         let mut cfg = config(&[]);
         cfg.routing = Field::Null;
         cfg.router_version = Field::string("2027-01-01");
-        let planned = planned(&cfg, None);
+        let planned = planned(&cfg, None, &PrivateState::default());
         assert_eq!(planned.routed_models, Field::Null);
         assert_eq!(planned.effective_context_window, Field::Null);
     }
 
     #[test]
     fn account_id_in_another_case_is_not_a_change() {
-        let mut prior = planned(&config(&["gpt-5"]), None);
+        let mut prior = planned(&config(&["gpt-5"]), None, &PrivateState::default());
         prior.identity.id = Field::string("x");
         let mut cfg = config(&["gpt-5"]);
         cfg.identity.account_id = Field::string(ACCOUNT.replace("resourceGroups", "resourcegroups"));
-        assert_eq!(planned(&cfg, Some(&prior)).identity.account_id.as_deref(), Some(ACCOUNT));
+        assert_eq!(planned(&cfg, Some(&prior), &PrivateState::default()).identity.account_id.as_deref(), Some(ACCOUNT));
     }
 }

@@ -166,6 +166,9 @@ pub fn check_against_catalog(config: &RouterModel, prior: Option<&RouterModel>, 
         return;
     };
     if subset.is_empty() {
+        if !config.routing.is_null() && changes.subset {
+            warn_whole_default_set(router, diags);
+        }
         check_min_context_window(config, &changes, router.default_set().iter().collect(), true, diags);
         return;
     }
@@ -186,6 +189,26 @@ pub fn check_against_catalog(config: &RouterModel, prior: Option<&RouterModel>, 
         );
     }
     check_min_context_window(config, &changes, resolved, all_known, diags);
+}
+
+/// A `routing` block without `model` blocks (often a `dynamic "model"` whose filter matched nothing) routes to the
+/// whole default set: an allow-list that failed open must not pass unnoticed.
+fn warn_whole_default_set(router: &RouterVersion, diags: &mut Diagnostics) {
+    let set = router.default_set();
+    let preview = set.iter().filter(|m| m.preview).count();
+    let anthropic = set.iter().filter(|m| m.format.eq_ignore_ascii_case(crate::resources::common::ANTHROPIC)).count();
+    diags.warning_at(
+        path(attr::ROUTING),
+        "Routing block without models routes to the whole default set",
+        format!(
+            "The routing block has no model blocks, so router version {} routes to its whole default set: {} models, \
+             {preview} of them in preview and {anthropic} Anthropic. If the subset is built with a dynamic block, \
+             guard it with a lifecycle precondition that it is not empty; to mean the default set on purpose, omit \
+             the routing block or keep only its mode.",
+            router.version,
+            set.len()
+        ),
+    );
 }
 
 fn check_router_version(
@@ -499,6 +522,15 @@ mod tests {
         cfg.router_version = Field::Unknown;
         cfg.routing = Field::Known(Routing { mode: Field::Unknown, models: Field::Unknown });
         assert!(findings(&cfg, None, true).is_empty());
+    }
+
+    #[test]
+    fn an_empty_subset_warns_that_it_widens_to_the_default_set_when_it_is_introduced() {
+        let cfg = config(&[]);
+        let found = findings(&cfg, None, true);
+        assert_eq!(summaries(&found), ["Routing block without models routes to the whole default set"]);
+        assert_eq!(found[0].2, "routing");
+        assert!(findings(&cfg, Some(&cfg), true).is_empty(), "not repeated when nothing changed");
     }
 
     #[test]

@@ -220,3 +220,57 @@ resource "modelrouter_deployment" "r" {{
     assert_eq!(again.code, 0, "{again:?}");
     assert!(!again.text().contains("whole default set"), "warning repeated in a no-op plan:\n{again:?}");
 }
+
+/// The drift guide's two commands, exactly as `docs/guides/drift-detection.md` gives them: both exit 0 after an
+/// apply and 2 after each kind of portal change, and the output names what changed.
+#[test]
+fn the_drift_guide_commands_work_as_written() {
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/guides/drift-detection.md")).unwrap();
+    let commands: Vec<Vec<&str>> = [
+        "terraform plan -detailed-exitcode -lock=false",
+        "terraform plan -refresh-only -detailed-exitcode -lock=false",
+    ]
+    .into_iter()
+    .inspect(|command| assert!(guide.contains(command), "the guide no longer says `{command}`"))
+    .map(|command| command.split_whitespace().skip(1).chain(["-no-color"]).collect())
+    .collect();
+    let emu = TestEmulator::start();
+    let wd = workdir(
+        &emu,
+        &default_router().replace("  routing {", "  rai_policy_name = \"Microsoft.DefaultV2\"\n  routing {"),
+    );
+    wd.apply();
+    let id = TestEmulator::deployment_id("drift-router");
+    let clean = |when: &str| {
+        for command in &commands {
+            let out = wd.run(command);
+            assert_eq!(out.code, 0, "`{}` {when}:\n{out:?}", command.join(" "));
+        }
+    };
+    clean("after apply");
+    for (change, needle) in [
+        (json!({"properties": {"routing": {"mode": "quality"}}}), "quality"),
+        (
+            json!({"properties": {"routing": {"mode": "cost", "models": [{"format": "OpenAI", "name": "gpt-4.1", "version": "2025-04-14"}]}}}),
+            "gpt-4.1",
+        ),
+        (json!({"sku": {"name": "GlobalStandard", "capacity": 3}}), "capacity"),
+        (json!({"properties": {"raiPolicyName": "Microsoft.Nil"}}), "Microsoft.Nil"),
+    ] {
+        assert!(emu.emulator.patch_deployment(&id, change));
+        for command in &commands {
+            let out = wd.run(command);
+            assert_eq!(out.code, 2, "`{}` after a portal change:\n{out:?}", command.join(" "));
+            assert!(out.text().contains(needle), "the output names {needle}:\n{out:?}");
+        }
+        wd.apply();
+        clean("after restoring");
+    }
+    assert!(emu.emulator.delete_deployment(&id));
+    for command in &commands {
+        let out = wd.run(command);
+        assert_eq!(out.code, 2, "`{}` after deletion:\n{out:?}", command.join(" "));
+        assert!(out.text().contains("drift-router"), "{out:?}");
+    }
+}

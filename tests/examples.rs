@@ -278,3 +278,24 @@ fn pipelines_have_oidc_plan_apply_and_drift_jobs() {
     let text = devops.to_string();
     assert!(text.contains("ARM_OIDC_TOKEN=\\\"$idToken\\\"") && text.contains("-detailed-exitcode"));
 }
+
+/// The README's configuration is self-contained, `terraform fmt`-clean, and applies as written (the provider pointed
+/// at the emulator through the environment, as a pipeline would, and the account through its variable).
+#[test]
+fn readme_snippet_is_formatted_and_applies_as_written() {
+    let readme = read(&repo().join("README.md"));
+    let start = readme.find("```hcl\n").expect("an hcl block in the README") + "```hcl\n".len();
+    let snippet = &readme[start..start + readme[start..].find("```").expect("closed block")];
+    assert!(snippet.contains("resource \"modelrouter_deployment\""), "{snippet}");
+    let emu = TestEmulator::start();
+    let mut wd = Workdir::new(snippet);
+    let fmt = wd.run(&["fmt", "-check", "-diff", "main.tf"]);
+    assert_eq!(fmt.code, 0, "the README snippet is not terraform fmt-clean:\n{fmt:?}");
+    wd.set_env("ARM_RESOURCE_MANAGER_ENDPOINT", &emu.emulator.base_url());
+    wd.set_env("ARM_ACCESS_TOKEN", TOKEN);
+    wd.set_env("TF_VAR_cognitive_account_id", ACCOUNT);
+    wd.init();
+    wd.apply();
+    wd.assert_plan_empty();
+    assert!(emu.stored("model-router-prod").is_some());
+}

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use modelrouter_arm::{ArmClient, ClientConfig};
 use tf_provider::{AttributePath, ConfigureRequest, DataSource, Diagnostics, Provider, Resource, Schema, Value};
 
+use crate::data_sources::deployment::DeploymentDataSource;
 use crate::data_sources::supported_models::SupportedModels;
 use crate::resources;
 use crate::state::{Configured, ProviderState};
@@ -69,7 +70,7 @@ impl Provider for ModelRouterProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(SupportedModels)]
+        vec![Arc::new(SupportedModels), Arc::new(DeploymentDataSource::new(self.state.clone()))]
     }
 
     fn stop(&self) {

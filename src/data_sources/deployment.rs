@@ -17,7 +17,8 @@ use tf_provider::{
 use crate::resources::common::errors::arm_error_diagnostic;
 use crate::resources::common::field::Field;
 use crate::resources::common::identity::Identity;
-use crate::resources::common::lifecycle::DeploymentKind;
+use crate::resources::common::lifecycle::{DeploymentKind, ResourceModel};
+
 use crate::resources::common::timeouts::Operation;
 use crate::resources::deployment::Router;
 use crate::resources::deployment::model::{RouterModel, routed_model_type};

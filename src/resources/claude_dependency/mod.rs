@@ -10,49 +10,16 @@ pub mod validate;
 
 use async_trait::async_trait;
 use modelrouter_arm::{Account, Deployment, DeploymentId};
-use tf_provider::{AttributePath, Diagnostics, Schema, Value};
+use tf_provider::{AttributePath, Diagnostics, Schema};
 
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::claude_guard::routers_routing_to;
-use crate::resources::common::field::Field;
-use crate::resources::common::identity::Identity;
-use crate::resources::common::lifecycle::{DeploymentKind, DeploymentModel, PlanContext, WriteContext};
-use crate::resources::common::timeouts::Timeouts;
+use crate::resources::common::lifecycle::{DeploymentKind, PlanContext, WriteContext};
 use model::ClaudeModel;
 
 pub const TYPE_NAME: &str = "modelrouter_claude_dependency";
 
 pub struct ClaudeDependency;
-
-impl DeploymentModel for ClaudeModel {
-    fn parse(value: &Value) -> Self {
-        ClaudeModel::parse(value)
-    }
-    fn to_value(&self) -> Value {
-        ClaudeModel::to_value(self)
-    }
-    fn identity(&self) -> &Identity {
-        &self.identity
-    }
-    fn identity_mut(&mut self) -> &mut Identity {
-        &mut self.identity
-    }
-    fn timeouts(&self) -> &Field<Timeouts> {
-        &self.timeouts
-    }
-    fn mark_resend(&mut self) {
-        self.routable_by = Field::Unknown;
-    }
-    fn azure_chosen(&self) -> Vec<(&'static str, String)> {
-        // Only a version the catalog cannot supply is Azure's to choose.
-        match (self.model.as_deref(), self.version.known()) {
-            (Some(model), Some(version)) if model::catalog_model(model).is_none() => {
-                vec![(schema::attr::VERSION, version.clone())]
-            }
-            _ => Vec::new(),
-        }
-    }
-}
 
 #[async_trait]
 impl DeploymentKind for ClaudeDependency {

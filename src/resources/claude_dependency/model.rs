@@ -9,6 +9,7 @@ use super::schema::attr::*;
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::field::{Field, Nested, keep_prior_spelling};
 use crate::resources::common::identity::Identity;
+use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::readback;
 use crate::resources::common::sku::SkuModel;
 use crate::resources::common::timeouts::Timeouts;
@@ -58,8 +59,8 @@ impl Nested for ProviderData {
     }
 }
 
-impl ClaudeModel {
-    pub fn parse(value: &Value) -> ClaudeModel {
+impl ResourceModel for ClaudeModel {
+    fn parse(value: &Value) -> ClaudeModel {
         let routable_by = value.get(ROUTABLE_BY);
         ClaudeModel {
             identity: Identity::parse(value),
@@ -79,7 +80,7 @@ impl ClaudeModel {
         }
     }
 
-    pub fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value {
         let mut pairs: Vec<(&str, Value)> = self.identity.attributes().into();
         pairs.extend([
             (MODEL, self.model.to_value()),
@@ -100,6 +101,30 @@ impl ClaudeModel {
         Value::object(pairs)
     }
 
+    fn identity(&self) -> &Identity {
+        &self.identity
+    }
+    fn identity_mut(&mut self) -> &mut Identity {
+        &mut self.identity
+    }
+    fn timeouts(&self) -> &Field<Timeouts> {
+        &self.timeouts
+    }
+    fn mark_resend(&mut self) {
+        self.routable_by = Field::Unknown;
+    }
+    fn azure_chosen(&self) -> Vec<(&'static str, String)> {
+        // Only a version the catalog cannot supply is Azure's to choose.
+        match (self.model.as_deref(), self.version.known()) {
+            (Some(model), Some(version)) if catalog_model(model).is_none() => {
+                vec![(VERSION, version.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl ClaudeModel {
     pub fn apply_to_body(&self, body: &mut Deployment) {
         body.sku = Some(self.sku.to_arm(DEFAULT_CAPACITY, body.sku.take()));
         let name = self.model.known().cloned().unwrap_or_default();
@@ -166,6 +191,7 @@ pub fn write_mismatches(asked: &Deployment, got: &Deployment) -> Vec<String> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::resources::common::lifecycle::ResourceModel;
 
     pub(crate) fn object(industry: &str) -> Value {
         Value::object([

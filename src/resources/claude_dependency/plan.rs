@@ -68,6 +68,7 @@ fn plan_provider_data(config: &Field<ProviderData>, prior: Option<&Field<Provide
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::common::lifecycle::ResourceModel;
 
     fn object(industry: &str) -> ClaudeModel {
         ClaudeModel::parse(&super::super::model::tests::object(industry))

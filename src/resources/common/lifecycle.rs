@@ -30,7 +30,7 @@ use super::values::unknowns_to_null;
 use crate::state::{Configured, ProviderState};
 
 /// A resource's typed model: parsed once per RPC from a configuration, plan or state value, and written back.
-pub trait DeploymentModel: Clone + PartialEq + Default + Send + Sync + 'static {
+pub trait ResourceModel: Clone + PartialEq + Default + Send + Sync + 'static {
     fn parse(value: &Value) -> Self;
     fn to_value(&self) -> Value;
     fn identity(&self) -> &Identity;
@@ -56,7 +56,7 @@ pub struct PlanContext<'a> {
 /// What a deployment-backed resource type decides for itself.
 #[async_trait]
 pub trait DeploymentKind: Send + Sync + 'static {
-    type Model: DeploymentModel;
+    type Model: ResourceModel;
     const TYPE_NAME: &'static str;
     /// Whether the state carries the account's endpoint (costs one cached account GET per account).
     const NEEDS_ACCOUNT: bool = false;
@@ -131,12 +131,12 @@ impl<K: DeploymentKind> DeploymentResource<K> {
     }
 }
 
-fn deadline<M: DeploymentModel>(model: &M, op: Operation) -> Instant {
+fn deadline<M: ResourceModel>(model: &M, op: Operation) -> Instant {
     timeouts::deadline(model.timeouts(), op)
 }
 
 /// The prior state as a model, or none on create.
-fn parse_optional<M: DeploymentModel>(value: &Value) -> Option<M> {
+fn parse_optional<M: ResourceModel>(value: &Value) -> Option<M> {
     (!value.is_null()).then(|| M::parse(value))
 }
 

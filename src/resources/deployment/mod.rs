@@ -8,49 +8,16 @@ pub mod validate;
 
 use async_trait::async_trait;
 use modelrouter_arm::{Account, Deployment, DeploymentId};
-use tf_provider::{AttributePath, Diagnostics, Schema, Value};
+use tf_provider::{AttributePath, Diagnostics, Schema};
 
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::claude_guard::check_deployed;
-use crate::resources::common::field::Field;
-use crate::resources::common::identity::Identity;
-use crate::resources::common::lifecycle::{DeploymentKind, DeploymentModel, PlanContext, WriteContext};
-use crate::resources::common::timeouts::Timeouts;
+use crate::resources::common::lifecycle::{DeploymentKind, PlanContext, WriteContext};
 use model::{RouterModel, catalog_entry, catalog_router};
 
 pub const TYPE_NAME: &str = "modelrouter_deployment";
 
 pub struct Router;
-
-impl DeploymentModel for RouterModel {
-    fn parse(value: &Value) -> Self {
-        RouterModel::parse(value)
-    }
-    fn to_value(&self) -> Value {
-        RouterModel::to_value(self)
-    }
-    fn identity(&self) -> &Identity {
-        &self.identity
-    }
-    fn identity_mut(&mut self) -> &mut Identity {
-        &mut self.identity
-    }
-    fn timeouts(&self) -> &Field<Timeouts> {
-        &self.timeouts
-    }
-    fn mark_resend(&mut self) {
-        self.routed_models = Field::Unknown;
-    }
-    fn azure_chosen(&self) -> Vec<(&'static str, String)> {
-        [
-            (schema::attr::RAI_POLICY_NAME, &self.rai_policy_name),
-            (schema::attr::VERSION_UPGRADE_OPTION, &self.version_upgrade_option),
-        ]
-        .into_iter()
-        .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
-        .collect()
-    }
-}
 
 #[async_trait]
 impl DeploymentKind for Router {

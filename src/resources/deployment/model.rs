@@ -10,6 +10,7 @@ use tf_provider::{Type, Value};
 use super::schema::attr::*;
 use crate::resources::common::field::{Field, Nested, Num, list_value, parse_elements, set_value};
 use crate::resources::common::identity::Identity;
+use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::readback;
 use crate::resources::common::sku::SkuModel;
 use crate::resources::common::timeouts::Timeouts;
@@ -70,8 +71,8 @@ pub struct RoutedModel {
     pub context_window: Field<Num>,
 }
 
-impl RouterModel {
-    pub fn parse(value: &Value) -> RouterModel {
+impl ResourceModel for RouterModel {
+    fn parse(value: &Value) -> RouterModel {
         RouterModel {
             identity: Identity::parse(value),
             router_version: Field::parse(value.get(ROUTER_VERSION)),
@@ -87,7 +88,7 @@ impl RouterModel {
         }
     }
 
-    pub fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value {
         let mut pairs: Vec<(&str, Value)> = self.identity.attributes().into();
         pairs.extend([
             (ROUTER_VERSION, self.router_version.to_value()),
@@ -104,6 +105,27 @@ impl RouterModel {
         Value::object(pairs)
     }
 
+    fn identity(&self) -> &Identity {
+        &self.identity
+    }
+    fn identity_mut(&mut self) -> &mut Identity {
+        &mut self.identity
+    }
+    fn timeouts(&self) -> &Field<Timeouts> {
+        &self.timeouts
+    }
+    fn mark_resend(&mut self) {
+        self.routed_models = Field::Unknown;
+    }
+    fn azure_chosen(&self) -> Vec<(&'static str, String)> {
+        [(RAI_POLICY_NAME, &self.rai_policy_name), (VERSION_UPGRADE_OPTION, &self.version_upgrade_option)]
+            .into_iter()
+            .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
+            .collect()
+    }
+}
+
+impl RouterModel {
     /// The routing models when the subset is known (empty when the block has no `model` blocks or is absent).
     pub fn subset(&self) -> Option<&[ModelRef]> {
         match &self.routing {
@@ -373,6 +395,7 @@ fn routing_version_mismatches(asked: &Deployment, got: &Deployment) -> Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::common::lifecycle::ResourceModel;
 
     #[test]
     fn a_value_round_trips_through_the_model() {

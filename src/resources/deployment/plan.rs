@@ -202,6 +202,7 @@ pub fn routed_set(router_version: &Field<String>, routing: &Field<Routing>) -> (
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::common::lifecycle::ResourceModel;
     use tf_provider::Value;
 
     const ACCOUNT: &str = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct";

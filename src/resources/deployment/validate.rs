@@ -404,6 +404,7 @@ fn check_min_context_window(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::common::lifecycle::ResourceModel;
     use crate::resources::deployment::model::Routing;
     use tf_provider::{Severity, Value};
 

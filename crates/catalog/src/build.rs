@@ -466,14 +466,12 @@ pub(crate) fn build(draft: Draft, overlaid: bool) -> Result<Catalog, Located> {
                 let name = retired.name.clone();
                 return Err(located(CatalogError::RetiredModelStillRouted { router: router.version.clone(), name }));
             }
-            if let Some(successor) = &retired.replaced_by {
-                if !models.iter().any(|m| m.answers_to(successor)) {
-                    return Err(located(CatalogError::UnknownReplacement {
-                        router: router.version.clone(),
-                        name: retired.name.clone(),
-                        replaced_by: successor.clone(),
-                    }));
-                }
+            if let Some(successor) = retired.replaced_by.as_ref().filter(|s| !models.iter().any(|m| m.answers_to(s))) {
+                return Err(located(CatalogError::UnknownReplacement {
+                    router: router.version.clone(),
+                    name: retired.name.clone(),
+                    replaced_by: successor.clone(),
+                }));
             }
         }
         router_versions.push(RouterVersion {

@@ -3,6 +3,9 @@
 //! router versions and models, overrides the fields it names, and retires a model by listing it in
 //! `retired_models`. Every error carries the line, column and key of the offending entry.
 
+// A catalog file is loaded once per configure; the size of its error type does not matter.
+#![allow(clippy::result_large_err)]
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 

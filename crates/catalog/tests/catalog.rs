@@ -5,7 +5,9 @@ use modelrouter_catalog::{ModelEntry, catalog, effective_context_window};
 
 /// Router 2025-11-18, row by row as in the 2026-09-01 table (shared/reference/model-router-table-2026-09.md §1):
 /// (format, name, version, preview, requires_deployment, requires_feature).
-const ROUTER_2025_11_18: &[(&str, &str, &str, bool, bool, Option<&str>)] = &[
+type Row = (&'static str, &'static str, &'static str, bool, bool, Option<&'static str>);
+
+const ROUTER_2025_11_18: &[Row] = &[
     ("OpenAI", "gpt-6-astra", "2026-09-03", false, false, None),
     ("OpenAI", "gpt-5.6-sol", "2026-07-09", false, false, None),
     ("OpenAI", "gpt-5.6-terra", "2026-07-09", false, false, None),

@@ -7,12 +7,27 @@
 //! ([`Catalog::with_overlay`], [`EffectiveCatalog`]); date-aware questions take the date as a parameter
 //! ([`RouterVersion::retired_on`], [`ModelEntry::retirement_within`]).
 //!
+//! Updating the table is a one-file change to `data/models.toml` (its header lists the steps; the user-facing side,
+//! the provider's `catalog_file`, is described in `docs/guides/catalog-file.md`).
+//!
 //! ```
+//! use modelrouter_catalog::{CatalogDate, EffectiveCatalog};
+//!
 //! let catalog = modelrouter_catalog::catalog();
 //! let latest = catalog.default_router_version();
 //! assert!(latest.supports_routing);
 //! assert_eq!(latest.find_model("GPT-4.0").map(|m| m.name.as_str()), Some("gpt-4o"));
 //! assert_eq!(catalog.models_routable_by("Anthropic", "claude-sonnet-4-5", "20250929"), ["2025-11-18"]);
+//!
+//! let today = CatalogDate::parse("2026-11-28").unwrap();
+//! assert!(catalog.router_version("2025-05-19").unwrap().retired_on(today));
+//! assert!(catalog.find_retired_model("2025-11-18", "gpt-5-chat").is_some());
+//!
+//! let effective = EffectiveCatalog::with_overlay(
+//!     "[[router_versions]]\nversion = \"2025-11-18\"\nmodels = [ { format = \"OpenAI\", name = \"gpt-6-nova\", version = \"1\" } ]",
+//! )
+//! .unwrap();
+//! assert!(effective.default_router_version().find_model("gpt-6-nova").is_some());
 //! ```
 
 mod build;

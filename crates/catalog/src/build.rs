@@ -119,6 +119,21 @@ struct DraftRouter {
     span: Span,
 }
 
+impl Draft {
+    /// Drops the spans of a catalog file already laid over this draft, so that a next file's errors and duplicate
+    /// checks only concern the next file.
+    pub(crate) fn forget_spans(&mut self) {
+        self.table_revision.iter_mut().for_each(|(_, span)| *span = None);
+        for router in &mut self.routers {
+            router.span = None;
+            router.models.iter_mut().for_each(|(_, span)| *span = None);
+            router.retired.iter_mut().for_each(|(_, span)| *span = None);
+        }
+        self.windows.iter_mut().for_each(|w| w.span = None);
+        self.retirements.iter_mut().for_each(|r| r.span = None);
+    }
+}
+
 /// A per-(name, version) fact: a context window or a retirement date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Keyed<T> {
@@ -237,8 +252,9 @@ pub(crate) fn merge(draft: &mut Draft, raw: RawCatalog, origin: EntrySource) -> 
         for model in router.models {
             merge_model(target, model, origin, &mut names_in_document)?;
         }
+        let mut retired_in_document = HashSet::new();
         for retired in router.retired_models {
-            merge_retired(target, retired, origin)?;
+            merge_retired(target, retired, origin, &mut retired_in_document)?;
         }
     }
 
@@ -376,6 +392,7 @@ fn merge_retired(
     router: &mut DraftRouter,
     retired: Spanned<RawRetiredModel>,
     origin: EntrySource,
+    names_in_document: &mut HashSet<String>,
 ) -> Result<(), Located> {
     let span = (origin == EntrySource::File).then(|| retired.span());
     let raw = retired.into_inner();
@@ -384,7 +401,7 @@ fn merge_retired(
         Some(date) => Some(parse_date("retired_on", date, origin)?),
         None => None,
     };
-    if router.retired.iter().any(|(r, _)| r.name.eq_ignore_ascii_case(&name) && r.source == origin) {
+    if !names_in_document.insert(name.trim().to_ascii_lowercase()) {
         return Err((CatalogError::DuplicateRetiredModel { router: router.version.clone(), name }, span));
     }
     // A catalog file retires a model of the embedded table by listing it here: it stops being routable.

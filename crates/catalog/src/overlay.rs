@@ -61,6 +61,7 @@ impl Catalog {
             invalid(text, e.span(), error)
         })?;
         let mut draft = self.draft.clone();
+        draft.forget_spans();
         merge(&mut draft, raw, EntrySource::File).map_err(locate)?;
         build(draft, true).map_err(locate)
     }

@@ -256,3 +256,29 @@ fn the_effective_catalog_defaults_to_the_embedded_one_and_is_a_catalog_source() 
     let twice = source.effective_catalog().with_overlay("table_revision = \"2026-12-01\"").unwrap();
     assert_eq!(twice.table_revision(), "2026-12-01");
 }
+
+#[test]
+fn a_second_file_overrides_the_first_without_duplicate_errors() {
+    let first = overlay(
+        "[[router_versions]]\nversion = \"2025-11-18\"\n\
+         models = [ { format = \"OpenAI\", name = \"gpt-6-nova\", version = \"1\" } ]\n\
+         retired_models = [ { name = \"o4-mini\" } ]\n\
+         [[context_windows]]\nname = \"gpt-6-nova\"\nversion = \"1\"\ntokens = 1000\nsource = \"a\"\n",
+    );
+    let second = first
+        .with_overlay(
+            "[[router_versions]]\nversion = \"2025-11-18\"\n\
+             models = [ { name = \"gpt-6-nova\", preview = true } ]\n\
+             retired_models = [ { name = \"o4-mini\", retired_on = \"2026-10-16\" } ]\n\
+             [[context_windows]]\nname = \"gpt-6-nova\"\nversion = \"1\"\ntokens = 2000\nsource = \"b\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = second.default_router_version();
+    let nova = router.find_model("gpt-6-nova").unwrap();
+    assert!(nova.preview);
+    assert_eq!(nova.context_window, Some(2000));
+    assert!(router.find_retired_model("o4-mini").unwrap().retired_on.is_some());
+    // A mistake in the second file is located in the second file.
+    let err = first.with_overlay("\n\n[[router_versions]]\nversion = \"nope\"\n").unwrap_err();
+    assert_eq!(err.line(), Some(4));
+}

@@ -194,7 +194,7 @@ pub(crate) fn merge(draft: &mut Draft, raw: RawCatalog, origin: EntrySource) -> 
         let router_span = keep(router.span());
         let router = router.into_inner();
         let version_span = keep(router.version.span());
-        let version = router.version.into_inner();
+        let version = router.version.into_inner().trim().to_owned();
         if CatalogDate::parse(&version).is_none() {
             return Err((CatalogError::BadVersion(version), version_span));
         }
@@ -337,11 +337,11 @@ fn merge_model(
     let keep = |span: Range<usize>| (origin == EntrySource::File).then_some(span);
     let span = keep(model.span());
     let raw = model.into_inner();
-    let name = raw.name.into_inner();
-    if !names_in_document.insert(name.trim().to_ascii_lowercase()) {
+    let name = raw.name.into_inner().trim().to_owned();
+    if !names_in_document.insert(name.to_ascii_lowercase()) {
         return Err((CatalogError::DuplicateModelName { router: router.version.clone(), name }, span));
     }
-    let existing = router.models.iter().position(|(m, _)| m.name.eq_ignore_ascii_case(name.trim()));
+    let existing = router.models.iter().position(|(m, _)| m.name.eq_ignore_ascii_case(&name));
     let entry = match existing {
         Some(index) => &mut router.models[index],
         None => {
@@ -396,12 +396,12 @@ fn merge_retired(
 ) -> Result<(), Located> {
     let span = (origin == EntrySource::File).then(|| retired.span());
     let raw = retired.into_inner();
-    let name = raw.name.into_inner();
+    let name = raw.name.into_inner().trim().to_owned();
     let retired_on = match raw.retired_on {
         Some(date) => Some(parse_date("retired_on", date, origin)?),
         None => None,
     };
-    if !names_in_document.insert(name.trim().to_ascii_lowercase()) {
+    if !names_in_document.insert(name.to_ascii_lowercase()) {
         return Err((CatalogError::DuplicateRetiredModel { router: router.version.clone(), name }, span));
     }
     // A catalog file retires a model of the embedded table by listing it here: it stops being routable.

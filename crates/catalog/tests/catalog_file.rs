@@ -63,10 +63,10 @@ fn a_file_overrides_only_the_fields_it_names() {
 formats = ["Mistral"]
 
 [[router_versions]]
-version = "2025-11-18"
+version = " 2025-11-18 "
 models = [
   { name = "GPT-5", requires_registration = true },
-  { name = "grok-4", preview = false, note = "GA since November" },
+  { name = " grok-4 ", preview = false, note = "GA since November" },
   { format = "Mistral", name = "mistral-large-3", version = "1" },
 ]
 

@@ -39,7 +39,7 @@ const QUALITY_SUBSET: &str = r#"
     mode = "quality"
     model { name = "gpt-5-mini" }
     model { name = "gpt-5.2" }
-    model { name = "DeepSeek-V3.1" }
+    model { name = "DeepSeek-V3.2" }
   }
 "#;
 
@@ -64,7 +64,7 @@ fn create_sends_the_exact_body_and_the_plan_is_empty_afterwards() {
     assert_eq!(
         models,
         vec![
-            json!({"format": "DeepSeek", "name": "DeepSeek-V3.1", "version": "1"}),
+            json!({"format": "DeepSeek", "name": "DeepSeek-V3.2", "version": "1"}),
             json!({"format": "OpenAI", "name": "gpt-5-mini", "version": "2025-08-07"}),
             json!({"format": "OpenAI", "name": "gpt-5.2", "version": "2025-12-11"}),
         ]

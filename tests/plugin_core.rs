@@ -44,7 +44,8 @@ fn offline_init_and_schema_show_the_provider_resources_and_data_source() {
         data_source["models"]["type"],
         serde_json::json!(["list", ["object", {
             "context_window": "number", "format": "string", "name": "string", "preview": "bool",
-            "requires_deployment": "bool", "requires_registration": "bool", "version": "string"
+            "requires_deployment": "bool", "requires_feature": "string", "requires_registration": "bool",
+            "retirement_date": "string", "source": "string", "version": "string"
         }]])
     );
 }
@@ -98,7 +99,7 @@ output "openai_ga" {{
             }
         }
     }
-    assert_eq!(outputs["models_2025_11_18"]["value"].as_array().unwrap().len(), 28);
+    assert_eq!(outputs["models_2025_11_18"]["value"].as_array().unwrap().len(), 35);
     assert_eq!(outputs["models_2025_08_07"]["value"].as_array().unwrap().len(), 8);
     assert_eq!(outputs["models_2025_05_19"]["value"].as_array().unwrap().len(), 4);
     let openai_ga = outputs["openai_ga"]["value"].as_array().unwrap();

@@ -54,7 +54,7 @@ resource "modelrouter_deployment" "r" {{
     mode = "quality"
     model {{ name = "gpt-5-mini" }}
     model {{ name = "gpt-5.2" }}
-    model {{ name = "DeepSeek-V3.1" }}
+    model {{ name = "DeepSeek-V3.2" }}
   }}
 }}
 "#,
@@ -74,7 +74,7 @@ resource "terraform_data" "r" {{
     cognitive_account_id = local.accounts[count.index % length(local.accounts)]
     capacity             = var.capacity
     mode                 = "quality"
-    models               = ["gpt-5-mini", "gpt-5.2", "DeepSeek-V3.1"]
+    models               = ["gpt-5-mini", "gpt-5.2", "DeepSeek-V3.2"]
   }}
 }}
 "#,

@@ -1,21 +1,30 @@
-//! The catalog's data: the embedded TOML file, its raw (serde) shape, and the checked in-memory form.
+//! The catalog's data: the embedded TOML file and the checked in-memory form.
 //!
-//! Parsing validates everything the lookups rely on (unique names, known formats, sortable versions, exactly one
-//! default), so the rest of the crate can trust the data without re-checking it.
+//! Parsing (in [`crate::build`]) validates everything the lookups rely on (unique names, known formats, real dates,
+//! exactly one default, no retired model still routed), so the rest of the crate can trust the data without
+//! re-checking it.
 
-use std::collections::{HashMap, HashSet};
+use std::fmt;
 
-use serde::Deserialize;
 use thiserror::Error;
+
+use crate::build::Draft;
+use crate::date::CatalogDate;
 
 /// The TOML file compiled into the binary.
 pub const EMBEDDED_TOML: &str = include_str!("../data/models.toml");
+
+/// The namespace of the subscription preview features named by [`ModelEntry::requires_feature`].
+pub const FEATURE_NAMESPACE: &str = "Microsoft.CognitiveServices";
 
 /// Why a catalog document was rejected.
 #[derive(Debug, Error)]
 pub enum CatalogError {
     #[error("the catalog is not valid TOML for its schema: {0}")]
     Parse(#[from] toml::de::Error),
+    /// A catalog file's TOML syntax or shape (unknown key, wrong type) is wrong; the message is the parser's.
+    #[error("{0}")]
+    Schema(String),
     #[error("the catalog lists no router versions")]
     NoRouterVersions,
     #[error("router version `{0}` is not a date of the form YYYY-MM-DD")]
@@ -24,18 +33,61 @@ pub enum CatalogError {
     DuplicateRouterVersion(String),
     #[error("{count} router versions are marked `default = true`; exactly one must be")]
     DefaultCount { count: usize },
-    #[error("router version `{router}`: model `{model}` has format `{format}`, which is not in `formats`")]
-    UnknownFormat { router: String, model: String, format: String },
+    #[error("router version `{router}`: model `{model}` has format `{format}`, which is not in `formats` ({allowed})")]
+    UnknownFormat { router: String, model: String, format: String, allowed: String },
     #[error("router version `{router}`: the name or alias `{name}` is used by more than one model")]
     DuplicateModelName { router: String, name: String },
     #[error("router version `{router}`: a model has an empty {field}")]
     EmptyField { router: String, field: &'static str },
+    #[error("{what} needs `{field}`")]
+    MissingField { what: String, field: &'static str },
+    #[error("`{field}` = `{value}` is not a date of the form YYYY-MM-DD")]
+    BadDate { field: &'static str, value: String },
+    #[error("router version `{router}`: model `{name}` is listed twice in `retired_models`")]
+    DuplicateRetiredModel { router: String, name: String },
+    #[error("router version `{router}`: `{name}` is both a routed model and in `retired_models`")]
+    RetiredModelStillRouted { router: String, name: String },
+    #[error(
+        "router version `{router}`: retired model `{name}` is replaced by `{replaced_by}`, which is not a model of that version"
+    )]
+    UnknownReplacement { router: String, name: String, replaced_by: String },
     #[error("context window of `{name}` version `{version}` is listed twice")]
     DuplicateContextWindow { name: String, version: String },
     #[error("context window of `{name}` version `{version}` belongs to no model of any router version")]
     OrphanContextWindow { name: String, version: String },
     #[error("context window of `{name}` version `{version}` must be a positive number of tokens with a source")]
     BadContextWindow { name: String, version: String },
+    #[error("retirement of `{name}` version `{version}` is listed twice")]
+    DuplicateModelRetirement { name: String, version: String },
+    #[error("retirement of `{name}` version `{version}` belongs to no model of any router version")]
+    OrphanModelRetirement { name: String, version: String },
+    #[error("retirement of `{name}` version `{version}` needs a source")]
+    BadModelRetirement { name: String, version: String },
+}
+
+/// Where an effective catalog entry comes from: the table compiled into the provider, or the user's catalog file
+/// (added there, or with fields overridden there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum EntrySource {
+    #[default]
+    Embedded,
+    File,
+}
+
+impl EntrySource {
+    /// `embedded` or `file`, as the data source reports it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntrySource::Embedded => "embedded",
+            EntrySource::File => "file",
+        }
+    }
+}
+
+impl fmt::Display for EntrySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One version of the model router and the models it can route to.
@@ -51,14 +103,24 @@ pub struct RouterVersion {
     pub notes: String,
     /// Every model this version routes to; with no subset configured the router uses all of them.
     pub models: Vec<ModelEntry>,
+    /// Microsoft's lifecycle label of this version, e.g. `GA` or `Preview`.
+    pub lifecycle: Option<String>,
+    /// The day from which this version is retired (see [`RouterVersion::retired_on`]).
+    pub retirement_date: Option<CatalogDate>,
+    /// Where `retirement_date` comes from.
+    pub retirement_source: Option<String>,
+    /// Models this version routed to once and no longer does, so plans can say "was retired".
+    pub retired_models: Vec<RetiredModel>,
+    /// `File` when the catalog file added this version or overrode one of its own fields.
+    pub source: EntrySource,
 }
 
 /// One routable model, as a row of Microsoft's supported-models table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelEntry {
-    /// `properties.model.format` of the model: `OpenAI`, `DeepSeek`, `Meta`, `xAI` or `Anthropic`.
+    /// `properties.model.format` of the model: `OpenAI`, `DeepSeek`, `Meta`, `xAI`, `Anthropic` or `Fireworks`.
     pub format: String,
-    /// The ARM spelling of the model name, e.g. `gpt-4o`, `DeepSeek-V3.1`.
+    /// The ARM spelling of the model name, e.g. `gpt-4o`, `DeepSeek-V3.2`.
     pub name: String,
     /// The model version the router uses, e.g. `2025-04-14`, `1`, `20250929`.
     pub version: String,
@@ -68,14 +130,23 @@ pub struct ModelEntry {
     pub requires_registration: bool,
     /// The model must be deployed separately in the same account (Claude models).
     pub requires_deployment: bool,
+    /// The subscription preview feature (namespace [`FEATURE_NAMESPACE`]) without which the router does not route
+    /// to this model, e.g. `Fireworks.EnableDeploy`.
+    pub requires_feature: Option<String>,
     /// Total context window in tokens, when a document states it.
     pub context_window: Option<u64>,
     /// Where `context_window` comes from.
     pub context_window_source: Option<String>,
+    /// The published retirement date of this model name and version, when a source gives one.
+    pub retirement_date: Option<CatalogDate>,
+    /// Where `retirement_date` comes from.
+    pub retirement_source: Option<String>,
     /// Other spellings that name this model, e.g. `gpt-4.0` as Microsoft's table prints gpt-4o.
     pub aliases: Vec<String>,
     /// A remark from the table or its footnotes, if any.
     pub note: Option<String>,
+    /// `File` when the catalog file added this model or overrode one of its fields.
+    pub source: EntrySource,
 }
 
 impl ModelEntry {
@@ -84,73 +155,54 @@ impl ModelEntry {
         let name = name.trim();
         self.name.eq_ignore_ascii_case(name) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     }
+
+    /// The full id of [`ModelEntry::requires_feature`] as `Microsoft.Features` names it, e.g.
+    /// `Microsoft.CognitiveServices/Fireworks.EnableDeploy`.
+    pub fn required_feature_id(&self) -> Option<String> {
+        self.requires_feature.as_ref().map(|feature| format!("{FEATURE_NAMESPACE}/{feature}"))
+    }
+}
+
+/// A model a router version no longer routes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredModel {
+    /// The ARM spelling of the retired model's name.
+    pub name: String,
+    /// Its format, when known.
+    pub format: Option<String>,
+    /// The version the router used, when known.
+    pub version: Option<String>,
+    /// The day it was retired, when a source gives it for this exact model and version.
+    pub retired_on: Option<CatalogDate>,
+    /// The model that replaced it in the same router version, if a source names one.
+    pub replaced_by: Option<String>,
+    /// A remark (e.g. the retirement schedule's wording when no exact date is sourced).
+    pub note: Option<String>,
+    /// `File` when the catalog file listed it.
+    pub source: EntrySource,
 }
 
 /// The whole table: router versions, newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
     pub(crate) table_revision: String,
+    pub(crate) table_revision_date: CatalogDate,
     pub(crate) formats: Vec<String>,
     pub(crate) router_versions: Vec<RouterVersion>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCatalog {
-    table_revision: String,
-    formats: Vec<String>,
-    router_versions: Vec<RawRouterVersion>,
-    #[serde(default)]
-    context_windows: Vec<RawContextWindow>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRouterVersion {
-    version: String,
-    #[serde(default)]
-    default: bool,
-    supports_routing: bool,
-    #[serde(default)]
-    notes: String,
-    models: Vec<RawModel>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawModel {
-    format: String,
-    name: String,
-    version: String,
-    #[serde(default)]
-    preview: bool,
-    #[serde(default)]
-    requires_registration: bool,
-    #[serde(default)]
-    requires_deployment: bool,
-    #[serde(default)]
-    aliases: Vec<String>,
-    #[serde(default)]
-    note: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawContextWindow {
-    name: String,
-    version: String,
-    tokens: u64,
-    source: String,
+    /// Whether a catalog file was laid over the embedded table.
+    pub(crate) overlaid: bool,
+    /// The merged input this catalog was built from, so another file can be laid over it.
+    pub(crate) draft: Draft,
 }
 
 impl Catalog {
     /// Parses and checks a catalog document (the format of `data/models.toml`).
     pub fn from_toml_str(text: &str) -> Result<Catalog, CatalogError> {
-        let raw: RawCatalog = toml::from_str(text)?;
-        build(raw)
+        crate::build::parse_complete(text)
     }
 
-    /// The revision date of Microsoft's table this catalog reflects, e.g. `2026-03-18`.
+    /// The revision date of Microsoft's table this catalog reflects, e.g. `2026-09-01`; a catalog file's
+    /// `table_revision` replaces the embedded one.
     pub fn table_revision(&self) -> &str {
         &self.table_revision
     }
@@ -159,123 +211,11 @@ impl Catalog {
     pub fn formats(&self) -> &[String] {
         &self.formats
     }
-}
 
-/// Context windows keyed by lower-cased (name, version).
-type WindowTable = HashMap<(String, String), (u64, String)>;
-
-fn build(raw: RawCatalog) -> Result<Catalog, CatalogError> {
-    if raw.router_versions.is_empty() {
-        return Err(CatalogError::NoRouterVersions);
+    /// Whether a catalog file was laid over the embedded table.
+    pub fn is_overlaid(&self) -> bool {
+        self.overlaid
     }
-    let defaults = raw.router_versions.iter().filter(|r| r.default).count();
-    if defaults != 1 {
-        return Err(CatalogError::DefaultCount { count: defaults });
-    }
-    let mut windows = context_window_table(raw.context_windows)?;
-    let mut used_windows = HashSet::new();
-
-    let mut seen_versions = HashSet::new();
-    let mut router_versions = Vec::with_capacity(raw.router_versions.len());
-    for router in raw.router_versions {
-        if !is_date(&router.version) {
-            return Err(CatalogError::BadVersion(router.version));
-        }
-        if !seen_versions.insert(router.version.clone()) {
-            return Err(CatalogError::DuplicateRouterVersion(router.version));
-        }
-        let mut names = HashSet::new();
-        let mut models = Vec::with_capacity(router.models.len());
-        for model in router.models {
-            check_model(&router.version, &raw.formats, &model, &mut names)?;
-            let key = (model.name.to_ascii_lowercase(), model.version.to_ascii_lowercase());
-            let window = windows.get(&key).cloned();
-            if window.is_some() {
-                used_windows.insert(key);
-            }
-            models.push(ModelEntry {
-                format: model.format,
-                name: model.name,
-                version: model.version,
-                preview: model.preview,
-                requires_registration: model.requires_registration,
-                requires_deployment: model.requires_deployment,
-                context_window: window.as_ref().map(|(tokens, _)| *tokens),
-                context_window_source: window.map(|(_, source)| source),
-                aliases: model.aliases,
-                note: model.note,
-            });
-        }
-        router_versions.push(RouterVersion {
-            version: router.version,
-            supports_routing: router.supports_routing,
-            is_default: router.default,
-            notes: router.notes,
-            models,
-        });
-    }
-
-    windows.retain(|key, _| !used_windows.contains(key));
-    if let Some(((name, version), _)) = windows.into_iter().min() {
-        return Err(CatalogError::OrphanContextWindow { name, version });
-    }
-
-    // YYYY-MM-DD strings sort like the dates they are.
-    router_versions.sort_by(|a, b| b.version.cmp(&a.version));
-    Ok(Catalog { table_revision: raw.table_revision, formats: raw.formats, router_versions })
-}
-
-fn context_window_table(entries: Vec<RawContextWindow>) -> Result<WindowTable, CatalogError> {
-    let mut table = WindowTable::new();
-    for entry in entries {
-        if entry.tokens == 0 || entry.source.trim().is_empty() {
-            return Err(CatalogError::BadContextWindow { name: entry.name, version: entry.version });
-        }
-        let key = (entry.name.to_ascii_lowercase(), entry.version.to_ascii_lowercase());
-        if table.insert(key, (entry.tokens, entry.source)).is_some() {
-            return Err(CatalogError::DuplicateContextWindow { name: entry.name, version: entry.version });
-        }
-    }
-    Ok(table)
-}
-
-fn check_model(
-    router: &str,
-    formats: &[String],
-    model: &RawModel,
-    names: &mut HashSet<String>,
-) -> Result<(), CatalogError> {
-    let empty = |field| CatalogError::EmptyField { router: router.to_string(), field };
-    if model.name.trim().is_empty() {
-        return Err(empty("name"));
-    }
-    if model.version.trim().is_empty() {
-        return Err(empty("version"));
-    }
-    if model.aliases.iter().any(|a| a.trim().is_empty()) {
-        return Err(empty("alias"));
-    }
-    if !formats.iter().any(|f| f == &model.format) {
-        return Err(CatalogError::UnknownFormat {
-            router: router.to_string(),
-            model: model.name.clone(),
-            format: model.format.clone(),
-        });
-    }
-    for name in std::iter::once(&model.name).chain(&model.aliases) {
-        if !names.insert(name.to_ascii_lowercase()) {
-            return Err(CatalogError::DuplicateModelName { router: router.to_string(), name: name.clone() });
-        }
-    }
-    Ok(())
-}
-
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -296,11 +236,17 @@ mod tests {
         format!("{MINIMAL}\n{extra}")
     }
 
+    /// Adds a key to the (only) router version of `text`.
+    fn with_in(text: &str, line: &str) -> String {
+        text.replace("        models = [", &format!("        {line}\n        models = ["))
+    }
+
     #[test]
     fn embedded_catalog_parses() {
         let catalog = Catalog::from_toml_str(EMBEDDED_TOML).expect("data/models.toml must parse and validate");
-        assert_eq!(catalog.table_revision(), "2026-03-18");
+        assert_eq!(catalog.table_revision(), "2026-09-01");
         assert_eq!(catalog.router_versions.len(), 3);
+        assert!(!catalog.is_overlaid());
     }
 
     #[test]
@@ -384,10 +330,68 @@ mod tests {
     }
 
     #[test]
-    fn date_check() {
-        assert!(is_date("2025-11-18"));
-        assert!(!is_date("2025-1-18"));
-        assert!(!is_date("2025/11/18"));
-        assert!(!is_date("2025-11-18x"));
+    fn new_router_versions_and_models_need_their_keys() {
+        let no_routing_flag = MINIMAL.replace("supports_routing = true", "");
+        let err = Catalog::from_toml_str(&no_routing_flag).unwrap_err();
+        assert!(matches!(err, CatalogError::MissingField { field: "supports_routing", .. }), "{err}");
+        let no_format = MINIMAL.replace(r#"format = "OpenAI", "#, "");
+        let err = Catalog::from_toml_str(&no_format).unwrap_err();
+        assert!(matches!(err, CatalogError::MissingField { field: "format", .. }), "{err}");
+        assert_eq!(err.to_string(), "new model `a` of router version `2025-01-01` needs `format`");
+        let no_revision = MINIMAL.replace(r#"table_revision = "2026-01-01""#, "");
+        let err = Catalog::from_toml_str(&no_revision).unwrap_err();
+        assert!(matches!(err, CatalogError::MissingField { field: "table_revision", .. }), "{err}");
+    }
+
+    #[test]
+    fn lifecycle_fields_parse_and_dates_are_checked() {
+        let text = MINIMAL.replace(
+            "supports_routing = true",
+            r#"supports_routing = true
+            lifecycle = "GA"
+            retirement_date = "2027-05-20"
+            retirement_source = "schedule""#,
+        );
+        let text =
+            with_in(&text, r#"retired_models = [ { name = "old", retired_on = "2026-05-01", replaced_by = "A" } ]"#);
+        let text = format!(
+            "{text}\n[[model_retirements]]\nname = \"a\"\nversion = \"1\"\ndate = \"2026-10-16\"\nsource = \"s\"\n"
+        );
+        let catalog = Catalog::from_toml_str(&text).unwrap();
+        let router = &catalog.router_versions[0];
+        assert_eq!(router.lifecycle.as_deref(), Some("GA"));
+        assert_eq!(router.retirement_date.map(|d| d.to_string()).as_deref(), Some("2027-05-20"));
+        assert_eq!(router.retired_models[0].replaced_by.as_deref(), Some("A"));
+        assert_eq!(router.models[0].retirement_date.map(|d| d.to_string()).as_deref(), Some("2026-10-16"));
+        assert_eq!(router.models[0].source, EntrySource::Embedded);
+
+        let bad = text.replace("2027-05-20", "2027-02-30");
+        let err = Catalog::from_toml_str(&bad).unwrap_err();
+        assert!(matches!(err, CatalogError::BadDate { field: "retirement_date", ref value } if value == "2027-02-30"));
+        let orphan = text.replace("name = \"a\"\nversion = \"1\"\ndate", "name = \"b\"\nversion = \"1\"\ndate");
+        assert!(matches!(Catalog::from_toml_str(&orphan), Err(CatalogError::OrphanModelRetirement { .. })));
+    }
+
+    #[test]
+    fn retired_models_must_not_be_routed_and_successors_must_be() {
+        let still_routed = with_in(MINIMAL, r#"retired_models = [ { name = "A" } ]"#);
+        let err = Catalog::from_toml_str(&still_routed).unwrap_err();
+        assert!(matches!(err, CatalogError::RetiredModelStillRouted { .. }), "{err}");
+        let unknown = with_in(MINIMAL, r#"retired_models = [ { name = "z", replaced_by = "y" } ]"#);
+        let err = Catalog::from_toml_str(&unknown).unwrap_err();
+        assert!(matches!(err, CatalogError::UnknownReplacement { ref replaced_by, .. } if replaced_by == "y"), "{err}");
+        let twice = with_in(MINIMAL, r#"retired_models = [ { name = "z" }, { name = "Z" } ]"#);
+        assert!(matches!(Catalog::from_toml_str(&twice), Err(CatalogError::DuplicateRetiredModel { .. })));
+    }
+
+    #[test]
+    fn requires_feature_must_name_a_feature() {
+        let text = MINIMAL.replace(r#"version = "1" }"#, r#"version = "1", requires_feature = " " }"#);
+        let err = Catalog::from_toml_str(&text).unwrap_err();
+        assert!(matches!(err, CatalogError::EmptyField { field: "requires_feature", .. }), "{err}");
+        let text =
+            MINIMAL.replace(r#"version = "1" }"#, r#"version = "1", requires_feature = "Fireworks.EnableDeploy" }"#);
+        let model = &Catalog::from_toml_str(&text).unwrap().router_versions[0].models[0];
+        assert_eq!(model.required_feature_id().as_deref(), Some("Microsoft.CognitiveServices/Fireworks.EnableDeploy"));
     }
 }

@@ -117,10 +117,14 @@ mod tests {
             preview: false,
             requires_registration: false,
             requires_deployment: false,
+            requires_feature: None,
             context_window: None,
             context_window_source: None,
+            retirement_date: None,
+            retirement_source: None,
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             note: None,
+            source: Default::default(),
         }
     }
 

@@ -5,13 +5,21 @@
 use std::sync::{Arc, RwLock};
 
 use modelrouter_arm::ArmClient;
+use modelrouter_catalog::{CatalogDate, CatalogSource, EffectiveCatalog};
 use tf_provider::{Diagnostic, Severity};
+
+/// The UTC day of the wall clock: the day a plan's date rules (retirements) are judged on.
+pub fn wall_clock() -> CatalogDate {
+    CatalogDate::from_system_time(std::time::SystemTime::now())
+}
 
 /// What `Configure` produces and every resource operation needs.
 pub struct Configured {
     pub client: ArmClient,
     /// `false` turns "not in the catalog" errors into warnings.
     pub strict_catalog: bool,
+    /// The embedded model table, with the provider's `catalog_file` laid over it.
+    pub catalog: EffectiveCatalog,
 }
 
 /// Shared between the provider and its resources: filled by `Configure`, read by every CRUD call.
@@ -39,8 +47,24 @@ impl ProviderState {
         self.configured().map(|c| c.strict_catalog).unwrap_or(true)
     }
 
+    /// The catalog plan-time rules check against: the configured one, or the embedded table before `Configure`.
+    pub fn catalog(&self) -> EffectiveCatalog {
+        self.configured().map(|c| c.catalog.clone()).unwrap_or_default()
+    }
+
+    /// The day plan-time date rules (retirements) are judged on.
+    pub fn today(&self) -> CatalogDate {
+        wall_clock()
+    }
+
     pub(crate) fn set(&self, configured: Configured) {
         let mut guard = self.configured.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         *guard = Some(Arc::new(configured));
+    }
+}
+
+impl CatalogSource for ProviderState {
+    fn effective_catalog(&self) -> EffectiveCatalog {
+        self.catalog()
     }
 }

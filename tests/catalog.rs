@@ -129,3 +129,109 @@ output "fireworks" {{
 
     wd.assert_plan_empty();
 }
+
+// ---- Plan-time rules from the catalog, with the real terraform against the emulator ----------------------------
+
+use support::{ACCOUNT, TestEmulator};
+
+fn router_workdir(emu: &TestEmulator, provider_extra: &str, body: &str) -> Workdir {
+    let provider = emu.provider_block().replacen(
+        "provider \"modelrouter\" {\n",
+        &format!("provider \"modelrouter\" {{\n{provider_extra}"),
+        1,
+    );
+    let wd = Workdir::new(&format!(
+        "{provider}\nresource \"modelrouter_deployment\" \"r\" {{\n  name                 = \"catalog-router\"\n  cognitive_account_id = \"{ACCOUNT}\"\n{body}\n}}\n"
+    ));
+    wd.init();
+    wd
+}
+
+fn subset(models: &[&str]) -> String {
+    let blocks: String = models.iter().map(|m| format!("    model {{ name = \"{m}\" }}\n")).collect();
+    format!("  routing {{\n{blocks}  }}")
+}
+
+#[test]
+fn current_models_apply_and_retired_ones_fail_at_plan_saying_so() {
+    let emu = TestEmulator::start();
+    let wd = router_workdir(&emu, "", &subset(&["gpt-5.6-sol", "grok-4-1-fast-reasoning"]));
+    wd.apply();
+    wd.assert_plan_empty();
+    wd.destroy();
+    for retired in ["gpt-5-chat", "grok-4-fast-reasoning"] {
+        let emu = TestEmulator::start();
+        let wd = router_workdir(&emu, "", &subset(&[retired, "gpt-5"]));
+        let out = wd.plan(&[]);
+        assert_eq!(out.code, 1, "{out:?}");
+        let text = out.text();
+        assert!(text.contains("Retired model in the routing subset") && text.contains("was retired"), "{out:?}");
+        assert!(text.contains(retired), "{out:?}");
+        assert!(emu.writes().is_empty(), "a failed plan wrote");
+    }
+}
+
+#[test]
+fn a_retired_router_version_fails_for_a_new_router_and_warns_for_an_existing_one() {
+    let emu = TestEmulator::start();
+    let wd = router_workdir(&emu, "", "  router_version = \"2025-05-19\"");
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.text().contains("Retired router version") && out.text().contains("2025-05-19"), "{out:?}");
+    assert!(emu.writes().is_empty());
+
+    // A router created on that version before it retired, now imported: it plans, with the warning.
+    emu.emulator.seed_deployment(
+        &TestEmulator::deployment_id("catalog-router"),
+        serde_json::json!({"sku": {"name": "GlobalStandard", "capacity": 10},
+            "properties": {"model": {"format": "OpenAI", "name": "model-router", "version": "2025-05-19"},
+                           "raiPolicyName": "Microsoft.DefaultV2", "versionUpgradeOption": "OnceNewDefaultVersionAvailable"}}),
+    );
+    wd.ok(&["import", "-no-color", "modelrouter_deployment.r", &TestEmulator::deployment_id("catalog-router")]);
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.text().contains("Retired router version"), "{out:?}");
+}
+
+#[test]
+fn a_fireworks_model_gives_the_feature_diagnostic() {
+    let emu = TestEmulator::start();
+    let wd = router_workdir(&emu, "", &subset(&["FW-GLM-5.3", "gpt-5"]));
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.text().contains("Fireworks.EnableDeploy"), "{out:?}");
+}
+
+#[test]
+fn a_catalog_file_makes_a_new_model_plannable_and_a_malformed_one_fails_at_configure() {
+    let emu = TestEmulator::start();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        "table_revision = \"2026-11-11\"\n\n[[router_versions]]\nversion = \"2025-11-18\"\nmodels = [\n  { format = \"OpenAI\", name = \"gpt-6-nova\", version = \"2026-11-01\" },\n]\n",
+    )
+    .unwrap();
+    let extra = format!("  catalog_file = \"{}\"\n", file.path().display());
+    let wd = router_workdir(&emu, &extra, &subset(&["gpt-6-nova", "gpt-5"]));
+    wd.apply();
+    wd.assert_plan_empty();
+    let put = emu.requests("PUT")[0].body.clone().unwrap();
+    assert!(
+        put.to_string().contains("\"gpt-6-nova\",\"version\":\"2026-11-01\"") || put.to_string().contains("2026-11-01"),
+        "{put}"
+    );
+
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad.path(), "table_revision = \"2026-11-11\"\n[[router_versions]]\nversion = 2025\n").unwrap();
+    let extra = format!("  catalog_file = \"{}\"\n", bad.path().display());
+    let emu = TestEmulator::start();
+    let wd = router_workdir(&emu, &extra, &subset(&["gpt-5", "gpt-5-mini"]));
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = out.text();
+    assert!(
+        text.contains("Invalid catalog file") && text.contains("catalog_file") && text.contains("line 3"),
+        "{out:?}"
+    );
+    assert!(emu.writes().is_empty());
+}

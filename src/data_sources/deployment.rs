@@ -194,7 +194,7 @@ impl DataSource for DeploymentDataSource {
             Err(error) => return failed(arm_error_diagnostic(&format!("read account {}", id.account), &error)),
         };
         let base = RouterModel { identity: Identity::of(&id), ..RouterModel::default() };
-        let mut router = RouterModel::from_arm(&base, &deployment, Some(&account));
+        let mut router = RouterModel::from_arm(&base, &deployment, Some(&account), &configured.catalog);
         router.identity = router.identity.with_id();
         router.timeouts = Field::Null;
         DataSourceReadResponse { state: to_data_value(&router), diagnostics: Diagnostics::new() }

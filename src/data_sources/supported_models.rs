@@ -3,12 +3,9 @@
 //! see what this provider release knows, how old that is, and what is retired.
 
 use std::collections::BTreeMap;
-use std::time::SystemTime;
 
 use async_trait::async_trait;
-use modelrouter_catalog::{
-    Catalog, CatalogDate, CatalogSource, EffectiveCatalog, ModelEntry, RetiredModel, RouterVersion,
-};
+use modelrouter_catalog::{Catalog, CatalogDate, CatalogSource, ModelEntry, RetiredModel, RouterVersion};
 use tf_provider::{
     Attribute, AttributePath, Block, DataSource, DataSourceReadResponse, Diagnostics, Schema, Type, Value,
 };
@@ -20,14 +17,7 @@ pub const TYPE_NAME: &str = "modelrouter_supported_models";
 /// Where "today" comes from when the data source decides which router versions are retired.
 pub type Clock = fn() -> CatalogDate;
 
-/// The UTC day of the wall clock.
-pub fn wall_clock() -> CatalogDate {
-    CatalogDate::from_system_time(SystemTime::now())
-}
-
-/// The data source over the embedded catalog and the wall clock. Kept for the provider's current registry;
-/// register [`SupportedModelsFrom`] over the provider state to serve the effective catalog (with `catalog_file`).
-pub struct SupportedModels;
+pub use crate::state::wall_clock;
 
 /// The data source over any catalog source (e.g. the provider's configured state) and clock.
 pub struct SupportedModelsFrom<S> {
@@ -233,28 +223,10 @@ impl<S: CatalogSource + 'static> DataSource for SupportedModelsFrom<S> {
     }
 }
 
-#[async_trait]
-impl DataSource for SupportedModels {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        validate(config)
-    }
-
-    async fn read(&self, config: Value) -> DataSourceReadResponse {
-        read(&EffectiveCatalog::embedded(), wall_clock(), &config)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use modelrouter_catalog::EffectiveCatalog;
 
     fn day_after_the_old_versions_retired() -> CatalogDate {
         CatalogDate::parse("2026-09-01").unwrap()
@@ -343,9 +315,9 @@ mod tests {
 
     #[test]
     fn a_version_that_is_not_a_date_is_refused_before_configure() {
-        let diags = SupportedModels.validate(&Value::object([("router_version", Value::string("latest"))]));
+        let diags = validate(&Value::object([("router_version", Value::string("latest"))]));
         assert!(diags.has_errors());
-        let ok = SupportedModels.validate(&Value::object([("router_version", Value::string("2026-12-01"))]));
+        let ok = validate(&Value::object([("router_version", Value::string("2026-12-01"))]));
         assert!(!ok.has_errors(), "a version a catalog file may add is judged at read");
     }
 }

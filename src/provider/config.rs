@@ -21,6 +21,8 @@ pub struct ProviderConfig {
     pub auth: AuthSettings,
     pub api_version: String,
     pub strict_catalog: bool,
+    /// A catalog file laid over the embedded table.
+    pub catalog_file: Option<String>,
 }
 
 pub fn schema() -> Schema {
@@ -84,6 +86,12 @@ pub fn schema() -> Schema {
             "strict_catalog",
             "Default `true`: a model or router version missing from the embedded catalog is an error. `false` \
              makes it a warning and sends what was written (for models Azure adds before a provider release).",
+        ))
+        .attribute(string(
+            "catalog_file",
+            "Path to a catalog file in the embedded format (`router_versions`, `models`, flags) laid over the \
+             embedded model table by router version and model name, so a team can follow Microsoft's table between \
+             provider releases. Checked at `Configure`; errors name the line.",
         ));
     Schema { version: 0, block }
 }
@@ -149,6 +157,7 @@ pub fn read(config: &Value) -> ProviderConfig {
         auth,
         api_version: string("api_version").unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
         strict_catalog: flag("strict_catalog").unwrap_or(true),
+        catalog_file: string("catalog_file"),
     }
 }
 

@@ -2,14 +2,16 @@
 
 pub mod config;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use modelrouter_arm::{ArmClient, ClientConfig};
+use modelrouter_catalog::EffectiveCatalog;
 use tf_provider::{AttributePath, ConfigureRequest, DataSource, Diagnostics, Provider, Resource, Schema, Value};
 
 use crate::data_sources::deployment::DeploymentDataSource;
-use crate::data_sources::supported_models::SupportedModels;
+use crate::data_sources::supported_models::SupportedModelsFrom;
 use crate::resources;
 use crate::state::{Configured, ProviderState};
 
@@ -55,8 +57,22 @@ impl Provider for ModelRouterProvider {
             ),
             retry: Default::default(),
         };
+        let catalog = match &settings.catalog_file {
+            None => EffectiveCatalog::embedded(),
+            Some(path) => match EffectiveCatalog::from_file(Path::new(path)) {
+                Ok(catalog) => catalog,
+                Err(error) => {
+                    diags.error_at(
+                        AttributePath::root().attr("catalog_file"),
+                        "Invalid catalog file",
+                        format!("catalog_file = {path:?}: {error}"),
+                    );
+                    return diags;
+                }
+            },
+        };
         match ArmClient::new(client_config) {
-            Ok(client) => self.state.set(Configured { client, strict_catalog: settings.strict_catalog }),
+            Ok(client) => self.state.set(Configured { client, strict_catalog: settings.strict_catalog, catalog }),
             Err(error) => match configuration_error_path(&error) {
                 Some(path) => diags.error_at(path, "Invalid provider configuration", error.to_string()),
                 None => diags.error("Invalid provider configuration", error.to_string()),
@@ -70,7 +86,10 @@ impl Provider for ModelRouterProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(SupportedModels), Arc::new(DeploymentDataSource::new(self.state.clone()))]
+        vec![
+            Arc::new(SupportedModelsFrom::new(self.state.clone())),
+            Arc::new(DeploymentDataSource::new(self.state.clone())),
+        ]
     }
 
     fn stop(&self) {

@@ -10,6 +10,7 @@ pub mod validate;
 
 use async_trait::async_trait;
 use modelrouter_arm::{Account, Deployment, DeploymentId};
+use modelrouter_catalog::Catalog;
 use tf_provider::{AttributePath, Diagnostics, Schema};
 
 use crate::resources::common::ANTHROPIC;
@@ -41,20 +42,26 @@ impl DeploymentKind for ClaudeDependency {
         ctx: &PlanContext<'_>,
         diags: &mut Diagnostics,
     ) -> ClaudeModel {
-        validate::check_against_catalog(config, prior, ctx.strict_catalog, diags);
-        plan::planned(config, prior, ctx.private)
+        validate::check_against_catalog(config, prior, ctx, diags);
+        plan::planned(config, prior, ctx)
     }
 
     fn requires_replace(&self) -> Vec<AttributePath> {
         plan::requires_replace()
     }
 
-    fn apply_to_body(&self, planned: &ClaudeModel, body: &mut Deployment) {
-        planned.apply_to_body(body);
+    fn apply_to_body(&self, planned: &ClaudeModel, body: &mut Deployment, catalog: &Catalog) {
+        planned.apply_to_body(body, catalog);
     }
 
-    fn state_from_arm(&self, base: &ClaudeModel, deployment: &Deployment, account: Option<&Account>) -> ClaudeModel {
-        ClaudeModel::from_arm(base, deployment, account)
+    fn state_from_arm(
+        &self,
+        base: &ClaudeModel,
+        deployment: &Deployment,
+        account: Option<&Account>,
+        catalog: &Catalog,
+    ) -> ClaudeModel {
+        ClaudeModel::from_arm(base, deployment, account, catalog)
     }
 
     fn write_mismatches(&self, asked: &Deployment, got: &Deployment) -> Vec<String> {

@@ -2,7 +2,7 @@
 //! mapping to and from the ARM deployment body.
 
 use modelrouter_arm::{Account, Deployment, DeploymentModel, ModelProviderData};
-use modelrouter_catalog::catalog;
+use modelrouter_catalog::Catalog;
 use tf_provider::Value;
 
 use super::schema::attr::*;
@@ -113,10 +113,10 @@ impl ResourceModel for ClaudeModel {
     fn mark_resend(&mut self) {
         self.routable_by = Field::Unknown;
     }
-    fn azure_chosen(&self) -> Vec<(&'static str, String)> {
+    fn azure_chosen(&self, catalog: &Catalog) -> Vec<(&'static str, String)> {
         // Only a version the catalog cannot supply is Azure's to choose.
         match (self.model.as_deref(), self.version.known()) {
-            (Some(model), Some(version)) if catalog_model(model).is_none() => {
+            (Some(model), Some(version)) if catalog_model(catalog, model).is_none() => {
                 vec![(VERSION, version.clone())]
             }
             _ => Vec::new(),
@@ -125,11 +125,11 @@ impl ResourceModel for ClaudeModel {
 }
 
 impl ClaudeModel {
-    pub fn apply_to_body(&self, body: &mut Deployment) {
+    pub fn apply_to_body(&self, body: &mut Deployment, catalog: &Catalog) {
         body.sku = Some(self.sku.to_arm(DEFAULT_CAPACITY, body.sku.take()));
         let name = self.model.known().cloned().unwrap_or_default();
         // Azure gets the catalog's spelling; the state keeps the configuration's.
-        let name = catalog_model(&name).map_or(name, |(catalog_name, _)| catalog_name.to_owned());
+        let name = catalog_model(catalog, &name).map_or(name, |(catalog_name, _)| catalog_name.to_owned());
         let properties = &mut body.properties;
         let previous_extra = properties.model.take().map(|m| m.extra).unwrap_or_default();
         properties.model = Some(DeploymentModel {
@@ -148,7 +148,12 @@ impl ClaudeModel {
         });
     }
 
-    pub fn from_arm(base: &ClaudeModel, deployment: &Deployment, _account: Option<&Account>) -> ClaudeModel {
+    pub fn from_arm(
+        base: &ClaudeModel,
+        deployment: &Deployment,
+        _account: Option<&Account>,
+        catalog: &Catalog,
+    ) -> ClaudeModel {
         let mut state = base.clone();
         state.identity = Identity::from_arm(&base.identity, deployment.name.as_deref());
         if let Some(model) = deployment.properties.model.as_ref() {
@@ -167,7 +172,7 @@ impl ClaudeModel {
             });
         }
         state.routable_by = match (state.model.as_deref(), state.version.as_deref()) {
-            (Some(model), Some(version)) => Field::Known(routable_by(model, version)),
+            (Some(model), Some(version)) => Field::Known(routable_by(catalog, model, version)),
             _ => Field::Known(Vec::new()),
         };
         state
@@ -175,13 +180,13 @@ impl ClaudeModel {
 }
 
 /// The catalog's spelling and default version of a Claude model, if the catalog knows it.
-pub fn catalog_model(name: &str) -> Option<(&'static str, &'static str)> {
-    catalog().find_anthropic_model(name).map(|m| (m.name.as_str(), m.version.as_str()))
+pub fn catalog_model<'c>(catalog: &'c Catalog, name: &str) -> Option<(&'c str, &'c str)> {
+    catalog.find_anthropic_model(name).map(|m| (m.name.as_str(), m.version.as_str()))
 }
 
 /// Router versions that route to this model at this version.
-pub fn routable_by(model: &str, version: &str) -> Vec<String> {
-    catalog().models_routable_by(ANTHROPIC, model, version).into_iter().map(str::to_owned).collect()
+pub fn routable_by(catalog: &Catalog, model: &str, version: &str) -> Vec<String> {
+    catalog.models_routable_by(ANTHROPIC, model, version).into_iter().map(str::to_owned).collect()
 }
 
 pub fn write_mismatches(asked: &Deployment, got: &Deployment) -> Vec<String> {
@@ -229,7 +234,7 @@ pub(crate) mod tests {
         let mut planned = ClaudeModel::parse(&object("Technology"));
         planned.model = Field::string("Claude-Sonnet-4-5");
         let mut body = Deployment::default();
-        planned.apply_to_body(&mut body);
+        planned.apply_to_body(&mut body, modelrouter_catalog::catalog());
         let data = body.properties.model_provider_data.expect("attestation");
         assert_eq!(data.industry, "technology");
         assert_eq!(body.properties.model.unwrap().name, "claude-sonnet-4-5");

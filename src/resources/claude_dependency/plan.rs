@@ -8,7 +8,7 @@ use super::schema::attr;
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::field::{Field, plan_case_insensitive};
 use crate::resources::common::identity::Identity;
-use crate::resources::common::private::PrivateState;
+use crate::resources::common::lifecycle::PlanContext;
 
 /// Paths whose change replaces the deployment.
 pub fn requires_replace() -> Vec<AttributePath> {
@@ -19,7 +19,8 @@ pub fn requires_replace() -> Vec<AttributePath> {
         .collect()
 }
 
-pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>, remembered: &PrivateState) -> ClaudeModel {
+pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>, ctx: &PlanContext<'_>) -> ClaudeModel {
+    let (catalog, remembered) = (ctx.catalog, ctx.private);
     let model = match prior {
         Some(prior) => plan_case_insensitive(&config.model, &prior.model),
         None => config.model.clone(),
@@ -29,7 +30,7 @@ pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>, remembered: &P
     let identity = Identity::plan(&config.identity.account_id, name, prior.map(|p| &p.identity));
     let same_model = prior.is_some_and(|p| p.model == model);
     let version = config.version.clone().or_else(|| {
-        let from_catalog = model.as_deref().and_then(catalog_model).map(|(_, v)| Field::string(v));
+        let from_catalog = model.as_deref().and_then(|m| catalog_model(catalog, m)).map(|(_, v)| Field::string(v));
         match (from_catalog, prior) {
             (Some(version), _) => version,
             // Outside the catalog: what Azure chose for the same model (so a later change is drift), else what it
@@ -41,7 +42,7 @@ pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>, remembered: &P
         }
     });
     let routable = match (model.as_deref(), version.as_deref()) {
-        (Some(m), Some(v)) => Field::Known(routable_by(m, v)),
+        (Some(m), Some(v)) => Field::Known(routable_by(catalog, m, v)),
         _ if version.is_null() && !model.is_unknown() => Field::Known(Vec::new()),
         _ => Field::Unknown,
     };
@@ -69,6 +70,7 @@ fn plan_provider_data(config: &Field<ProviderData>, prior: Option<&Field<Provide
 mod tests {
     use super::*;
     use crate::resources::common::lifecycle::ResourceModel;
+    use crate::resources::common::private::PrivateState;
 
     fn object(industry: &str) -> ClaudeModel {
         ClaudeModel::parse(&super::super::model::tests::object(industry))
@@ -77,7 +79,10 @@ mod tests {
     #[test]
     fn industry_in_another_case_is_no_change() {
         let prior = object("technology");
-        assert_eq!(planned(&object("Technology"), Some(&prior), &PrivateState::default()), prior);
+        assert_eq!(
+            planned(&object("Technology"), Some(&prior), &PlanContext::for_tests(true, &PrivateState::default())),
+            prior
+        );
     }
 
     #[test]
@@ -85,12 +90,12 @@ mod tests {
         let mut config = object("technology");
         config.model = Field::string("claude-future-9");
         config.version = Field::Null;
-        let created = planned(&config, None, &PrivateState::default());
+        let created = planned(&config, None, &PlanContext::for_tests(true, &PrivateState::default()));
         assert!(created.version.is_unknown());
         let mut stored = created.clone();
         stored.identity.id = Field::string("/x");
         stored.version = Field::Null;
         stored.routable_by = Field::Known(Vec::new());
-        assert_eq!(planned(&config, Some(&stored), &PrivateState::default()), stored);
+        assert_eq!(planned(&config, Some(&stored), &PlanContext::for_tests(true, &PrivateState::default())), stored);
     }
 }

@@ -1,13 +1,14 @@
 //! Plan-time rules for `modelrouter_claude_dependency`; each diagnostic sits on its attribute and names the bad
 //! value and the allowed ones. Unknown values are skipped.
 
-use modelrouter_catalog::{catalog, suggest::suggest_among};
+use modelrouter_catalog::suggest::suggest_among;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::country_codes::is_iso_3166_alpha2;
 use super::model::{ClaudeModel, INDUSTRIES, catalog_model};
 use super::schema::attr;
 use crate::resources::common::ANTHROPIC;
+use crate::resources::common::lifecycle::PlanContext;
 use crate::resources::common::text::{check_trimmed, quoted_list};
 
 fn path(name: &str) -> AttributePath {
@@ -96,7 +97,13 @@ fn check_provider_data(
 /// can route to it); a model that is not a Claude model at all is an error (a warning with `strict = false`).
 ///
 /// Warnings appear only when the plan creates the deployment or changes its model or version.
-pub fn check_against_catalog(config: &ClaudeModel, prior: Option<&ClaudeModel>, strict: bool, diags: &mut Diagnostics) {
+pub fn check_against_catalog(
+    config: &ClaudeModel,
+    prior: Option<&ClaudeModel>,
+    ctx: &PlanContext<'_>,
+    diags: &mut Diagnostics,
+) {
+    let (catalog, strict) = (ctx.catalog, ctx.strict_catalog);
     let Some(model) = config.model.as_deref().filter(|m| m.trim() == *m) else {
         return;
     };
@@ -104,15 +111,15 @@ pub fn check_against_catalog(config: &ClaudeModel, prior: Option<&ClaudeModel>, 
         !p.model.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(model))
             || (config.version.known().is_some() && config.version != p.version)
     });
-    let anthropic_models: Vec<_> = catalog()
+    let anthropic_models: Vec<_> = catalog
         .router_versions()
         .iter()
         .flat_map(|r| r.models.iter())
         .filter(|m| m.format.eq_ignore_ascii_case(ANTHROPIC))
         .cloned()
         .collect();
-    let Some((catalog_name, catalog_version)) = catalog_model(model) else {
-        let other_format = catalog().router_versions().iter().find_map(|r| r.find_model(model));
+    let Some((catalog_name, catalog_version)) = catalog_model(catalog, model) else {
+        let other_format = catalog.router_versions().iter().find_map(|r| r.find_model(model));
         let suggestions = suggest_among(&anthropic_models, model);
         let hint = if suggestions.is_empty() {
             String::new()
@@ -167,7 +174,7 @@ pub fn check_against_catalog(config: &ClaudeModel, prior: Option<&ClaudeModel>, 
         return;
     };
     if let Some(version) = config.version.as_deref().filter(|_| changed) {
-        if catalog().models_routable_by(ANTHROPIC, catalog_name, version).is_empty() {
+        if catalog.models_routable_by(ANTHROPIC, catalog_name, version).is_empty() {
             diags.warning_at(
                 path(attr::VERSION),
                 "No router can route to this version",

@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use modelrouter_arm::{Account, AccountId, ArmClient, ArmError, Deployment, DeploymentId};
+use modelrouter_catalog::{Catalog, CatalogDate};
 use tf_provider::{
     ApplyRequest, ApplyResponse, AttributePath, Diagnostic, Diagnostics, ImportRequest, ImportResponse, PlanRequest,
     PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Value,
@@ -42,7 +43,7 @@ pub trait ResourceModel: Clone + PartialEq + Default + Send + Sync + 'static {
 
     /// The optional attributes Azure fills in when the configuration leaves them unset, with this object's value:
     /// remembered in private state so that a later change to them shows as drift.
-    fn azure_chosen(&self) -> Vec<(&'static str, String)>;
+    fn azure_chosen(&self, catalog: &Catalog) -> Vec<(&'static str, String)>;
 }
 
 /// What plan-time rules may depend on besides the configuration and the prior state.
@@ -51,6 +52,23 @@ pub struct PlanContext<'a> {
     pub strict_catalog: bool,
     /// What the resource's private state remembers (the values Azure chose for attributes left unset).
     pub private: &'a PrivateState,
+    /// The model table: embedded, with the provider's `catalog_file` over it.
+    pub catalog: &'a Catalog,
+    /// The day date rules (retirements) are judged on.
+    pub today: CatalogDate,
+}
+
+impl<'a> PlanContext<'a> {
+    /// The embedded catalog on a fixed day, for unit tests of plan-time rules.
+    #[cfg(test)]
+    pub fn for_tests(strict_catalog: bool, private: &'a PrivateState) -> PlanContext<'a> {
+        PlanContext {
+            strict_catalog,
+            private,
+            catalog: modelrouter_catalog::catalog(),
+            today: CatalogDate::parse("2026-11-28").expect("a date"),
+        }
+    }
 }
 
 /// What a deployment-backed resource type decides for itself.
@@ -79,10 +97,16 @@ pub trait DeploymentKind: Send + Sync + 'static {
     fn requires_replace(&self) -> Vec<AttributePath>;
 
     /// Copies the planned settings into an ARM body (empty on create, Azure's current one on update).
-    fn apply_to_body(&self, planned: &Self::Model, body: &mut Deployment);
+    fn apply_to_body(&self, planned: &Self::Model, body: &mut Deployment, catalog: &Catalog);
 
     /// The model for what Azure holds; `base` is the prior state or the plan.
-    fn state_from_arm(&self, base: &Self::Model, deployment: &Deployment, account: Option<&Account>) -> Self::Model;
+    fn state_from_arm(
+        &self,
+        base: &Self::Model,
+        deployment: &Deployment,
+        account: Option<&Account>,
+        catalog: &Catalog,
+    ) -> Self::Model;
 
     /// What did not stick after a write, one line per setting.
     fn write_mismatches(&self, asked: &Deployment, got: &Deployment) -> Vec<String>;
@@ -107,6 +131,7 @@ pub struct WriteContext<'a> {
     pub account: &'a AccountId,
     pub deployment: &'a DeploymentId,
     pub deadline: Instant,
+    pub catalog: &'a Catalog,
 }
 
 impl WriteContext<'_> {
@@ -180,7 +205,13 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             };
         }
         let private = PrivateState::parse(&request.prior_private);
-        let ctx = PlanContext { strict_catalog: self.provider.strict_catalog(), private: &private };
+        let catalog = self.provider.catalog();
+        let ctx = PlanContext {
+            strict_catalog: self.provider.strict_catalog(),
+            private: &private,
+            catalog: &catalog,
+            today: self.provider.today(),
+        };
         let mut planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
         let unsettled = private.unsettled_provisioning_state.clone().filter(|_| prior.is_some());
         let planned_state = match (&prior, unsettled) {
@@ -235,7 +266,7 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             Some(state) if !diagnostics.has_errors() => {
                 let mut private = PrivateState::parse(&request.planned_private);
                 private.settle(None);
-                private.remember(state.azure_chosen());
+                private.remember(state.azure_chosen(&self.provider.catalog()));
                 private.to_bytes()
             }
             _ => request.planned_private,
@@ -255,7 +286,7 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
                     let mut private = PrivateState::parse(&request.private);
                     private.settle(provisioning_state.as_deref());
                     // A state written before this provider remembered anything adopts what Azure holds now.
-                    private.remember(state.azure_chosen());
+                    private.remember(state.azure_chosen(&self.provider.catalog()));
                     (state.to_value(), private.to_bytes_like(&request.private), Diagnostics::new())
                 }
                 Ok(None) => (Value::Null, Vec::new(), Diagnostics::new()),
@@ -271,7 +302,7 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             Ok(configured) => match self.import_by_id(&configured, request.id.trim()).await {
                 Ok(state) => {
                     let mut private = PrivateState::default();
-                    private.remember(state.azure_chosen());
+                    private.remember(state.azure_chosen(&self.provider.catalog()));
                     (state.to_value(), private.to_bytes(), Diagnostics::new())
                 }
                 Err(diagnostic) => (Value::Null, Vec::new(), diagnostic.into()),
@@ -294,7 +325,8 @@ impl<K: DeploymentKind> DeploymentResource<K> {
 
     /// The model for what Azure holds, with the id in the configuration's spelling.
     fn from_arm(&self, base: &K::Model, deployment: &Deployment, account: Option<&Account>) -> K::Model {
-        let mut state = self.kind.state_from_arm(base, deployment, account);
+        let catalog = self.provider.catalog();
+        let mut state = self.kind.state_from_arm(base, deployment, account, &catalog);
         let identity = state.identity().clone().with_id();
         *state.identity_mut() = identity;
         state
@@ -317,7 +349,8 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         };
         let client = &configured.client;
         let deadline = deadline(planned, op);
-        let ctx = WriteContext { client, account: &id.account, deployment: &id, deadline };
+        let catalog = self.provider.catalog();
+        let ctx = WriteContext { client, account: &id.account, deployment: &id, deadline, catalog: &catalog };
 
         let outcome = client
             .with_account_lock(&id.account, async {
@@ -331,7 +364,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
                     // Read-modify-write: fields this provider does not model survive the full PUT.
                     (false, current) => current.unwrap_or_default(),
                 };
-                self.kind.apply_to_body(planned, &mut body);
+                self.kind.apply_to_body(planned, &mut body, &catalog);
                 // The client answers with Azure's own read of the deployment once the operation has ended.
                 let got = client.put_deployment(&id, &body, deadline).await.map_err(WriteFailure::Arm)?;
                 Ok((body, got))
@@ -384,7 +417,8 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         };
         let client = &configured.client;
         let deadline = deadline(prior, Operation::Delete);
-        let ctx = WriteContext { client, account: &id.account, deployment: &id, deadline };
+        let catalog = self.provider.catalog();
+        let ctx = WriteContext { client, account: &id.account, deployment: &id, deadline, catalog: &catalog };
         let result = client
             .with_account_lock(&id.account, async {
                 self.kind.before_delete(&ctx, prior).await?;

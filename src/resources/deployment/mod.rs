@@ -8,6 +8,7 @@ pub mod validate;
 
 use async_trait::async_trait;
 use modelrouter_arm::{Account, Deployment, DeploymentId};
+use modelrouter_catalog::Catalog;
 use tf_provider::{AttributePath, Diagnostics, Schema};
 
 use crate::resources::common::ANTHROPIC;
@@ -40,20 +41,26 @@ impl DeploymentKind for Router {
         ctx: &PlanContext<'_>,
         diags: &mut Diagnostics,
     ) -> RouterModel {
-        validate::check_against_catalog(config, prior, ctx.strict_catalog, diags);
-        plan::planned(config, prior, ctx.private)
+        validate::check_against_catalog(config, prior, ctx, diags);
+        plan::planned(config, prior, ctx)
     }
 
     fn requires_replace(&self) -> Vec<AttributePath> {
         plan::requires_replace()
     }
 
-    fn apply_to_body(&self, planned: &RouterModel, body: &mut Deployment) {
-        planned.apply_to_body(body);
+    fn apply_to_body(&self, planned: &RouterModel, body: &mut Deployment, catalog: &Catalog) {
+        planned.apply_to_body(body, catalog);
     }
 
-    fn state_from_arm(&self, base: &RouterModel, deployment: &Deployment, account: Option<&Account>) -> RouterModel {
-        RouterModel::from_arm(base, deployment, account)
+    fn state_from_arm(
+        &self,
+        base: &RouterModel,
+        deployment: &Deployment,
+        account: Option<&Account>,
+        catalog: &Catalog,
+    ) -> RouterModel {
+        RouterModel::from_arm(base, deployment, account, catalog)
     }
 
     fn write_mismatches(&self, asked: &Deployment, got: &Deployment) -> Vec<String> {
@@ -61,7 +68,7 @@ impl DeploymentKind for Router {
     }
 
     async fn before_write(&self, ctx: &WriteContext<'_>, planned: &RouterModel) -> Result<(), Diagnostics> {
-        let claude = claude_models(planned);
+        let claude = claude_models(planned, ctx.catalog);
         if claude.is_empty() {
             return Ok(());
         }
@@ -99,8 +106,8 @@ impl DeploymentKind for Router {
 
 /// The Claude models (name, version) a planned router routes to: those the catalog lists as needing their own
 /// deployment, or whose format is Anthropic.
-fn claude_models(planned: &RouterModel) -> Vec<(String, String)> {
-    let router = catalog_router(&planned.router_version);
+fn claude_models(planned: &RouterModel, catalog: &Catalog) -> Vec<(String, String)> {
+    let router = catalog_router(catalog, &planned.router_version);
     planned
         .subset()
         .unwrap_or_default()

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use modelrouter_arm::{Account, Deployment, DeploymentModel, DeploymentProperties, Routing as ArmRouting};
-use modelrouter_catalog::{ModelEntry, RouterVersion, catalog};
+use modelrouter_catalog::{Catalog, ModelEntry, RouterVersion};
 use tf_provider::{Type, Value};
 
 use super::schema::attr::*;
@@ -117,7 +117,7 @@ impl ResourceModel for RouterModel {
     fn mark_resend(&mut self) {
         self.routed_models = Field::Unknown;
     }
-    fn azure_chosen(&self) -> Vec<(&'static str, String)> {
+    fn azure_chosen(&self, _catalog: &Catalog) -> Vec<(&'static str, String)> {
         [(RAI_POLICY_NAME, &self.rai_policy_name), (VERSION_UPGRADE_OPTION, &self.version_upgrade_option)]
             .into_iter()
             .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
@@ -216,8 +216,8 @@ pub fn catalog_entry<'c>(router: &'c RouterVersion, name: &str) -> Option<&'c Mo
 }
 
 /// The catalog's router version of that name, if the catalog knows it.
-pub fn catalog_router(version: &Field<String>) -> Option<&'static RouterVersion> {
-    version.as_deref().and_then(|v| catalog().router_version(v))
+pub fn catalog_router<'c>(catalog: &'c Catalog, version: &Field<String>) -> Option<&'c RouterVersion> {
+    version.as_deref().and_then(|v| catalog.router_version(v))
 }
 
 impl RouterModel {
@@ -225,7 +225,7 @@ impl RouterModel {
     /// as Azure has it on update (read-modify-write keeps fields this provider does not model) or empty on create.
     /// What the plan leaves null (a model's format or version the catalog does not know) is left out, and Azure's
     /// read then supplies it.
-    pub fn apply_to_body(&self, body: &mut Deployment) {
+    pub fn apply_to_body(&self, body: &mut Deployment, catalog: &Catalog) {
         let router_version = self.router_version.known().cloned();
         body.sku = Some(self.sku.to_arm(DEFAULT_CAPACITY, body.sku.take()));
         let properties: &mut DeploymentProperties = &mut body.properties;
@@ -246,7 +246,7 @@ impl RouterModel {
         }
         properties.routing = match &self.routing {
             Field::Known(routing) => {
-                let router = catalog_router(&self.router_version);
+                let router = catalog_router(catalog, &self.router_version);
                 let models: Vec<DeploymentModel> = routing
                     .models
                     .known()
@@ -279,7 +279,12 @@ impl RouterModel {
     /// The model for what Azure holds. `base` is the prior state (or the plan, after a write): it supplies what Azure
     /// does not return (timeouts, min_context_window) and the configuration's spelling of values Azure may return in
     /// another case (ids, model names), so that case never shows as a change.
-    pub fn from_arm(base: &RouterModel, deployment: &Deployment, account: Option<&Account>) -> RouterModel {
+    pub fn from_arm(
+        base: &RouterModel,
+        deployment: &Deployment,
+        account: Option<&Account>,
+        catalog: &Catalog,
+    ) -> RouterModel {
         let properties = &deployment.properties;
         let mut state = RouterModel {
             identity: Identity::from_arm(&base.identity, deployment.name.as_deref()),
@@ -298,7 +303,7 @@ impl RouterModel {
             routing: routing_from_arm(&base.routing, properties.routing.as_ref()),
             timeouts: base.timeouts.clone(),
         };
-        let (routed, effective) = super::plan::routed_set(&state.router_version, &state.routing);
+        let (routed, effective) = super::plan::routed_set(catalog, &state.router_version, &state.routing);
         state.routed_models = routed;
         state.effective_context_window = effective;
         state
@@ -442,7 +447,7 @@ mod tests {
             ]),
         });
         let mut body = Deployment::default();
-        model.apply_to_body(&mut body);
+        model.apply_to_body(&mut body, modelrouter_catalog::catalog());
         let models = body.properties.routing.unwrap().models.unwrap();
         assert_eq!(models[0].name, "gpt-5-mini");
         assert_eq!(models[1].name, "gpt-7-preview");

@@ -7,7 +7,7 @@
 //! default, the prior value or stay unknown; the applied value must equal every known planned value; and when
 //! nothing changed the plan equals the prior state, so Terraform sees a no-op.
 
-use modelrouter_catalog::{ModelEntry, catalog, effective_context_window};
+use modelrouter_catalog::{Catalog, ModelEntry, effective_context_window};
 use tf_provider::AttributePath;
 
 use super::model::{
@@ -16,7 +16,7 @@ use super::model::{
 use super::schema::attr;
 use crate::resources::common::field::{Field, Num};
 use crate::resources::common::identity::Identity;
-use crate::resources::common::private::PrivateState;
+use crate::resources::common::lifecycle::PlanContext;
 
 /// Paths whose change replaces the deployment (Terraform keeps only those that actually changed).
 pub fn requires_replace() -> Vec<AttributePath> {
@@ -29,10 +29,11 @@ pub fn requires_replace() -> Vec<AttributePath> {
 
 /// The planned model for a create (`prior` none) or an update; `remembered` holds what Azure chose for the
 /// optional attributes the configuration leaves unset.
-pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, remembered: &PrivateState) -> RouterModel {
-    let router_version = config.router_version.clone().or_else(|| default_router_version(prior));
-    let routing = plan_routing(&config.routing, prior.map(|p| &p.routing), &router_version);
-    let (routed_models, effective_context_window) = routed_set(&router_version, &routing);
+pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, ctx: &PlanContext<'_>) -> RouterModel {
+    let remembered = ctx.private;
+    let router_version = config.router_version.clone().or_else(|| default_router_version(ctx.catalog, prior));
+    let routing = plan_routing(ctx.catalog, &config.routing, prior.map(|p| &p.routing), &router_version);
+    let (routed_models, effective_context_window) = routed_set(ctx.catalog, &router_version, &routing);
     let identity =
         Identity::plan(&config.identity.account_id, config.identity.name.clone(), prior.map(|p| &p.identity));
     let same_account = prior.is_some_and(|p| {
@@ -79,10 +80,10 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, remembered: &P
 /// The router version a configuration without one means: the newest in the catalog. A router Azure upgraded to a
 /// version newer than this provider's catalog knows keeps it (an automatic upgrade is not drift); any older
 /// version, e.g. a downgrade in the portal, is planned back to the newest.
-fn default_router_version(prior: Option<&RouterModel>) -> Field<String> {
-    let newest = &catalog().default_router_version().version;
+fn default_router_version(catalog: &Catalog, prior: Option<&RouterModel>) -> Field<String> {
+    let newest = &catalog.default_router_version().version;
     match prior.and_then(|p| p.router_version.known()) {
-        Some(current) if catalog().router_version(current).is_none() && current > newest => Field::string(current),
+        Some(current) if catalog.router_version(current).is_none() && current > newest => Field::string(current),
         _ => Field::string(newest),
     }
 }
@@ -91,6 +92,7 @@ fn default_router_version(prior: Option<&RouterModel>) -> Field<String> {
 /// catalog, else the prior state (a model the catalog does not know keeps what Azure reported, even nothing), else
 /// unknown until Azure answers.
 fn plan_routing(
+    catalog: &Catalog,
     config: &Field<Routing>,
     prior: Option<&Field<Routing>>,
     router_version: &Field<String>,
@@ -105,7 +107,7 @@ fn plan_routing(
     let Field::Known(models) = &routing.models else {
         return Field::Known(Routing { mode, models: routing.models.clone() });
     };
-    let router = catalog_router(router_version);
+    let router = catalog_router(catalog, router_version);
     let prior_models =
         prior.and_then(Field::known).and_then(|r| r.models.known()).map(Vec::as_slice).unwrap_or_default();
     let planned = models
@@ -138,12 +140,16 @@ fn plan_routing(
 /// so that the plan and the state after apply compute them identically. Unknown while anything they depend on is.
 ///
 /// The default set of a router version the catalog does not know is not known to the provider: both are null then.
-pub fn routed_set(router_version: &Field<String>, routing: &Field<Routing>) -> (Field<Vec<RoutedModel>>, Field<Num>) {
+pub fn routed_set(
+    catalog: &Catalog,
+    router_version: &Field<String>,
+    routing: &Field<Routing>,
+) -> (Field<Vec<RoutedModel>>, Field<Num>) {
     const UNKNOWN: (Field<Vec<RoutedModel>>, Field<Num>) = (Field::Unknown, Field::Unknown);
     if router_version.is_unknown() || routing.is_unknown() {
         return UNKNOWN;
     }
-    let router = catalog_router(router_version);
+    let router = catalog_router(catalog, router_version);
     let subset: &[ModelRef] = match routing {
         Field::Known(routing) => match &routing.models {
             Field::Known(models) => models,
@@ -203,6 +209,7 @@ pub fn routed_set(router_version: &Field<String>, routing: &Field<Routing>) -> (
 mod tests {
     use super::*;
     use crate::resources::common::lifecycle::ResourceModel;
+    use crate::resources::common::private::PrivateState;
     use tf_provider::Value;
 
     const ACCOUNT: &str = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct";
@@ -226,7 +233,7 @@ mod tests {
 
     #[test]
     fn create_fills_defaults_from_the_catalog_and_leaves_server_values_unknown() {
-        let planned = planned(&config(&["GPT-5-mini"]), None, &PrivateState::default());
+        let planned = planned(&config(&["GPT-5-mini"]), None, &PlanContext::for_tests(true, &PrivateState::default()));
         assert!(planned.identity.id.is_unknown());
         assert_eq!(planned.router_version.as_deref(), Some("2025-11-18"));
         assert_eq!(planned.sku.name.as_deref(), Some("GlobalStandard"));
@@ -245,17 +252,26 @@ mod tests {
 
     #[test]
     fn unchanged_configuration_plans_the_prior_state_exactly() {
-        let mut prior = planned(&config(&["gpt-5-mini", "gpt-5"]), None, &PrivateState::default());
+        let mut prior =
+            planned(&config(&["gpt-5-mini", "gpt-5"]), None, &PlanContext::for_tests(true, &PrivateState::default()));
         prior.identity.id = Field::string(format!("{ACCOUNT}/deployments/router"));
         prior.rai_policy_name = Field::string("Microsoft.DefaultV2");
         prior.version_upgrade_option = Field::string("OnceNewDefaultVersionAvailable");
         prior.endpoint = Field::string("https://a.openai.azure.com/");
-        assert_eq!(planned(&config(&["gpt-5-mini", "gpt-5"]), Some(&prior), &PrivateState::default()), prior);
+        assert_eq!(
+            planned(
+                &config(&["gpt-5-mini", "gpt-5"]),
+                Some(&prior),
+                &PlanContext::for_tests(true, &PrivateState::default())
+            ),
+            prior
+        );
     }
 
     #[test]
     fn a_model_outside_the_catalog_is_unknown_on_create_and_keeps_what_azure_reported_later() {
-        let created = planned(&config(&["gpt-7-preview"]), None, &PrivateState::default());
+        let created =
+            planned(&config(&["gpt-7-preview"]), None, &PlanContext::for_tests(true, &PrivateState::default()));
         assert!(models(&created)[0].format.is_unknown());
         assert!(created.routed_models.is_unknown());
         // Azure reported no format and no version: the next plan keeps exactly that.
@@ -264,10 +280,14 @@ mod tests {
             mode: Field::string("balanced"),
             models: Field::Known(vec![ModelRef { name: Field::string("gpt-7-preview"), ..Default::default() }]),
         });
-        let (routed, effective) = routed_set(&stored.router_version, &stored.routing);
+        let (routed, effective) = routed_set(modelrouter_catalog::catalog(), &stored.router_version, &stored.routing);
         stored.routed_models = routed;
         stored.effective_context_window = effective;
-        let next = planned(&config(&["gpt-7-preview"]), Some(&stored), &PrivateState::default());
+        let next = planned(
+            &config(&["gpt-7-preview"]),
+            Some(&stored),
+            &PlanContext::for_tests(true, &PrivateState::default()),
+        );
         assert_eq!(next.routing, stored.routing);
         assert_eq!(next.routed_models, stored.routed_models);
     }
@@ -277,17 +297,23 @@ mod tests {
         let mut cfg = config(&[]);
         cfg.routing = Field::Null;
         cfg.router_version = Field::string("2027-01-01");
-        let planned = planned(&cfg, None, &PrivateState::default());
+        let planned = planned(&cfg, None, &PlanContext::for_tests(true, &PrivateState::default()));
         assert_eq!(planned.routed_models, Field::Null);
         assert_eq!(planned.effective_context_window, Field::Null);
     }
 
     #[test]
     fn account_id_in_another_case_is_not_a_change() {
-        let mut prior = planned(&config(&["gpt-5"]), None, &PrivateState::default());
+        let mut prior = planned(&config(&["gpt-5"]), None, &PlanContext::for_tests(true, &PrivateState::default()));
         prior.identity.id = Field::string("x");
         let mut cfg = config(&["gpt-5"]);
         cfg.identity.account_id = Field::string(ACCOUNT.replace("resourceGroups", "resourcegroups"));
-        assert_eq!(planned(&cfg, Some(&prior), &PrivateState::default()).identity.account_id.as_deref(), Some(ACCOUNT));
+        assert_eq!(
+            planned(&cfg, Some(&prior), &PlanContext::for_tests(true, &PrivateState::default()))
+                .identity
+                .account_id
+                .as_deref(),
+            Some(ACCOUNT)
+        );
     }
 }

@@ -41,7 +41,7 @@ pub fn schema() -> Schema {
              Must be a model of `router_version` (see the `modelrouter_supported_models` data source).",
             ))
             .attribute(Attribute::optional(FORMAT, Type::String).computed().describe(
-                "Model format (`OpenAI`, `Anthropic`, `DeepSeek`, `Meta`, `xAI`). Default: from the catalog; a value \
+                "Model format (`OpenAI`, `Anthropic`, `DeepSeek`, `Meta`, `xAI`, `Fireworks`). Default: from the catalog; a value \
              that contradicts the catalog is an error.",
             ))
             .attribute(Attribute::optional(VERSION, Type::String).computed().describe(

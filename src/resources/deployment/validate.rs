@@ -9,12 +9,13 @@
 
 use std::collections::BTreeSet;
 
-use modelrouter_catalog::{ModelEntry, RouterVersion, catalog, effective_context_window};
+use modelrouter_catalog::{Catalog, ModelEntry, RETIREMENT_WARNING_DAYS, RouterVersion, effective_context_window};
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::model::{MODES, ModelRef, RouterModel, VERSION_UPGRADE_OPTIONS, catalog_entry, catalog_router};
 use super::schema::attr;
 use crate::resources::common::field::Field;
+use crate::resources::common::lifecycle::PlanContext;
 use crate::resources::common::text::{check_one_of, check_trimmed, quoted_list};
 
 fn path(attr: &str) -> AttributePath {
@@ -141,14 +142,21 @@ impl Changes {
 
 /// Rules that compare the configuration with the embedded catalog. With `strict = false` a model or router
 /// version the catalog does not know is a warning and the configuration is sent as written.
-pub fn check_against_catalog(config: &RouterModel, prior: Option<&RouterModel>, strict: bool, diags: &mut Diagnostics) {
+pub fn check_against_catalog(
+    config: &RouterModel,
+    prior: Option<&RouterModel>,
+    ctx: &PlanContext<'_>,
+    diags: &mut Diagnostics,
+) {
+    let (catalog, strict) = (ctx.catalog, ctx.strict_catalog);
     let changes = Changes::of(config, prior);
-    let Some(router) = check_router_version(config, &changes, strict, diags) else {
+    let Some(router) = check_router_version(catalog, config, &changes, strict, diags) else {
         return;
     };
+    check_router_retirement(router, prior.is_none(), ctx, diags);
     if !config.routing.is_null() && !router.supports_routing {
         let supporting: Vec<&str> =
-            catalog().router_versions().iter().filter(|r| r.supports_routing).map(|r| r.version.as_str()).collect();
+            catalog.router_versions().iter().filter(|r| r.supports_routing).map(|r| r.version.as_str()).collect();
         diags.error_at(
             path(attr::ROUTING),
             "Routing needs a newer router version",
@@ -175,7 +183,7 @@ pub fn check_against_catalog(config: &RouterModel, prior: Option<&RouterModel>, 
     let mut resolved: Vec<&ModelEntry> = Vec::new();
     let mut all_known = true;
     for model in subset {
-        match check_model(model, router, &changes, strict, diags) {
+        match check_model(model, router, &changes, ctx, diags) {
             Some(entry) => resolved.push(entry),
             None => all_known = false,
         }
@@ -189,6 +197,40 @@ pub fn check_against_catalog(config: &RouterModel, prior: Option<&RouterModel>, 
         );
     }
     check_min_context_window(config, &changes, resolved, all_known, diags);
+}
+
+/// How old the table is and what to do about a model it does not know yet.
+pub fn table_age(ctx: &PlanContext<'_>) -> String {
+    format!(
+        "This provider's model table is revision {} ({} days old); for a model Microsoft added since, lay a \
+         catalog file over it (provider argument catalog_file) or set strict_catalog = false.",
+        ctx.catalog.table_revision(),
+        ctx.catalog.table_age_days(ctx.today)
+    )
+}
+
+/// A retired router version: Azure refuses new deployments of it (an error); an existing router keeps running
+/// until Azure migrates it (a warning in every plan, since time, not the configuration, changed).
+fn check_router_retirement(router: &RouterVersion, creating: bool, ctx: &PlanContext<'_>, diags: &mut Diagnostics) {
+    if !router.retired_on(ctx.today) {
+        return;
+    }
+    let date = router.retirement_date.map(|d| d.to_string()).unwrap_or_default();
+    let newest = &ctx.catalog.default_router_version().version;
+    let detail = format!(
+        "Model router version {} was retired on {date}. Use router version {newest:?} (or omit router_version for \
+         the newest).",
+        router.version
+    );
+    if creating {
+        diags.error_at(path(attr::ROUTER_VERSION), "Retired router version", detail);
+    } else {
+        diags.warning_at(
+            path(attr::ROUTER_VERSION),
+            "Retired router version",
+            format!("{detail} This router keeps its version until you change it or Azure migrates it."),
+        );
+    }
 }
 
 /// A `routing` block without `model` blocks (often a `dynamic "model"` whose filter matched nothing) routes to the
@@ -211,25 +253,26 @@ fn warn_whole_default_set(router: &RouterVersion, diags: &mut Diagnostics) {
     );
 }
 
-fn check_router_version(
+fn check_router_version<'c>(
+    catalog: &'c Catalog,
     config: &RouterModel,
     changes: &Changes,
     strict: bool,
     diags: &mut Diagnostics,
-) -> Option<&'static RouterVersion> {
+) -> Option<&'c RouterVersion> {
     let version = match &config.router_version {
         Field::Unknown => return None,
-        Field::Null => return Some(catalog().default_router_version()),
+        Field::Null => return Some(catalog.default_router_version()),
         Field::Known(version) => version,
     };
     if version.trim() != version {
         return None; // reported by check_structure
     }
-    let router = catalog_router(&config.router_version);
+    let router = catalog_router(catalog, &config.router_version);
     if router.is_none() {
         let detail = format!(
             "router_version = {version:?} is not in this provider's catalog. Allowed values: {}.",
-            quoted_list(&catalog().version_names())
+            quoted_list(&catalog.version_names())
         );
         if strict {
             diags.error_at(path(attr::ROUTER_VERSION), "Unknown router version", detail);
@@ -248,22 +291,69 @@ fn check_router_version(
 }
 
 /// Checks one `model` block; returns its catalog entry when the catalog knows it.
-fn check_model(
+fn check_model<'c>(
     model: &ModelRef,
-    router: &'static RouterVersion,
+    router: &'c RouterVersion,
     changes: &Changes,
-    strict: bool,
+    ctx: &PlanContext<'_>,
     diags: &mut Diagnostics,
-) -> Option<&'static ModelEntry> {
+) -> Option<&'c ModelEntry> {
+    let strict = ctx.strict_catalog;
     let name = model.name.as_deref()?;
     if name.trim() != name {
         return None; // reported by check_structure
     }
     let is_new = changes.is_new(name);
     let Some(entry) = catalog_entry(router, name) else {
-        not_in_catalog(name, router, strict, is_new, diags);
+        if let Some(retired) = router.find_retired_model(name) {
+            // Azure rejects it: an error whatever strict_catalog says.
+            diags.error_at(
+                model_path(),
+                "Retired model in the routing subset",
+                format!(
+                    "{} Model router {} no longer routes to it; remove it from the subset.",
+                    retired.describe(),
+                    router.version
+                ),
+            );
+        } else {
+            not_in_catalog(name, router, ctx, is_new, diags);
+        }
         return None;
     };
+    if let Some(retirement) = entry.retirement_within(ctx.today, RETIREMENT_WARNING_DAYS) {
+        // About time passing, not about the configuration: shown in every plan until the model is removed.
+        diags.warning_at(
+            model_path(),
+            "Model retirement",
+            if retirement.is_past() {
+                format!(
+                    "{} was due to retire on {}; Azure may stop routing to it at any time. Remove it from the subset.",
+                    entry.name, retirement.date
+                )
+            } else {
+                format!(
+                    "{} retires on {} ({} days from now); after that the router stops routing to it. Plan its \
+                     replacement in the subset.",
+                    entry.name, retirement.date, retirement.days_left
+                )
+            },
+        );
+    }
+    if let (Some(feature), true) = (entry.required_feature_id(), is_new) {
+        diags.warning_at(
+            model_path(),
+            "Model needs a subscription feature",
+            format!(
+                "{} is a {} model: the router routes to it only when the subscription has registered the feature \
+                 {feature} (az feature register --namespace Microsoft.CognitiveServices --name {}). Without it \
+                 the router silently leaves the model out.",
+                entry.name,
+                entry.format,
+                entry.requires_feature.as_deref().unwrap_or_default()
+            ),
+        );
+    }
     if let Some(version) = model.version.as_deref() {
         if version != entry.version {
             contradiction(
@@ -322,7 +412,8 @@ fn check_model(
     Some(entry)
 }
 
-fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, is_new: bool, diags: &mut Diagnostics) {
+fn not_in_catalog(name: &str, router: &RouterVersion, ctx: &PlanContext<'_>, is_new: bool, diags: &mut Diagnostics) {
+    let strict = ctx.strict_catalog;
     let suggestions = router.suggest(name);
     let hint = if suggestions.is_empty() {
         String::new()
@@ -331,9 +422,10 @@ fn not_in_catalog(name: &str, router: &RouterVersion, strict: bool, is_new: bool
     };
     let allowed: Vec<&str> = router.models.iter().map(|m| m.name.as_str()).collect();
     let detail = format!(
-        "{name:?} is not a model router {} can route to.{hint} Models of this router version: {}.",
+        "{name:?} is not a model router {} can route to.{hint} Models of this router version: {}. {}",
         router.version,
-        quoted_list(&allowed)
+        quoted_list(&allowed),
+        table_age(ctx)
     );
     if strict {
         diags.error_at(model_path(), "Unknown model in routing subset", detail);
@@ -427,7 +519,8 @@ mod tests {
     fn findings(config: &RouterModel, prior: Option<&RouterModel>, strict: bool) -> Vec<(Severity, String, String)> {
         let mut diags = Diagnostics::new();
         check_structure(config, &mut diags);
-        check_against_catalog(config, prior, strict, &mut diags);
+        let private = crate::resources::common::private::PrivateState::default();
+        check_against_catalog(config, prior, &PlanContext::for_tests(strict, &private), &mut diags);
         diags
             .iter()
             .map(|d| (d.severity, d.summary.clone(), d.attribute.as_ref().map(ToString::to_string).unwrap_or_default()))
@@ -446,7 +539,13 @@ mod tests {
     #[test]
     fn alias_is_an_error_with_a_suggestion_on_the_model_path() {
         let mut diags = Diagnostics::new();
-        check_against_catalog(&config(&["gpt-4.0", "gpt-5"]), None, true, &mut diags);
+        let private = crate::resources::common::private::PrivateState::default();
+        check_against_catalog(
+            &config(&["gpt-4.0", "gpt-5"]),
+            None,
+            &PlanContext::for_tests(true, &private),
+            &mut diags,
+        );
         let diag = diags.iter().find(|d| d.severity == Severity::Error).expect("an error");
         assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "routing.model");
         assert!(diag.detail.contains("Did you mean \"gpt-4o\""), "{}", diag.detail);
@@ -534,6 +633,66 @@ mod tests {
         assert!(findings(&cfg, Some(&cfg), true).is_empty(), "not repeated when nothing changed");
     }
 
+    fn findings_on(cfg: &RouterModel, prior: Option<&RouterModel>, today: &str) -> Vec<(Severity, String, String)> {
+        let private = crate::resources::common::private::PrivateState::default();
+        let mut ctx = PlanContext::for_tests(true, &private);
+        ctx.today = modelrouter_catalog::CatalogDate::parse(today).unwrap();
+        let mut diags = Diagnostics::new();
+        check_against_catalog(cfg, prior, &ctx, &mut diags);
+        diags
+            .iter()
+            .map(|d| (d.severity, d.summary.clone(), d.attribute.as_ref().map(ToString::to_string).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_retired_router_version_is_an_error_for_a_new_router_and_a_warning_for_an_existing_one() {
+        let mut cfg = config(&[]);
+        cfg.routing = Field::Null;
+        cfg.router_version = Field::string("2025-05-19");
+        let before = findings_on(&cfg, None, "2026-08-29");
+        assert!(before.iter().all(|(s, ..)| *s != Severity::Error), "{before:?}");
+        let new = findings_on(&cfg, None, "2026-08-30");
+        assert!(new.contains(&(Severity::Error, "Retired router version".into(), "router_version".into())), "{new:?}");
+        let existing = findings_on(&cfg, Some(&cfg), "2026-08-30");
+        assert_eq!(existing, [(Severity::Warning, "Retired router version".into(), "router_version".into())]);
+    }
+
+    #[test]
+    fn a_retired_model_is_an_error_saying_so_even_with_a_lenient_catalog() {
+        for name in ["gpt-5-chat", "grok-4-fast-reasoning"] {
+            let found = findings(&config(&[name, "gpt-5"]), None, false);
+            assert!(
+                found.contains(&(
+                    Severity::Error,
+                    "Retired model in the routing subset".into(),
+                    "routing.model".into()
+                )),
+                "{name}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn retirement_within_thirty_days_and_fireworks_models_warn() {
+        let found = findings_on(&config(&["o4-mini", "gpt-5"]), None, "2026-10-01");
+        assert!(found.iter().any(|(_, s, _)| s == "Model retirement"), "{found:?}");
+        let far = findings_on(&config(&["o4-mini", "gpt-5"]), None, "2026-08-01");
+        assert!(!far.iter().any(|(_, s, _)| s == "Model retirement"), "{far:?}");
+        let fireworks = findings(&config(&["FW-GLM-5.3", "gpt-5"]), None, true);
+        assert!(fireworks.iter().any(|(s, m, _)| *s == Severity::Warning && m == "Model needs a subscription feature"));
+    }
+
+    #[test]
+    fn an_unknown_model_names_the_table_age_and_the_way_out() {
+        let private = crate::resources::common::private::PrivateState::default();
+        let mut diags = Diagnostics::new();
+        check_against_catalog(&config(&["gpt-9", "gpt-5"]), None, &PlanContext::for_tests(true, &private), &mut diags);
+        let detail = &diags.iter().find(|d| d.is_error()).unwrap().detail;
+        assert!(detail.contains("revision 2026-09-01") && detail.contains("catalog_file"), "{detail}");
+        assert!(detail.contains("strict_catalog = false") && detail.contains("days old"), "{detail}");
+    }
+
     #[test]
     fn duplicates_in_another_case_are_an_error() {
         let found = findings(&config(&["gpt-5", "GPT-5"]), None, true);
@@ -554,7 +713,8 @@ mod tests {
         let mut cfg = config(&["gpt-5", "gpt-4o"]);
         cfg.min_context_window = Field::int(1_000_000);
         let mut diags = Diagnostics::new();
-        check_against_catalog(&cfg, None, true, &mut diags);
+        let private = crate::resources::common::private::PrivateState::default();
+        check_against_catalog(&cfg, None, &PlanContext::for_tests(true, &private), &mut diags);
         let diag = diags.iter().find(|d| d.severity == Severity::Error).expect("an error");
         assert_eq!(diag.attribute.as_ref().unwrap().to_string(), "min_context_window");
         assert!(diag.detail.contains("gpt-4o"), "{}", diag.detail);

@@ -130,8 +130,8 @@ fn settings_update_in_place_and_identity_changes_replace() {
     assert!(emu.stored("router-b").unwrap()["properties"].get("routing").is_none());
     wd.assert_plan_empty();
 
-    // Name: replace.
-    set_config(&wd, &emu, &router("router-b2", "  router_version = \"2025-08-07\"\n"));
+    // Name: replace (a new deployment needs a router version that is not retired: the default).
+    set_config(&wd, &emu, &router("router-b2", ""));
     let plan = wd.plan(&[]);
     assert!(plan.text().contains("must be replaced"), "{plan:?}");
     wd.apply();
@@ -142,7 +142,7 @@ fn settings_update_in_place_and_identity_changes_replace() {
     set_config(
         &wd,
         &emu,
-        &router("router-b2", "  router_version = \"2025-08-07\"\n  sku {\n    name = \"DataZoneStandard\"\n  }\n"),
+        &router("router-b2", "  sku {\n    name = \"DataZoneStandard\"\n  }\n"),
     );
     let plan = wd.plan(&[]);
     assert!(plan.text().contains("must be replaced"), "{plan:?}");

@@ -10,6 +10,7 @@ use modelrouter_emulator::Outcome;
 use support::consistency::{complete, proposed_new, unknown_paths};
 use support::{ACCOUNT, TOKEN, TestEmulator};
 use terraform_provider_modelrouter::ModelRouterProvider;
+use terraform_provider_modelrouter::resources::common::private::PrivateState;
 use tf_provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, PlanRequest, PlanResponse, Provider, ReadRequest, Resource, Value,
 };
@@ -107,7 +108,9 @@ fn an_accepted_create_that_fails_is_kept_in_state_and_the_next_plan_sends_the_co
     assert!(again.diagnostics.iter().any(|d| d.summary == "Azure reports the last operation did not succeed"));
     let resent = rig.apply(&read.new_state, &again);
     assert!(!resent.diagnostics.has_errors(), "{:?}", resent.diagnostics);
-    assert!(resent.private.is_empty(), "a successful write settles it");
+    let private = PrivateState::parse(&resent.private);
+    assert_eq!(private.unsettled_provisioning_state, None, "a successful write settles it");
+    assert!(private.chosen("rai_policy_name").is_some(), "and remembers the content filter Azure chose");
     let settled = rig.plan(&resent.new_state, &resent.private);
     assert_eq!(settled.planned_state, resent.new_state, "no-op once settled");
 }

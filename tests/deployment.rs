@@ -139,11 +139,7 @@ fn settings_update_in_place_and_identity_changes_replace() {
     assert!(emu.stored("router-b2").is_some());
 
     // sku.name: replace.
-    set_config(
-        &wd,
-        &emu,
-        &router("router-b2", "  sku {\n    name = \"DataZoneStandard\"\n  }\n"),
-    );
+    set_config(&wd, &emu, &router("router-b2", "  sku {\n    name = \"DataZoneStandard\"\n  }\n"));
     let plan = wd.plan(&[]);
     assert!(plan.text().contains("must be replaced"), "{plan:?}");
     assert!(plan.text().contains("forces replacement"), "{plan:?}");

@@ -87,7 +87,7 @@ async fn requests_faults_settings_hold_and_reset() {
     assert!(header(&created, "azure-asyncoperation").is_some());
 
     let account = urlencode(ACCOUNT);
-    let hold = admin(Method::POST, format!("{base}/admin/hold?account={account}&ms=300"), None).await;
+    let hold = admin(Method::POST, format!("{base}/admin/hold?account={account}&ms=5000"), None).await;
     assert_eq!(hold.status(), StatusCode::NO_CONTENT);
     assert_eq!(delete(&emulator, "router").await.status(), StatusCode::CONFLICT);
     emulator.update_settings(|s| s.lro_style = LroStyle::Synchronous);

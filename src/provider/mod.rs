@@ -111,6 +111,10 @@ impl Provider for ModelRouterProvider {
         vec![Arc::new(SupportedModels)]
     }
 
+    fn functions(&self) -> Vec<Arc<dyn tf_provider::Function>> {
+        crate::functions::all()
+    }
+
     fn stop(&self) {
         if let Ok(configured) = self.state.configured() {
             configured.client.cancel();

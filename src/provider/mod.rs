@@ -115,6 +115,10 @@ impl Provider for ModelRouterProvider {
         crate::functions::all()
     }
 
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn tf_provider::EphemeralResource>> {
+        crate::ephemeral::all(&self.state)
+    }
+
     fn stop(&self) {
         if let Ok(configured) = self.state.configured() {
             configured.client.cancel();

@@ -425,3 +425,66 @@ async fn ephemeral_resource_validate_open_renew_close() {
     assert!(closed.diagnostics.is_empty());
     assert_eq!(*h.provider.closed_with.lock().unwrap(), vec![b"handle-api".to_vec()]);
 }
+
+/// The raw msgpack value of one attribute of an encoded object.
+fn raw_attribute(bytes: &[u8], name: &str) -> rmpv::Value {
+    let mut reader = bytes;
+    let value = rmpv::decode::read_value(&mut reader).expect("msgpack");
+    value.as_map().expect("an object").iter().find(|(k, _)| k.as_str() == Some(name)).expect("the attribute").1.clone()
+}
+
+#[tokio::test]
+async fn numbers_travel_as_decimal_strings_in_every_response_that_carries_state() {
+    // Terraform 1.10-1.14 compare refreshed state with stored state including decoded numbers; see
+    // value::msgpack::number_to_msgpack.
+    let mut h = start().await;
+    let ty = thing_type();
+    let mut state = thing_config("n");
+    state.set_attr("id", Value::string("id-n"));
+    state.set_attr("size", Value::int(250));
+    let applied = h
+        .client
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "fake_thing".into(),
+            prior_state: dv(&Value::Null, &ty),
+            planned_state: dv(&state, &ty),
+            config: dv(&state, &ty),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let read = h
+        .client
+        .read_resource(pb::read_resource::Request {
+            type_name: "fake_thing".into(),
+            current_state: dv(&state, &ty),
+            private: b"{\"k\": 1}".to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let plan = h
+        .client
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "fake_thing".into(),
+            prior_state: dv(&state, &ty),
+            proposed_new_state: dv(&state, &ty),
+            config: dv(&state, &ty),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    for (rpc, value) in [
+        ("ApplyResourceChange", applied.new_state),
+        ("ReadResource", read.new_state),
+        ("PlanResourceChange", plan.planned_state),
+    ] {
+        let bytes = value.unwrap_or_else(|| panic!("{rpc}: a value")).msgpack;
+        assert_eq!(raw_attribute(&bytes, "size").as_str(), Some("250"), "{rpc}");
+    }
+    // The private bytes Terraform sent come back as they were.
+    assert_eq!(read.private, b"{\"k\": 1}".to_vec());
+}

@@ -291,6 +291,13 @@ fn from_msgpack(mp: Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
             Some(i) => Number::Int(i),
             None => Number::Big(i.as_u64().map_or_else(|| i.to_string(), |u| u.to_string())),
         })),
+        // NaN is no cty number (go-cty panics on it), so it is refused here rather than when encoded back.
+        (Type::Number, Mp::F64(f)) if f.is_nan() => {
+            Err(DecodeError::InvalidNumber { path: path.to_string(), text: "NaN".into() })
+        }
+        (Type::Number, Mp::F32(f)) if f.is_nan() => {
+            Err(DecodeError::InvalidNumber { path: path.to_string(), text: "NaN".into() })
+        }
         (Type::Number, Mp::F64(f)) => Ok(Value::Number(Number::Float(f))),
         (Type::Number, Mp::F32(f)) => Ok(Value::Number(Number::Float(f64::from(f)))),
         (Type::Number, Mp::String(s)) => {
@@ -512,6 +519,12 @@ mod tests {
         assert_eq!(v, Value::Number(Number::Big("18446744073709551615".into())));
         assert_eq!(decode(&[0xca, 0x3f, 0xc0, 0x00, 0x00], &Type::Number).unwrap(), Value::float(1.5));
         assert!(matches!(decode(&[0xa1, b'x'], &Type::Number), Err(DecodeError::InvalidNumber { .. })));
+        // A NaN float is refused: every decoded number must encode again (fuzz/fuzz_targets/value_msgpack.rs).
+        let nan = [0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0];
+        assert!(matches!(decode(&nan, &Type::Number), Err(DecodeError::InvalidNumber { .. })));
+        assert!(matches!(decode(&[0xca, 0x7f, 0xc0, 0, 0], &Type::Number), Err(DecodeError::InvalidNumber { .. })));
+        let infinity = decode(&[0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0], &Type::Number).unwrap();
+        assert_eq!(decode(&encode(&infinity, &Type::Number).unwrap(), &Type::Number).unwrap(), infinity);
     }
 
     #[test]

@@ -58,3 +58,55 @@ fn refresh_only_exits_0_after_apply_and_2_after_a_portal_change() {
     assert!(out.text().contains("changed outside of Terraform"), "{out:?}");
     assert!(out.text().contains("250 -> 40"), "the drift names the capacity change:\n{out:?}");
 }
+
+const DEFAULT_ROUTER_AND_CLAUDE: &str = r#"
+resource "modelrouter_claude_dependency" "sonnet" {
+  cognitive_account_id = "ACCOUNT"
+  model                = "claude-sonnet-4-5"
+  model_provider_data {
+    organization_name = "Contoso"
+    country_code      = "US"
+    industry          = "technology"
+  }
+}
+
+resource "modelrouter_deployment" "plain" {
+  name                 = "router-default"
+  cognitive_account_id = "ACCOUNT"
+}
+"#;
+
+#[test]
+fn refresh_only_exits_0_for_a_default_router_a_lone_claude_dependency_and_after_import() {
+    let emu = TestEmulator::start();
+    let config = format!("{}\n{}", emu.provider_block(), DEFAULT_ROUTER_AND_CLAUDE.replace("ACCOUNT", ACCOUNT));
+    let wd = Workdir::new(&config);
+    wd.init();
+    wd.apply();
+    let out = wd.plan(&["-refresh-only"]);
+    assert_eq!(out.code, 0, "after create:\n{out:?}");
+
+    // The same objects imported into a fresh state: the first refresh-only plan after the import is clean too.
+    let imported = Workdir::new(&config);
+    imported.init();
+    imported.ok(&[
+        "import",
+        "-no-color",
+        "modelrouter_deployment.plain",
+        &TestEmulator::deployment_id("router-default"),
+    ]);
+    imported.ok(&[
+        "import",
+        "-no-color",
+        "modelrouter_claude_dependency.sonnet",
+        &TestEmulator::deployment_id("claude-sonnet-4-5"),
+    ]);
+    let out = imported.plan(&["-refresh-only"]);
+    assert_eq!(out.code, 0, "after import:\n{out:?}");
+
+    // A portal change to the Claude dependency's capacity is drift again.
+    admin_patch(&emu, &TestEmulator::deployment_id("claude-sonnet-4-5"), json!({"sku": {"capacity": 3}}));
+    let out = imported.plan(&["-refresh-only"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.text().contains("changed outside of Terraform"), "{out:?}");
+}

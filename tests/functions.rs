@@ -131,6 +131,44 @@ fn litellm_model_list_renders_two_routers_and_the_window_matches_the_resource() 
     assert_eq!(outputs["function_window"]["value"], outputs["resource_window"]["value"]);
     assert!(outputs["function_window"]["value"].is_number());
 
+    // A chat completion sent the way the generated entry says (LiteLLM strips `model_router/` and sends the
+    // deployment name) is answered by a model the router routes to.
+    let prod = &outputs["model_list"]["value"][0]["litellm_params"];
+    let deployment = prod["model"].as_str().unwrap().strip_prefix("azure_ai/model_router/").unwrap().to_owned();
+    let routed: Vec<String> = wd.state_resources().into_iter().find(|r| r["values"]["name"] == "router-prod").unwrap()
+        ["values"]["routed_models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| format!("{}-{}", m["name"].as_str().unwrap(), m["version"].as_str().unwrap()))
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let answer: Value = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let keys: Value = client
+            .post(format!("{}{ACCOUNT}/listKeys?api-version=2025-10-01-preview", emu.emulator.base_url()))
+            .bearer_auth(support::TOKEN)
+            .send()
+            .await
+            .expect("listKeys")
+            .json()
+            .await
+            .expect("keys");
+        let url = format!("{}chat/completions", prod["api_base"].as_str().unwrap());
+        client
+            .post(&url)
+            .header("api-key", keys["key1"].as_str().unwrap())
+            .json(&json!({"model": deployment, "messages": [{"role": "user", "content": "Which model are you?"}]}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{url}: {e}"))
+            .json()
+            .await
+            .expect("a chat completion")
+    });
+    let model = answer["model"].as_str().unwrap_or_else(|| panic!("no model in {answer}"));
+    assert!(routed.iter().any(|m| m == model), "{model} is not one of the routed models {routed:?}");
+
     // The same through `terraform console`, and a plan with nothing to do (the calls are deterministic).
     let console = wd.run_with_stdin(
         &["console", "-no-color"],

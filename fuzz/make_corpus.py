@@ -124,6 +124,8 @@ def value_msgpack():
     write("value_msgpack", "huge_str_len", bytes([2]) + b"\xdb\xff\xff\xff\xf0abc")
     write("value_msgpack", "deep_arrays", bytes([1]) + b"\x92\xc4\x08\"dynamic\"" + b"\x91" * 200 + b"\xc0")
     write("value_msgpack", "invalid_utf8", bytes([2]) + b"\xa2\xff\xfe")
+    # Numbers are encoded as decimal strings: a NaN float (no decimal text, no cty number) must be refused on decode.
+    write("value_msgpack", "regression_number_nan", bytes([3]) + b"\xcb\x7f\xf8\x00\x00\x00\x00\x00\x00")
 
 
 def value_json():

@@ -77,7 +77,11 @@ fn create_sends_the_exact_body_and_the_plan_is_empty_afterwards() {
     assert_eq!(values["rai_policy_name"], "Microsoft.DefaultV2");
     assert_eq!(values["sku"], json!({"name": "GlobalStandard", "capacity": 50}));
     assert_eq!(values["routed_models"].as_array().unwrap().len(), 3);
-    assert!(values["endpoint"].as_str().is_some_and(|e| e.starts_with("https://")), "{}", values["endpoint"]);
+    assert_eq!(
+        values["endpoint"],
+        format!("{}/accounts/foundry-acc/", emu.emulator.base_url()),
+        "the account's endpoint"
+    );
     assert!(values["effective_context_window"].as_i64().is_some());
 
     wd.assert_plan_empty();

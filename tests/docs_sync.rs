@@ -1,7 +1,8 @@
 //! The argument and attribute reference in docs/ is generated from the provider's schema (its descriptions are the
-//! one source of truth) and checked here: every attribute and block of the provider, of every resource and of
-//! every data source is documented with its type, its required/optional/computed/sensitive flags and its exact
-//! description, and the schema Terraform itself sees (`terraform providers schema -json`) is the one documented.
+//! one source of truth) and checked here: every attribute and block of the provider, of every resource, data source
+//! and ephemeral resource is documented with its type, its required/optional/computed/sensitive flags and its exact
+//! description; every provider function with its signature, parameters and descriptions; and the schema Terraform
+//! itself sees (`terraform providers schema -json`) is the one documented.
 //!
 //! Regenerate the generated sections after a schema change with
 //!
@@ -19,7 +20,7 @@ use std::path::PathBuf;
 use terraform_provider_modelrouter::ModelRouterProvider;
 use terraform_provider_modelrouter::resources::common::lifecycle::DeploymentKind;
 use terraform_provider_modelrouter::resources::{claude_dependency, deployment};
-use tf_provider::{Attribute, Block, NestedBlock, Nesting, Provider, Type};
+use tf_provider::{Attribute, Block, NestedBlock, Nesting, Provider, Signature, Type};
 
 const BEGIN: &str = "<!-- schema:begin — generated from the provider schema by tests/docs_sync.rs; \
                      regenerate with: UPDATE_DOCS=1 cargo test --test docs_sync -->";
@@ -66,7 +67,61 @@ fn pages() -> Vec<Page> {
             replace: BTreeSet::new(),
         });
     }
+    for ephemeral in provider.ephemeral_resources() {
+        pages.push(Page {
+            title: ephemeral.type_name().to_owned(),
+            path: repo().join("docs/ephemeral-resources").join(format!("{}.md", short(ephemeral.type_name()))),
+            block: ephemeral.schema().block,
+            replace: BTreeSet::new(),
+        });
+    }
     pages
+}
+
+/// One documented provider function: its page and its signature.
+struct FunctionPage {
+    name: String,
+    path: PathBuf,
+    signature: Signature,
+}
+
+/// Every provider function, with the page that documents it (`docs/functions/<name>.md`).
+fn function_pages() -> Vec<FunctionPage> {
+    ModelRouterProvider::new()
+        .functions()
+        .into_iter()
+        .map(|function| FunctionPage {
+            name: function.name().to_owned(),
+            path: repo().join("docs/functions").join(format!("{}.md", function.name())),
+            signature: function.signature(),
+        })
+        .collect()
+}
+
+/// The generated reference of a function: its call shape, its arguments in order, its return type.
+fn render_function(name: &str, signature: &Signature) -> String {
+    let label = |ty: &Type| match ty {
+        Type::Dynamic => "any".to_owned(),
+        other => type_label(other).to_lowercase(),
+    };
+    let parameters: Vec<String> = signature.parameters.iter().map(|p| format!("{} {}", p.name, label(&p.ty))).collect();
+    let mut out = vec![
+        "## Signature".to_owned(),
+        String::new(),
+        "```text".to_owned(),
+        format!("provider::modelrouter::{name}({}) {}", parameters.join(", "), label(&signature.return_type)),
+        "```".to_owned(),
+        String::new(),
+        signature.description.clone(),
+        String::new(),
+        "## Arguments".to_owned(),
+        String::new(),
+    ];
+    for (index, parameter) in signature.parameters.iter().enumerate() {
+        let nullable = if parameter.allow_null { ", may be null" } else { "" };
+        out.push(format!("{}. `{}` ({}{nullable}) {}", index + 1, parameter.name, label(&parameter.ty), parameter.description));
+    }
+    out.join("\n")
 }
 
 /// The attributes whose change forces a new resource, as the resource itself tells Terraform at plan time.
@@ -371,6 +426,31 @@ fn docs_match_the_schema_of_every_object() {
             report.push(format!("{relative} ({}): {problem}", page.title));
         }
     }
+    for page in function_pages() {
+        let relative = page.path.strip_prefix(repo()).unwrap_or(&page.path).display().to_string();
+        let text = match std::fs::read_to_string(&page.path) {
+            Ok(text) => text,
+            Err(e) => {
+                report.push(format!("{relative} (function {}): cannot read the page: {e}", page.name));
+                continue;
+            }
+        };
+        let rendered = render_function(&page.name, &page.signature);
+        match generated_section(&text) {
+            Err(problem) => report.push(format!("{relative}: {problem}")),
+            Ok((start, end)) if update => {
+                let updated = format!("{}\n{rendered}\n{}", &text[..start], &text[end..]);
+                if let Err(e) = std::fs::write(&page.path, updated) {
+                    report.push(format!("{relative}: cannot write: {e}"));
+                }
+            }
+            Ok((start, end)) if text[start..end] != format!("\n{rendered}\n") => report.push(format!(
+                "{relative} (function {}): the signature, description or arguments differ from the function's",
+                page.name
+            )),
+            Ok(_) => {}
+        }
+    }
     assert!(
         report.is_empty(),
         "docs/ and the provider schema disagree:\n  {}\n\nThe argument reference is generated from the schema \
@@ -393,6 +473,22 @@ fn every_page_has_the_registry_sections_written_by_hand() {
                 assert!(text.contains(section), "{}: {section}", page.path.display());
             }
             assert!(text.contains(&format!("terraform import {}.", page.title)), "{}", page.path.display());
+        }
+    }
+}
+
+#[test]
+fn every_function_page_has_front_matter_an_example_and_documented_parameters() {
+    let pages = function_pages();
+    assert_eq!(pages.len(), 2, "both functions have a page");
+    for page in pages {
+        let text = std::fs::read_to_string(&page.path).unwrap_or_else(|e| panic!("{}: {e}", page.path.display()));
+        assert!(text.starts_with("---\n"), "{}: registry front matter", page.path.display());
+        assert!(text.contains("## Example Usage"), "{}: example usage", page.path.display());
+        assert!(text.contains(&format!("provider::modelrouter::{}(", page.name)), "{}: a call", page.path.display());
+        assert!(!page.signature.summary.is_empty() && !page.signature.description.is_empty(), "{}", page.name);
+        for parameter in &page.signature.parameters {
+            assert!(!parameter.description.is_empty(), "{}: `{}` has no description", page.name, parameter.name);
         }
     }
 }
@@ -447,11 +543,25 @@ fn terraform_sees_the_documented_schema() {
         let block = match page.title.as_str() {
             "provider" => &served["provider"]["block"],
             name if page.path.starts_with(repo().join("docs/resources")) => &served["resource_schemas"][name]["block"],
+            name if page.path.starts_with(repo().join("docs/ephemeral-resources")) => {
+                &served["ephemeral_resource_schemas"][name]["block"]
+            }
             name => &served["data_source_schemas"][name]["block"],
         };
         let mut problems = Vec::new();
         compare_served(&page.block, block, "", &mut problems);
         assert!(problems.is_empty(), "{}: {}", page.title, problems.join("\n"));
+    }
+    for page in function_pages() {
+        let function = &served["functions"][&page.name];
+        assert_eq!(function["summary"], page.signature.summary.as_str(), "{}", page.name);
+        assert_eq!(function["description"], page.signature.description.as_str(), "{}", page.name);
+        let served_parameters = function["parameters"].as_array().cloned().unwrap_or_default();
+        assert_eq!(served_parameters.len(), page.signature.parameters.len(), "{}", page.name);
+        for (served, parameter) in served_parameters.iter().zip(&page.signature.parameters) {
+            assert_eq!(served["name"], parameter.name.as_str(), "{}", page.name);
+            assert_eq!(served["description"], parameter.description.as_str(), "{}.{}", page.name, parameter.name);
+        }
     }
 }
 

@@ -166,7 +166,8 @@ fn quickstart_applies_a_router_with_its_claude_dependency() {
     let routed = outputs["routed_models"]["value"].as_array().expect("routed models").clone();
     assert!(routed.iter().any(|m| m == "Anthropic/claude-sonnet-4-5@20250929"), "{routed:?}");
     assert_eq!(routed.len(), 3);
-    assert_eq!(outputs["endpoint"]["value"], "https://foundry-acc.openai.azure.com/");
+    // The emulator's account endpoint is its own inference API.
+    assert_eq!(outputs["endpoint"]["value"], format!("{}/accounts/foundry-acc/", emu.emulator.base_url()));
     let puts = emu.requests("PUT");
     assert!(puts[0].path.ends_with("/deployments/claude-sonnet-4-5"), "Claude first: {}", puts[0].path);
     args[0] = "destroy";
@@ -183,11 +184,12 @@ fn litellm_example_renders_a_gateway_config_from_the_router_outputs() {
     let mut args = with_vars(&["apply", "-no-color", "-auto-approve", "-input=false"], &vars);
     wd.ok(&args);
     let yaml = wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout;
+    let api_base = format!("\"api_base\": \"{}/accounts/foundry-acc/openai/v1/\"", emu.emulator.base_url());
     // yamlencode's layout is stable; check the lines a LiteLLM proxy reads.
     for line in [
         "\"model_list\":",
         "- \"litellm_params\":",
-        "\"api_base\": \"https://foundry-acc.openai.azure.com/openai/v1/\"",
+        api_base.as_str(),
         "\"api_key\": \"os.environ/AZURE_MODEL_ROUTER_API_KEY\"",
         "\"model\": \"azure_ai/model-router-gateway\"",
         "\"model_name\": \"azure-model-router\"",

@@ -92,6 +92,14 @@ impl Provider for ModelRouterProvider {
         ]
     }
 
+    fn functions(&self) -> Vec<Arc<dyn tf_provider::Function>> {
+        crate::functions::all()
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn tf_provider::EphemeralResource>> {
+        crate::ephemeral::all(&self.state)
+    }
+
     fn stop(&self) {
         if let Ok(configured) = self.state.configured() {
             configured.client.cancel();

@@ -157,6 +157,20 @@ impl Workdir {
         TfOutput::from(self.command(args).output().expect("run terraform (is it on PATH?)"))
     }
 
+    /// Runs a command with `input` on its stdin (e.g. expressions for `terraform console`).
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> TfOutput {
+        use std::io::Write as _;
+        let mut child = self
+            .command(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run terraform (is it on PATH?)");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        TfOutput::from(child.wait_with_output().expect("terraform finishes"))
+    }
+
     /// Runs a command that must succeed.
     pub fn ok(&self, args: &[&str]) -> TfOutput {
         let out = self.run(args);

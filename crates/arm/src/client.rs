@@ -58,6 +58,19 @@ impl Default for ClientConfig {
     }
 }
 
+/// The two API keys of an account (`listKeys`). Secrets: `Debug` shows neither.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct AccountKeys {
+    pub key1: String,
+    pub key2: String,
+}
+
+impl std::fmt::Debug for AccountKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountKeys").field("key1", &"<redacted>").field("key2", &"<redacted>").finish()
+    }
+}
+
 /// The ARM client. Cheap to clone; clones share locks, caches and the cancellation token.
 #[derive(Clone)]
 pub struct ArmClient {
@@ -341,6 +354,23 @@ impl ArmClient {
         .await
     }
 
+    /// The account's API keys (`POST .../listKeys`). Read-only and idempotent, so retried like a GET. The keys are
+    /// never logged: the transport logs status lines only, and [`AccountKeys`]'s `Debug` redacts them.
+    pub async fn list_keys(&self, account: &AccountId, deadline: Instant) -> Result<AccountKeys, ArmError> {
+        let mut op = self.operation(deadline);
+        let span = tracing::debug_span!("arm_list_keys", account = %account, correlation_id = %op.correlation_id);
+        async {
+            let url = self.inner.transport.arm_url(&format!("{account}/listKeys"), ACCOUNT_API_VERSION);
+            let response = self.inner.transport.send(&mut op, Method::POST, &url, None, Intent::Read).await?;
+            match response.status {
+                StatusCode::OK => response.json::<AccountKeys>("the account keys", &op),
+                _ => Err(response.into_error(&op)),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
     /// Runs a read-check-write sequence holding the account's write lock. `put_deployment`/`delete_deployment`
     /// awaited *directly* inside `f` reuse the lock (a task-local marker) instead of deadlocking; writes in a task
     /// spawned from `f` would wait for it. See [`crate::locks`].
@@ -386,6 +416,14 @@ mod tests {
         cfg.settings.environment = Some("mars".into());
         cfg.settings.resource_manager_endpoint = None;
         assert!(ArmClient::new(cfg).unwrap_err().to_string().contains("mars"));
+    }
+
+    #[test]
+    fn account_keys_never_show_in_debug_output() {
+        let keys: AccountKeys = serde_json::from_str(r#"{"key1":"secret-one","key2":"secret-two"}"#).unwrap();
+        assert_eq!(keys.key2, "secret-two");
+        let shown = format!("{keys:?}");
+        assert!(!shown.contains("secret"), "{shown}");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub mod retry;
 pub mod transport;
 
 pub use auth::{AuthError, AuthSettings, CloudEnvironment, CredentialKind, OidcSource, Secret, token_scope};
-pub use client::{ACCOUNT_API_VERSION, ArmClient, ClientConfig, DEFAULT_API_VERSION, default_user_agent};
+pub use client::{ACCOUNT_API_VERSION, AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, default_user_agent};
 pub use error::{ArmError, ConfigError, ErrorDetail};
 pub use id::{AccountId, DeploymentId, IdError};
 pub use model::{Account, Deployment, DeploymentModel, DeploymentProperties, ModelProviderData, Routing, Sku};

@@ -191,6 +191,9 @@ async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, body: &Bytes
     if let Some(id) = path.strip_prefix("/operationResults/") {
         return lro::poll_location(shared, id);
     }
+    if let Some(response) = crate::inference::account_action(shared, method, path, uri.query(), body) {
+        return response;
+    }
     let Some(target) = parse_arm_path(path) else {
         return arm_error(StatusCode::NOT_FOUND, "NotFound", format!("The emulator serves no resource at '{path}'."));
     };
@@ -259,9 +262,9 @@ fn quirk_id(id: &str, quirks: &Quirks) -> String {
     }
 }
 
-pub(crate) fn render_account(account: &Account, quirks: &Quirks) -> Value {
+/// The account as GET returns it; `endpoint` is where the emulator serves its inference API.
+pub(crate) fn render_account(account: &Account, quirks: &Quirks, endpoint: &str) -> Value {
     let name = &account.path.name;
-    let endpoint = format!("https://{}.openai.azure.com/", name.to_ascii_lowercase());
     json!({
         "id": quirk_id(&account.path.to_string(), quirks),
         "name": name,
@@ -315,7 +318,10 @@ pub(crate) fn render_deployment(body: &Value, quirks: &Quirks) -> Value {
 fn get_account(shared: &Shared, account: &AccountPath) -> Response {
     let store = shared.lock_advanced();
     match store.account_by_key(&account.key()) {
-        Some(found) => axum::Json(render_account(found, &store.settings.quirks)).into_response(),
+        Some(found) => {
+            let endpoint = crate::inference::endpoint(&shared.base_url, &found.path.name);
+            axum::Json(render_account(found, &store.settings.quirks, &endpoint)).into_response()
+        }
         None => account_not_found(account),
     }
 }

@@ -9,6 +9,7 @@ mod arm;
 mod cli;
 mod faults;
 mod ids;
+mod inference;
 mod lro;
 mod server;
 mod state;
@@ -92,6 +93,8 @@ pub(crate) struct Shared {
     pub(crate) authority_url: String,
     pub(crate) static_token: Option<String>,
     pub(crate) initial_settings: Settings,
+    /// Account keys for listKeys and inference (`inference.rs`).
+    pub(crate) keys: inference::Keys,
 }
 
 impl Shared {
@@ -146,6 +149,7 @@ impl Emulator {
             authority_url,
             static_token: options.static_token.clone().filter(|t| !t.is_empty()),
             initial_settings: settings,
+            keys: inference::Keys::default(),
         });
         for spec in &options.accounts {
             shared.add_account(spec);
@@ -154,6 +158,7 @@ impl Emulator {
         let base_router = admin::router()
             .route("/msi/token", get(tokens::msi_token))
             .route("/github/oidc", get(tokens::github_oidc))
+            .merge(inference::routes())
             .fallback(arm::entry)
             .with_state(shared.clone());
         let token_router = Router::new()

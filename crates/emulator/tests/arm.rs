@@ -169,7 +169,8 @@ async fn account_get_and_case_insensitive_paths() {
     assert_eq!(account["name"], "acct1");
     assert_eq!(account["kind"], "AIServices");
     assert_eq!(account["location"], "eastus2");
-    assert_eq!(account["properties"]["endpoint"], "https://acct1.openai.azure.com/");
+    // The inference endpoint the emulator itself serves (tests/inference.rs).
+    assert_eq!(account["properties"]["endpoint"], format!("{}/accounts/acct1/", emulator.base_url()));
     assert_eq!(account["properties"]["provisioningState"], "Succeeded");
 
     assert_eq!(put(&emulator, "Router", &router_body(None)).await.status(), StatusCode::CREATED);

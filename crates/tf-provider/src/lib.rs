@@ -8,11 +8,15 @@
 //! - [`schema`]: schema types and builders;
 //! - [`diagnostics`]: errors and warnings with attribute paths;
 //! - [`provider`]: the `Provider` / `Resource` / `DataSource` traits;
+//! - [`function`]: provider-defined functions (`Function`);
+//! - [`ephemeral`]: ephemeral resources (`EphemeralResource`);
 //! - [`server`]: the go-plugin handshake, AutoMTLS, the gRPC services and [`serve`];
 //! - [`logging`]: hclog-shaped JSON logs on stderr;
 //! - [`proto`]: the generated protocol types.
 
 pub mod diagnostics;
+pub mod ephemeral;
+pub mod function;
 pub mod logging;
 pub mod proto;
 pub mod provider;
@@ -21,6 +25,8 @@ pub mod server;
 pub mod value;
 
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use ephemeral::{CloseRequest, EphemeralResource, OpenRequest, OpenResponse, RenewRequest, RenewResponse};
+pub use function::{Function, FunctionError, Parameter, Signature};
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, DataSourceReadResponse, ImportRequest, ImportResponse,
     PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, UpgradeRequest, UpgradeResponse,

@@ -1,5 +1,5 @@
-//! The traits a provider implements: one [`Provider`], plus a [`Resource`] per managed resource type and a
-//! [`DataSource`] per data source type.
+//! The traits a provider implements: one [`Provider`], plus a [`Resource`] per managed resource type, a
+//! [`DataSource`] per data source type, and optionally [`Function`]s and [`EphemeralResource`]s.
 //!
 //! The server decodes every value with the schema type of the named resource before calling these, and
 //! encodes the results back; implementations deal only in [`Value`]s and [`Diagnostics`]. Request and
@@ -10,6 +10,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::diagnostics::{AttributePath, Diagnostics};
+use crate::ephemeral::EphemeralResource;
+use crate::function::Function;
 use crate::schema::Schema;
 use crate::value::{Value, json};
 
@@ -30,6 +32,17 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The data source types; called once when the server starts.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+
+    /// The provider-defined functions; called once when the server starts. They run on an instance that is
+    /// never configured.
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    /// The ephemeral resource types; called once when the server starts.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
 
     /// Stop RPC (Ctrl-C): cancel in-flight waits. Advisory; must return promptly.
     fn stop(&self);

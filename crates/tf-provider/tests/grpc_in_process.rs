@@ -307,3 +307,184 @@ async fn controller_shutdown_stops_the_server() {
     let result = tokio::time::timeout(Duration::from_secs(3), h.server).await.expect("server exits promptly");
     assert!(result.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn functions_are_announced_in_the_schema_and_by_get_functions_alike() {
+    let mut h = start().await;
+    let schema = h.client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    let function = schema.functions.get("join_name").expect("join_name in GetProviderSchema.functions");
+    assert_eq!(function.parameters.len(), 2);
+    assert_eq!(function.parameters[0].name, "parts");
+    assert_eq!(function.parameters[0].r#type, br#"["list","string"]"#.to_vec());
+    assert!(!function.parameters[0].allow_null_value && function.parameters[1].allow_null_value);
+    assert_eq!(function.r#return.as_ref().unwrap().r#type, br#""string""#.to_vec());
+    assert_eq!(function.summary, "Joins name parts.");
+    assert_eq!(function.description_kind, pb::StringKind::Markdown as i32);
+    let functions = h.client.get_functions(pb::get_functions::Request {}).await.unwrap().into_inner();
+    assert_eq!(functions.functions, schema.functions);
+    assert!(functions.diagnostics.is_empty());
+    let metadata = h.client.get_metadata(pb::get_metadata::Request {}).await.unwrap().into_inner();
+    assert_eq!(metadata.functions[0].name, "join_name");
+    assert_eq!(metadata.ephemeral_resources[0].type_name, "fake_token");
+}
+
+#[tokio::test]
+async fn call_function_on_a_provider_that_was_never_configured() {
+    let mut h = start().await;
+    let parts = |items: &[&str]| dv(&Value::list(items.iter().map(|s| Value::string(*s))), &Type::list(Type::String));
+    let call = |arguments: Vec<Option<pb::DynamicValue>>| pb::call_function::Request {
+        name: "join_name".into(),
+        arguments: arguments.into_iter().map(Option::unwrap).collect(),
+    };
+    let r = h
+        .client
+        .call_function(call(vec![parts(&["a", "b"]), dv(&Value::string("."), &Type::String)]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(undv(r.result, &Type::String), Value::string("a.b"));
+    // A null for the parameter that allows it.
+    let r = h.client.call_function(call(vec![parts(&["x", "y"]), dv(&Value::Null, &Type::String)])).await.unwrap();
+    assert_eq!(undv(r.into_inner().result, &Type::String), Value::string("x-y"));
+    // The function's own argument error keeps the argument's index.
+    let r = h.client.call_function(call(vec![parts(&["a", ""]), dv(&Value::Null, &Type::String)])).await.unwrap();
+    let error = r.into_inner().error.expect("an error");
+    assert_eq!(error.function_argument, Some(0));
+    assert_eq!(error.text, "parts must not be empty strings");
+    // One argument too many: an error on it.
+    let r = h
+        .client
+        .call_function(call(vec![parts(&["a"]), dv(&Value::Null, &Type::String), dv(&Value::Null, &Type::String)]))
+        .await
+        .unwrap();
+    assert_eq!(r.into_inner().error.unwrap().function_argument, Some(2));
+    assert!(h.provider.configured_with.lock().unwrap().is_none(), "no Configure was needed");
+}
+
+#[tokio::test]
+async fn ephemeral_resource_validate_open_renew_close() {
+    let mut h = start().await;
+    let schema = h.client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    let token_schema = schema.ephemeral_resource_schemas.get("fake_token").expect("fake_token schema");
+    let token = token_schema.block.as_ref().unwrap().attributes.iter().find(|a| a.name == "token").unwrap();
+    assert!(token.sensitive && token.computed);
+    let ty = Type::object([("audience", Type::String), ("token", Type::String), ("ttl", Type::Number)]);
+
+    let bad = Value::object([("audience", Value::string(""))]);
+    let r = h
+        .client
+        .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
+            type_name: "fake_token".into(),
+            config: dv(&bad, &ty),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.diagnostics[0].summary, "Empty audience");
+
+    let config = Value::object([("audience", Value::string("api"))]);
+    let opened = h
+        .client
+        .open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+            type_name: "fake_token".into(),
+            config: dv(&config, &ty),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(opened.diagnostics.is_empty(), "{:?}", opened.diagnostics);
+    let result = undv(opened.result, &ty);
+    assert_eq!(result.get("token").as_str(), Some("token-for-api"));
+    assert_eq!(result.get("ttl").as_i64(), Some(60));
+    assert_eq!(opened.private.as_deref(), Some(b"handle-api".as_slice()));
+    assert_eq!(opened.renew_at.map(|t| t.seconds), Some(2_000_000_000));
+
+    let renewed = h
+        .client
+        .renew_ephemeral_resource(pb::renew_ephemeral_resource::Request {
+            type_name: "fake_token".into(),
+            private: opened.private.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(renewed.private.as_deref(), Some(b"handle-api+renewed".as_slice()));
+    assert!(renewed.renew_at.is_none(), "no renew_at stops renewing");
+
+    let closed = h
+        .client
+        .close_ephemeral_resource(pb::close_ephemeral_resource::Request {
+            type_name: "fake_token".into(),
+            private: opened.private,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(closed.diagnostics.is_empty());
+    assert_eq!(*h.provider.closed_with.lock().unwrap(), vec![b"handle-api".to_vec()]);
+}
+
+/// The raw msgpack value of one attribute of an encoded object.
+fn raw_attribute(bytes: &[u8], name: &str) -> rmpv::Value {
+    let mut reader = bytes;
+    let value = rmpv::decode::read_value(&mut reader).expect("msgpack");
+    value.as_map().expect("an object").iter().find(|(k, _)| k.as_str() == Some(name)).expect("the attribute").1.clone()
+}
+
+#[tokio::test]
+async fn numbers_travel_as_decimal_strings_in_every_response_that_carries_state() {
+    // Terraform 1.10-1.14 compare refreshed state with stored state including decoded numbers; see
+    // value::msgpack::number_to_msgpack.
+    let mut h = start().await;
+    let ty = thing_type();
+    let mut state = thing_config("n");
+    state.set_attr("id", Value::string("id-n"));
+    state.set_attr("size", Value::int(250));
+    let applied = h
+        .client
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: "fake_thing".into(),
+            prior_state: dv(&Value::Null, &ty),
+            planned_state: dv(&state, &ty),
+            config: dv(&state, &ty),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let read = h
+        .client
+        .read_resource(pb::read_resource::Request {
+            type_name: "fake_thing".into(),
+            current_state: dv(&state, &ty),
+            private: b"{\"k\": 1}".to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let plan = h
+        .client
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "fake_thing".into(),
+            prior_state: dv(&state, &ty),
+            proposed_new_state: dv(&state, &ty),
+            config: dv(&state, &ty),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    for (rpc, value) in [
+        ("ApplyResourceChange", applied.new_state),
+        ("ReadResource", read.new_state),
+        ("PlanResourceChange", plan.planned_state),
+    ] {
+        let bytes = value.unwrap_or_else(|| panic!("{rpc}: a value")).msgpack;
+        assert_eq!(raw_attribute(&bytes, "size").as_str(), Some("250"), "{rpc}");
+    }
+    // The private bytes Terraform sent come back as they were.
+    assert_eq!(read.private, b"{\"k\": 1}".to_vec());
+}

@@ -1,7 +1,7 @@
 //! Hostile input at the gRPC level: every RPC that takes a value is sent malformed DynamicValues and
 //! schema-violating objects. The answer must always be an OK gRPC response carrying an error diagnostic (never a
 //! gRPC error, never a crash), undecodable values must never reach the provider, and the server must keep
-//! answering afterwards.
+//! answering afterwards. Function calls answer with a FunctionError instead, on the argument at fault.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,10 +12,11 @@ use tf_provider::proto::tfplugin5::provider_client::ProviderClient;
 use tf_provider::server::serve_listener;
 use tf_provider::value::msgpack;
 use tf_provider::{
-    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, ConfigureRequest, DataSource, DataSourceReadResponse,
-    Diagnostics, ImportRequest, ImportResponse, NestedBlock, PlanRequest, PlanResponse, Provider, ReadRequest,
-    ReadResponse, Resource, Schema, Type, UpgradeRequest, UpgradeResponse, Value, async_trait,
-    provider::upgrade_with_current_schema,
+    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, CloseRequest, ConfigureRequest, DataSource,
+    DataSourceReadResponse, Diagnostics, EphemeralResource, Function, FunctionError, ImportRequest, ImportResponse,
+    NestedBlock, OpenRequest, OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
+    RenewRequest, RenewResponse, Resource, Schema, Signature, Type, UpgradeRequest, UpgradeResponse, Value,
+    async_trait, provider::upgrade_with_current_schema,
 };
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
@@ -130,7 +131,92 @@ impl Provider for HostileProvider {
         vec![Arc::new(HostileInfo { calls: self.calls.clone() })]
     }
 
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![Arc::new(HostileFunction { calls: self.calls.clone() })]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(HostileSecret { calls: self.calls.clone() })]
+    }
+
     fn stop(&self) {}
+}
+
+/// `greet(thing, count, ...extra)`: panics when `thing.name` is "panic"; refuses a negative count.
+struct HostileFunction {
+    calls: Arc<Calls>,
+}
+
+fn thing_type() -> Type {
+    Type::object([("name", Type::String), ("tags", Type::map(Type::String))])
+}
+
+impl Function for HostileFunction {
+    fn name(&self) -> &'static str {
+        "greet"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::new(Type::String)
+            .parameter(Parameter::new("thing", thing_type()))
+            .parameter(Parameter::new("count", Type::Number))
+            .variadic(Parameter::new("extra", Type::String))
+    }
+
+    fn call(&self, arguments: Vec<Value>) -> Result<Value, FunctionError> {
+        self.calls.hit();
+        let name = arguments[0].get("name").as_str().unwrap_or_default().to_owned();
+        if name == PANIC_NAME {
+            panic!("deliberate panic in a function");
+        }
+        match arguments[1].as_i64() {
+            Some(n) if n >= 0 => Ok(Value::string(format!("hello {name} x{n}"))),
+            _ => Err(FunctionError::argument(1, "count must be a whole number >= 0")),
+        }
+    }
+}
+
+/// An ephemeral resource with the data source's schema; panics on the name "panic" and on the private "panic".
+struct HostileSecret {
+    calls: Arc<Calls>,
+}
+
+#[async_trait]
+impl EphemeralResource for HostileSecret {
+    fn type_name(&self) -> &'static str {
+        "hostile_secret"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(data_source_block())
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        self.calls.hit();
+        check_name(config, "ephemeral validate")
+    }
+
+    async fn open(&self, req: OpenRequest) -> OpenResponse {
+        self.calls.hit();
+        let diagnostics = check_name(&req.config, "ephemeral open");
+        OpenResponse { result: req.config, private: b"handle".to_vec(), renew_at: None, diagnostics }
+    }
+
+    async fn renew(&self, req: RenewRequest) -> RenewResponse {
+        self.calls.hit();
+        if req.private == PANIC_NAME.as_bytes() {
+            panic!("deliberate panic in renew");
+        }
+        RenewResponse { private: req.private, renew_at: None, diagnostics: Diagnostics::new() }
+    }
+
+    async fn close(&self, req: CloseRequest) -> Diagnostics {
+        self.calls.hit();
+        if req.private == PANIC_NAME.as_bytes() {
+            panic!("deliberate panic in close");
+        }
+        Diagnostics::new()
+    }
 }
 
 struct HostileThing {
@@ -431,6 +517,23 @@ async fn send_everywhere(
                 .await;
             answers.push(("ReadDataSource", r.map(|r| r.into_inner().diagnostics)));
         }
+        Target::Ephemeral => {
+            let r = client
+                .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
+                    type_name: "hostile_secret".into(),
+                    config: v(),
+                })
+                .await;
+            answers.push(("ValidateEphemeralResourceConfig", r.map(|r| r.into_inner().diagnostics)));
+            let r = client
+                .open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+                    type_name: "hostile_secret".into(),
+                    config: v(),
+                    ..Default::default()
+                })
+                .await;
+            answers.push(("OpenEphemeralResource", r.map(|r| r.into_inner().diagnostics)));
+        }
         Target::Resource => {
             let t = || "hostile_thing".to_string();
             let r = client
@@ -505,13 +608,14 @@ enum Target {
     Provider,
     Resource,
     DataSource,
+    Ephemeral,
 }
 
 fn type_of(target: Target) -> Type {
     match target {
         Target::Provider => provider_block().value_type(),
         Target::Resource => resource_block().value_type(),
-        Target::DataSource => data_source_block().value_type(),
+        Target::DataSource | Target::Ephemeral => data_source_block().value_type(),
     }
 }
 
@@ -527,6 +631,8 @@ async fn assert_still_serving(client: &mut ProviderClient<Channel>) {
     let schema = schema.into_inner();
     assert!(schema.resource_schemas.contains_key("hostile_thing"));
     assert!(schema.data_source_schemas.contains_key("hostile_info"));
+    assert!(schema.ephemeral_resource_schemas.contains_key("hostile_secret"));
+    assert!(schema.functions.contains_key("greet"));
     let metadata = client.get_metadata(pb::get_metadata::Request {}).await.expect("GetMetadata still answers");
     assert_eq!(metadata.into_inner().resources.len(), 1);
 }
@@ -536,7 +642,7 @@ async fn malformed_dynamic_values_are_refused_on_every_rpc_before_the_provider_s
     let mut h = start().await;
     let mut failures = Vec::new();
     let mut sent = 0;
-    for target in [Target::Provider, Target::Resource, Target::DataSource] {
+    for target in [Target::Provider, Target::Resource, Target::DataSource, Target::Ephemeral] {
         let ty = type_of(target);
         let mut cases = malformed(&ty);
         if let Target::Resource = target {
@@ -568,9 +674,9 @@ async fn malformed_dynamic_values_are_refused_on_every_rpc_before_the_provider_s
 async fn schema_violating_objects_reach_the_provider_and_come_back_as_error_diagnostics() {
     let mut h = start().await;
     let mut failures = Vec::new();
-    for target in [Target::Resource, Target::DataSource] {
+    for target in [Target::Resource, Target::DataSource, Target::Ephemeral] {
         for (what, value) in schema_violating(&type_of(target)) {
-            if what == "more blocks than max_items" && matches!(target, Target::DataSource) {
+            if what == "more blocks than max_items" && matches!(target, Target::DataSource | Target::Ephemeral) {
                 continue; // the data source's list block has no max_items
             }
             let problems = send_everywhere(&mut h.client, target, &value).await;
@@ -640,6 +746,31 @@ async fn unknown_type_names_are_diagnostics_on_every_typed_rpc() {
             ..Default::default()
         }));
         answers.push(("ReadDataSource", r));
+    }
+    for type_name in ["nope", "hostile_info" /* a data source, not an ephemeral resource */] {
+        let r = client_call!(h.client.validate_ephemeral_resource_config(
+            pb::validate_ephemeral_resource_config::Request {
+                type_name: type_name.into(),
+                config: Some(value.clone())
+            }
+        ));
+        answers.push(("ValidateEphemeralResourceConfig", r));
+        let r = client_call!(h.client.open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+            type_name: type_name.into(),
+            config: Some(value.clone()),
+            ..Default::default()
+        }));
+        answers.push(("OpenEphemeralResource", r));
+        let r = client_call!(h.client.renew_ephemeral_resource(pb::renew_ephemeral_resource::Request {
+            type_name: type_name.into(),
+            private: Some(b"x".to_vec()),
+        }));
+        answers.push(("RenewEphemeralResource", r));
+        let r = client_call!(h.client.close_ephemeral_resource(pb::close_ephemeral_resource::Request {
+            type_name: type_name.into(),
+            private: None,
+        }));
+        answers.push(("CloseEphemeralResource", r));
     }
     for (rpc, answer) in answers {
         let diagnostics = answer.unwrap_or_else(|status| panic!("{rpc}: gRPC error {status:?}"));
@@ -765,8 +896,37 @@ async fn a_panic_in_any_handler_is_a_diagnostic_and_the_server_survives() {
         "ReadDataSource",
         client_call!(h.client.read_data_source(pb::read_data_source::Request {
             type_name: "hostile_info".into(),
+            config: data.clone(),
+            ..Default::default()
+        })),
+    ));
+    answers.push((
+        "ValidateEphemeralResourceConfig",
+        client_call!(h.client.validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
+            type_name: "hostile_secret".into(),
+            config: data.clone(),
+        })),
+    ));
+    answers.push((
+        "OpenEphemeralResource",
+        client_call!(h.client.open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+            type_name: "hostile_secret".into(),
             config: data,
             ..Default::default()
+        })),
+    ));
+    answers.push((
+        "RenewEphemeralResource",
+        client_call!(h.client.renew_ephemeral_resource(pb::renew_ephemeral_resource::Request {
+            type_name: "hostile_secret".into(),
+            private: Some(PANIC_NAME.as_bytes().to_vec()),
+        })),
+    ));
+    answers.push((
+        "CloseEphemeralResource",
+        client_call!(h.client.close_ephemeral_resource(pb::close_ephemeral_resource::Request {
+            type_name: "hostile_secret".into(),
+            private: Some(PANIC_NAME.as_bytes().to_vec()),
         })),
     ));
     for (rpc, answer) in answers {
@@ -776,5 +936,87 @@ async fn a_panic_in_any_handler_is_a_diagnostic_and_the_server_survives() {
         assert!(d.detail.contains("deliberate panic"), "{rpc}: {}", d.detail);
         assert!(d.detail.contains(rpc), "{rpc}: the diagnostic names the RPC: {}", d.detail);
     }
+    assert_still_serving(&mut h.client).await;
+}
+
+/// The arguments of `greet`, encoded by the crate's own codec.
+fn greet_arguments(name: &str, count: i64) -> Vec<pb::DynamicValue> {
+    let thing = Value::object([("name", Value::string(name)), ("tags", Value::Null)]);
+    vec![
+        msgpack_dv(msgpack::encode(&thing, &thing_type()).unwrap()),
+        msgpack_dv(msgpack::encode(&Value::int(count), &Type::Number).unwrap()),
+    ]
+}
+
+async fn call(
+    client: &mut ProviderClient<Channel>,
+    name: &str,
+    arguments: Vec<pb::DynamicValue>,
+) -> pb::call_function::Response {
+    client
+        .call_function(pb::call_function::Request { name: name.into(), arguments })
+        .await
+        .expect("CallFunction answers OK, errors travel in FunctionError")
+        .into_inner()
+}
+
+#[tokio::test]
+async fn malformed_function_arguments_are_errors_on_that_argument_before_the_function_runs() {
+    let mut h = start().await;
+    let good = greet_arguments("ok", 2);
+    let r = call(&mut h.client, "greet", good.clone()).await;
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let calls_before = h.calls.count();
+    let mut failures = Vec::new();
+    // Every malformed value in each argument slot, the other valid.
+    for slot in 0..2 {
+        let ty = if slot == 0 { thing_type() } else { Type::Number };
+        let mut cases = malformed(&thing_type());
+        cases.push(("a number as text that is no number", msgpack_dv(mp_bytes(&Mp::from("12abc")))));
+        for (what, value) in cases {
+            if slot == 1 && matches!(what, "wrong attribute type" | "extra attribute" | "invalid UTF-8 key") {
+                continue; // objects, only meaningful in the object slot
+            }
+            let mut arguments = good.clone();
+            arguments[slot] = value;
+            let r = call(&mut h.client, "greet", arguments).await;
+            match r.error {
+                Some(e) if e.function_argument == Some(slot as i64) && r.result.is_none() => {}
+                other => failures.push(format!("slot {slot} ({ty}) / {what}: {other:?}")),
+            }
+        }
+    }
+    // A variadic argument is decoded with the variadic type.
+    let mut arguments = good.clone();
+    arguments.push(msgpack_dv(mp_bytes(&Mp::from(7))));
+    let r = call(&mut h.client, "greet", arguments).await;
+    assert_eq!(r.error.map(|e| e.function_argument), Some(Some(2)), "a number where the variadic string belongs");
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(h.calls.count(), calls_before, "undecodable arguments never reach the function");
+
+    // Too few arguments and unknown functions are errors on the call; a function's own argument error keeps its index.
+    let r = call(&mut h.client, "greet", good[..1].to_vec()).await;
+    let e = r.error.expect("too few arguments");
+    assert_eq!((e.function_argument, e.text.contains("takes 2 arguments")), (None, true), "{}", e.text);
+    for name in ["nope", "", "greet\0"] {
+        let e = call(&mut h.client, name, good.clone()).await.error.expect("unknown function");
+        assert!(e.text.contains("no function"), "{name:?}: {}", e.text);
+    }
+    let e = call(&mut h.client, "greet", greet_arguments("ok", -1)).await.error.expect("negative count");
+    assert_eq!(e.function_argument, Some(1));
+    assert_still_serving(&mut h.client).await;
+}
+
+#[tokio::test]
+async fn a_panic_in_a_function_is_a_function_error_and_the_server_survives() {
+    let mut h = start().await;
+    let r = call(&mut h.client, "greet", greet_arguments(PANIC_NAME, 1)).await;
+    let e = r.error.expect("an error");
+    assert!(r.result.is_none());
+    assert!(e.text.starts_with("Provider internal error"), "{}", e.text);
+    assert!(e.text.contains("deliberate panic") && e.text.contains("CallFunction"), "{}", e.text);
+    assert_eq!(e.function_argument, None);
+    let r = call(&mut h.client, "greet", greet_arguments("after", 1)).await;
+    assert!(r.error.is_none(), "{:?}", r.error);
     assert_still_serving(&mut h.client).await;
 }

@@ -1,6 +1,7 @@
 //! Conversions between this crate's types and the generated protocol messages.
 
 use crate::diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+use crate::function::{Parameter, Signature};
 use crate::proto::tfplugin5 as pb;
 use crate::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::value::{DecodeError, EncodeError, Type, Value, json, msgpack};
@@ -10,6 +11,30 @@ use pb::schema::nested_block::NestingMode;
 /// A schema as Terraform expects it. Attribute types are JSON type constraints as bytes.
 pub fn schema_to_proto(schema: &Schema) -> pb::Schema {
     pb::Schema { version: schema.version, block: Some(block_to_proto(&schema.block)) }
+}
+
+/// A function signature as Terraform expects it (types as JSON type constraints, like attributes).
+pub fn function_to_proto(signature: &Signature) -> pb::Function {
+    pb::Function {
+        parameters: signature.parameters.iter().map(parameter_to_proto).collect(),
+        variadic_parameter: signature.variadic.as_ref().map(parameter_to_proto),
+        r#return: Some(pb::function::Return { r#type: signature.return_type.to_json().to_string().into_bytes() }),
+        summary: signature.summary.clone(),
+        description: signature.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecation_message: signature.deprecation_message.clone(),
+    }
+}
+
+fn parameter_to_proto(parameter: &Parameter) -> pb::function::Parameter {
+    pb::function::Parameter {
+        name: parameter.name.clone(),
+        r#type: parameter.ty.to_json().to_string().into_bytes(),
+        allow_null_value: parameter.allow_null,
+        allow_unknown_values: parameter.allow_unknown,
+        description: parameter.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+    }
 }
 
 fn block_to_proto(block: &Block) -> pb::schema::Block {

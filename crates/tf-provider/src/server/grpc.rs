@@ -13,8 +13,12 @@ use std::sync::Arc;
 use futures::FutureExt as _;
 use tonic::{Request, Response, Status};
 
-use super::convert::{decode_dynamic, diagnostics_to_proto, encode_dynamic, path_to_proto, schema_to_proto};
+use super::convert::{
+    decode_dynamic, diagnostics_to_proto, encode_dynamic, function_to_proto, path_to_proto, schema_to_proto,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ephemeral::{CloseRequest, EphemeralResource, OpenRequest, RenewRequest};
+use crate::function::{Function, FunctionError, Signature};
 use crate::proto::tfplugin5 as pb;
 use crate::proto::tfplugin5::provider_server::Provider as ProviderRpc;
 use crate::provider::{
@@ -41,12 +45,25 @@ struct DataSourceEntry {
     ty: Type,
 }
 
+struct EphemeralEntry {
+    ephemeral: Arc<dyn EphemeralResource>,
+    block: Block,
+    ty: Type,
+}
+
+struct FunctionEntry {
+    function: Arc<dyn Function>,
+    signature: Signature,
+}
+
 /// The Provider service around a [`Provider`] implementation.
 pub struct ProviderService {
     provider: Arc<dyn Provider>,
     provider_type: Type,
     resources: HashMap<String, ResourceEntry>,
     data_sources: HashMap<String, DataSourceEntry>,
+    ephemeral_resources: HashMap<String, EphemeralEntry>,
+    functions: HashMap<String, FunctionEntry>,
     schema_response: pb::get_provider_schema::Response,
 }
 
@@ -79,11 +96,28 @@ impl ProviderService {
             let ty = schema.block.value_type();
             data_sources.insert(name, DataSourceEntry { data_source, block: schema.block, ty });
         }
+        let mut ephemeral_resources = HashMap::new();
+        for ephemeral in provider.ephemeral_resources() {
+            let schema = ephemeral.schema();
+            let name = ephemeral.type_name().to_string();
+            schema_response.ephemeral_resource_schemas.insert(name.clone(), schema_to_proto(&schema));
+            let ty = schema.block.value_type();
+            ephemeral_resources.insert(name, EphemeralEntry { ephemeral, block: schema.block, ty });
+        }
+        let mut functions = HashMap::new();
+        for function in provider.functions() {
+            let signature = function.signature();
+            let name = function.name().to_string();
+            schema_response.functions.insert(name.clone(), function_to_proto(&signature));
+            functions.insert(name, FunctionEntry { function, signature });
+        }
         ProviderService {
             provider_type: provider_schema.block.value_type(),
             provider,
             resources,
             data_sources,
+            ephemeral_resources,
+            functions,
             schema_response,
         }
     }
@@ -104,6 +138,67 @@ impl ProviderService {
                 .into()
         })
     }
+
+    fn ephemeral(&self, type_name: &str) -> Result<&EphemeralEntry, Diagnostics> {
+        self.ephemeral_resources.get(type_name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown ephemeral resource type",
+                format!("This provider has no ephemeral resource type {type_name:?}."),
+            )
+            .into()
+        })
+    }
+
+    /// Decodes the arguments of a call and runs it; every failure is a [`FunctionError`], on the argument at
+    /// fault when there is one.
+    fn call_function(&self, name: &str, arguments: &[pb::DynamicValue]) -> Result<pb::DynamicValue, FunctionError> {
+        let entry = self
+            .functions
+            .get(name)
+            .ok_or_else(|| FunctionError::new(format!("This provider has no function {name:?}.")))?;
+        let signature = &entry.signature;
+        if arguments.len() < signature.parameters.len() {
+            return Err(FunctionError::new(format!(
+                "{name} takes {} arguments, {} given.",
+                signature.parameters.len(),
+                arguments.len()
+            )));
+        }
+        let values = arguments
+            .iter()
+            .enumerate()
+            .map(|(i, argument)| {
+                let ty = signature.argument_type(i).ok_or_else(|| {
+                    FunctionError::argument(
+                        i,
+                        format!("{name} takes {} arguments, {} given.", signature.parameters.len(), arguments.len()),
+                    )
+                })?;
+                decode_dynamic(Some(argument), ty).map_err(|e| {
+                    FunctionError::argument(i, format!("Invalid value for this argument received from Terraform: {e}"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let result = entry.function.call(values)?;
+        encode_dynamic(&result, &signature.return_type).map_err(|e| {
+            FunctionError::new(format!(
+                "The result of {name} does not match its return type: {e}. This is a bug in the provider."
+            ))
+        })
+    }
+}
+
+fn function_error_to_proto(error: FunctionError) -> pb::FunctionError {
+    pb::FunctionError { text: error.text, function_argument: error.argument.map(|i| i as i64) }
+}
+
+/// Optional bytes on the wire: absent rather than empty when there is nothing.
+fn optional_bytes(bytes: Vec<u8>) -> Option<Vec<u8>> {
+    (!bytes.is_empty()).then_some(bytes)
+}
+
+fn timestamp(at: Option<std::time::SystemTime>) -> Option<prost_types::Timestamp> {
+    at.map(prost_types::Timestamp::from)
 }
 
 /// Decodes one request value or explains which one could not be read.
@@ -155,7 +250,40 @@ with_diagnostics!(
     pb::apply_resource_change::Response,
     pb::import_resource_state::Response,
     pb::read_data_source::Response,
+    pb::validate_ephemeral_resource_config::Response,
+    pb::open_ephemeral_resource::Response,
+    pb::renew_ephemeral_resource::Response,
+    pb::close_ephemeral_resource::Response,
+    pb::get_functions::Response,
 );
+
+/// CallFunction answers with a FunctionError instead of diagnostics: a failure outside the function (a panic)
+/// becomes its text.
+impl WithDiagnostics for pb::call_function::Response {
+    fn set_diagnostics(&mut self, diagnostics: Vec<pb::Diagnostic>) {
+        let text = diagnostics
+            .iter()
+            .map(|d| if d.detail.is_empty() { d.summary.clone() } else { format!("{}: {}", d.summary, d.detail) })
+            .collect::<Vec<_>>()
+            .join("\n");
+        self.error = Some(pb::FunctionError { text, function_argument: None });
+    }
+}
+
+/// The private bytes ReadResource returns: the request's own bytes whenever the provider's are the same JSON
+/// document (key order or spacing aside). Terraform 1.10 to 1.14 compare `Private` byte for byte when deciding
+/// the refresh-only exit code (plugin-protocol-5.8.md §6), so an equal but re-serialised private would be a
+/// false "changes present".
+fn unchanged_private(request: Vec<u8>, response: Vec<u8>) -> Vec<u8> {
+    if request == response || request.is_empty() || response.is_empty() {
+        return response;
+    }
+    let same = matches!(
+        (serde_json::from_slice::<serde_json::Value>(&request), serde_json::from_slice::<serde_json::Value>(&response)),
+        (Ok(a), Ok(b)) if a == b
+    );
+    if same { request } else { response }
+}
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
@@ -218,7 +346,17 @@ impl ProviderRpc for ProviderService {
                     .keys()
                     .map(|name| pb::get_metadata::DataSourceMetadata { type_name: name.clone() })
                     .collect(),
-                ..Default::default()
+                functions: self
+                    .functions
+                    .keys()
+                    .map(|name| pb::get_metadata::FunctionMetadata { name: name.clone() })
+                    .collect(),
+                ephemeral_resources: self
+                    .ephemeral_resources
+                    .keys()
+                    .map(|name| pb::get_metadata::EphemeralMetadata { type_name: name.clone() })
+                    .collect(),
+                diagnostics: Vec::new(),
             })
         })
         .await
@@ -322,11 +460,12 @@ impl ProviderRpc for ProviderService {
         run("ReadResource", async {
             let entry = self.resource(&req.type_name)?;
             let current_state = decode("current state", req.current_state.as_ref(), &entry.ty)?;
+            let prior_private = req.private.clone();
             let out = entry.resource.read(ReadRequest { current_state, private: req.private }).await;
             Ok(pb::read_resource::Response {
                 new_state: Some(encode("new state", out.new_state, &entry.block, &entry.ty)?),
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
-                private: out.private,
+                private: unchanged_private(prior_private, out.private),
                 deferred: None,
             })
         })
@@ -428,6 +567,103 @@ impl ProviderRpc for ProviderService {
         .await
     }
 
+    async fn validate_ephemeral_resource_config(
+        &self,
+        request: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        let req = request.into_inner();
+        run("ValidateEphemeralResourceConfig", async {
+            let entry = self.ephemeral(&req.type_name)?;
+            let config = decode("configuration", req.config.as_ref(), &entry.ty)?;
+            let diagnostics = entry.ephemeral.validate(&config);
+            Ok(pb::validate_ephemeral_resource_config::Response { diagnostics: diagnostics_to_proto(&diagnostics) })
+        })
+        .await
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        request: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        let req = request.into_inner();
+        run("OpenEphemeralResource", async {
+            let entry = self.ephemeral(&req.type_name)?;
+            let config = decode("configuration", req.config.as_ref(), &entry.ty)?;
+            let out = entry.ephemeral.open(OpenRequest { config }).await;
+            // A failed open sends no result: Terraform ignores it next to an error.
+            let result = if out.diagnostics.has_errors() && out.result.is_null() {
+                None
+            } else {
+                Some(encode("ephemeral result", out.result, &entry.block, &entry.ty)?)
+            };
+            Ok(pb::open_ephemeral_resource::Response {
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                renew_at: timestamp(out.renew_at),
+                result,
+                private: optional_bytes(out.private),
+                deferred: None,
+            })
+        })
+        .await
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        request: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        let req = request.into_inner();
+        run("RenewEphemeralResource", async {
+            let entry = self.ephemeral(&req.type_name)?;
+            let out = entry.ephemeral.renew(RenewRequest { private: req.private.unwrap_or_default() }).await;
+            Ok(pb::renew_ephemeral_resource::Response {
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                renew_at: timestamp(out.renew_at),
+                private: optional_bytes(out.private),
+            })
+        })
+        .await
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        request: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        let req = request.into_inner();
+        run("CloseEphemeralResource", async {
+            let entry = self.ephemeral(&req.type_name)?;
+            let diagnostics = entry.ephemeral.close(CloseRequest { private: req.private.unwrap_or_default() }).await;
+            Ok(pb::close_ephemeral_resource::Response { diagnostics: diagnostics_to_proto(&diagnostics) })
+        })
+        .await
+    }
+
+    async fn get_functions(
+        &self,
+        _request: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        run("GetFunctions", async {
+            Ok(pb::get_functions::Response {
+                functions: self.schema_response.functions.clone(),
+                diagnostics: Vec::new(),
+            })
+        })
+        .await
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let req = request.into_inner();
+        run("CallFunction", async {
+            Ok(match self.call_function(&req.name, &req.arguments) {
+                Ok(result) => pb::call_function::Response { result: Some(result), error: None },
+                Err(error) => pb::call_function::Response { result: None, error: Some(function_error_to_proto(error)) },
+            })
+        })
+        .await
+    }
+
     async fn stop(&self, _request: Request<pb::stop::Request>) -> Result<Response<pb::stop::Response>, Status> {
         tracing::info!("Stop requested: cancelling in-flight work");
         let provider = self.provider.clone();
@@ -437,5 +673,22 @@ impl ProviderRpc for ProviderService {
             Err(payload) => format!("stop panicked: {}", panic_message(payload.as_ref())),
         };
         Ok(Response::new(pb::stop::Response { error }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unchanged_private;
+
+    #[test]
+    fn read_keeps_the_request_private_bytes_when_the_document_is_equal() {
+        let stored = br#"{"b": 1, "a": "x"}"#.to_vec();
+        let reserialised = br#"{"a":"x","b":1}"#.to_vec();
+        assert_eq!(unchanged_private(stored.clone(), reserialised), stored);
+        // A real change, a removal and an opaque (non-JSON) private pass through as the provider wrote them.
+        assert_eq!(unchanged_private(stored.clone(), br#"{"a":"y"}"#.to_vec()), br#"{"a":"y"}"#.to_vec());
+        assert_eq!(unchanged_private(stored, Vec::new()), Vec::<u8>::new());
+        assert_eq!(unchanged_private(b"\x01".to_vec(), b"\x02".to_vec()), b"\x02".to_vec());
+        assert_eq!(unchanged_private(Vec::new(), b"{}".to_vec()), b"{}".to_vec());
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Facts this follows (Terraform `docs/plugin-protocol/object-wire-format.md`, go-cty `cty/msgpack`):
 //! null is `nil`; an unknown is any extension value (Terraform writes `d4 00 00`; ext type 12 carries
-//! refinements as a map with integer keys); numbers are int, float or decimal string; a `dynamic` slot
+//! refinements as a map with integer keys); numbers are int, float or decimal string when decoding, and
+//! always decimal strings when encoding (see `number_to_msgpack` for why); a `dynamic` slot
 //! holds `[bin(type JSON), value]`, except a wholly unknown dynamic which is a bare extension.
 //! Object keys are written sorted and every attribute of the type is written, because Terraform rejects
 //! objects with missing or extra keys.
@@ -96,17 +97,36 @@ fn unknown_ext(refinements: &Refinements) -> Mp {
     Mp::Ext(EXT_REFINED_UNKNOWN, payload)
 }
 
+/// Every number goes out as the msgpack *string* of its decimal text, never as a msgpack int or float.
+///
+/// Why: Terraform 1.10 to 1.14 decide `plan -refresh-only -detailed-exitcode` by comparing the previous-run
+/// state object with the refreshed one using `reflect.DeepEqual`, including an in-memory cache of the decoded
+/// value (plugin-protocol-5.8.md §6, hashicorp/terraform#36403). The previous-run value is decoded from the
+/// state file's JSON through go-cty's `ParseNumberVal` (a 512-bit `big.Float`); a msgpack integer decodes as
+/// a 64-bit one and a float as a 53-bit one, so every numeric attribute made equal states "different" and
+/// the exit code 2 with "No changes". go-cty decodes a msgpack string in a number slot with the same
+/// `ParseNumberVal` (cty/msgpack/unmarshal.go since go-cty 1.0), so the two decoded values are identical down
+/// to their internals. The wire format allows strings for any number (object-wire-format.md). The text is
+/// canonical (integers without fraction or exponent, floats as their shortest round-trip decimal) so a
+/// number re-encodes to the same bytes. Only infinities keep the float form: they have no decimal text.
 fn number_to_msgpack(n: &Number) -> Mp {
     match n {
-        Number::Int(i) => Mp::from(*i),
+        Number::Float(f) if f.is_infinite() => Mp::F64(*f),
+        _ => Mp::from(decimal_text(n).as_str()),
+    }
+}
+
+/// The canonical decimal text of a finite number: `Int` and integral floats without a fraction, other floats in
+/// Rust's shortest round-trip form (never exponent notation, which Go's parser would accept but state JSON does
+/// not use), `Big` as given (validated decimal text).
+fn decimal_text(n: &Number) -> String {
+    match n {
+        Number::Int(i) => i.to_string(),
         Number::Float(f) => match n.as_i64() {
-            Some(i) => Mp::from(i),
-            None => Mp::F64(*f),
+            Some(i) => i.to_string(),
+            None => f.to_string(),
         },
-        Number::Big(s) => match s.parse::<i64>() {
-            Ok(i) => Mp::from(i),
-            Err(_) => Mp::from(s.as_str()),
-        },
+        Number::Big(s) => s.clone(),
     }
 }
 
@@ -139,10 +159,13 @@ fn to_msgpack(value: &Value, ty: &Type, path: &str) -> Result<Mp, EncodeError> {
         (Value::String(s), Type::String) => Ok(Mp::from(s.as_str())),
         (Value::Bool(b), Type::Bool) => Ok(Mp::Boolean(*b)),
         (Value::Number(n), Type::Number) => {
-            if let Number::Big(s) = n
-                && !Number::is_decimal_text(s)
-            {
-                return Err(EncodeError::InvalidNumber { path: path.to_string(), number: s.clone() });
+            let invalid = match n {
+                Number::Big(s) => !Number::is_decimal_text(s),
+                Number::Float(f) => f.is_nan(),
+                Number::Int(_) => false,
+            };
+            if invalid {
+                return Err(EncodeError::InvalidNumber { path: path.to_string(), number: n.to_string() });
             }
             Ok(number_to_msgpack(n))
         }
@@ -268,6 +291,13 @@ fn from_msgpack(mp: Mp, ty: &Type, path: &str) -> Result<Value, DecodeError> {
             Some(i) => Number::Int(i),
             None => Number::Big(i.as_u64().map_or_else(|| i.to_string(), |u| u.to_string())),
         })),
+        // NaN is no cty number (go-cty panics on it), so it is refused here rather than when encoded back.
+        (Type::Number, Mp::F64(f)) if f.is_nan() => {
+            Err(DecodeError::InvalidNumber { path: path.to_string(), text: "NaN".into() })
+        }
+        (Type::Number, Mp::F32(f)) if f.is_nan() => {
+            Err(DecodeError::InvalidNumber { path: path.to_string(), text: "NaN".into() })
+        }
         (Type::Number, Mp::F64(f)) => Ok(Value::Number(Number::Float(f))),
         (Type::Number, Mp::F32(f)) => Ok(Value::Number(Number::Float(f64::from(f)))),
         (Type::Number, Mp::String(s)) => {
@@ -413,8 +443,8 @@ mod tests {
         let ty = Type::object([("b", Type::String), ("a", Type::Number), ("c", Type::Bool)]);
         let v = Value::object([("b", Value::string("x")), ("a", Value::int(1))]);
         let bytes = encode(&v, &ty).unwrap();
-        // fixmap 3: "a" 1, "b" "x", "c" nil
-        assert_eq!(hex(&bytes), "83 a1 61 01 a1 62 a1 78 a1 63 c0");
+        // fixmap 3: "a" "1" (numbers are decimal strings), "b" "x", "c" nil
+        assert_eq!(hex(&bytes), "83 a1 61 a1 31 a1 62 a1 78 a1 63 c0");
         let back = decode(&bytes, &ty).unwrap();
         assert_eq!(back.get("c"), &Value::Null);
         assert_eq!(back.get("b").as_str(), Some("x"));
@@ -431,19 +461,79 @@ mod tests {
     }
 
     #[test]
-    fn numbers_in_all_forms() {
-        assert_eq!(hex(&encode(&Value::int(5), &Type::Number).unwrap()), "05");
-        assert_eq!(hex(&encode(&Value::float(2.0), &Type::Number).unwrap()), "02");
-        assert_eq!(hex(&encode(&Value::float(1.5), &Type::Number).unwrap()), "cb 3f f8 00 00 00 00 00 00");
+    fn numbers_encode_as_canonical_decimal_strings() {
+        // fixstr "5", "2" (an integral float), "1.5", "-7", "0.1" (shortest round-trip, not the binary expansion).
+        assert_eq!(hex(&encode(&Value::int(5), &Type::Number).unwrap()), "a1 35");
+        assert_eq!(hex(&encode(&Value::float(2.0), &Type::Number).unwrap()), "a1 32");
+        assert_eq!(hex(&encode(&Value::float(1.5), &Type::Number).unwrap()), "a3 31 2e 35");
+        assert_eq!(hex(&encode(&Value::int(-7), &Type::Number).unwrap()), "a2 2d 37");
+        assert_eq!(encode(&Value::float(0.1), &Type::Number).unwrap(), b"\xa30.1".to_vec());
+        // Never exponent notation: state JSON (go's Text('f', -1)) has none either.
+        assert_eq!(encode(&Value::float(1e21), &Type::Number).unwrap()[1..], *b"1000000000000000000000");
         let big = Value::Number(Number::Big("123456789012345678901234567890".into()));
         let bytes = encode(&big, &Type::Number).unwrap();
         assert_eq!(bytes[0], 0xbe); // fixstr of 30 characters
         assert_eq!(decode(&bytes, &Type::Number).unwrap(), big);
+        // Infinities have no decimal text and keep the float form; NaN is not a cty number at all.
+        assert_eq!(encode(&Value::float(f64::INFINITY), &Type::Number).unwrap()[0], 0xcb);
+        assert!(matches!(encode(&Value::float(f64::NAN), &Type::Number), Err(EncodeError::InvalidNumber { .. })));
+    }
+
+    #[test]
+    fn numbers_nested_in_state_objects_are_strings_too() {
+        // The shape of a router's state: numbers inside a single block and a list of objects.
+        let ty = Type::object([
+            ("sku", Type::object([("capacity", Type::Number)])),
+            ("routed_models", Type::list(Type::object([("context_window", Type::Number)]))),
+        ]);
+        let v = Value::object([
+            ("sku", Value::object([("capacity", Value::int(250))])),
+            ("routed_models", Value::list([Value::object([("context_window", Value::int(400000))])])),
+        ]);
+        let bytes = encode(&v, &ty).unwrap();
+        let mut reader = bytes.as_slice();
+        let mp = rmpv::decode::read_value(&mut reader).unwrap();
+        let capacity = &mp.as_map().unwrap()[1].1.as_map().unwrap()[0].1;
+        assert_eq!(capacity.as_str(), Some("250"));
+        let window = &mp.as_map().unwrap()[0].1.as_array().unwrap()[0].as_map().unwrap()[0].1;
+        assert_eq!(window.as_str(), Some("400000"));
+        assert_eq!(decode(&bytes, &ty).unwrap(), v);
+    }
+
+    #[test]
+    fn number_encoding_is_stable_across_a_round_trip() {
+        // What Terraform stores and sends back must re-encode to the same bytes.
+        for n in [Value::int(0), Value::int(i64::MIN), Value::float(-2.5), Value::float(1e-7), Value::float(0.3)] {
+            let once = encode(&n, &Type::Number).unwrap();
+            let twice = encode(&decode(&once, &Type::Number).unwrap(), &Type::Number).unwrap();
+            assert_eq!(once, twice, "{n:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_decode_in_every_wire_form() {
+        assert_eq!(decode(&[0x05], &Type::Number).unwrap(), Value::int(5));
+        assert_eq!(decode(&[0xa1, b'5'], &Type::Number).unwrap(), Value::int(5));
         // u64 beyond i64 and float32 both decode.
         let v = decode(&[0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], &Type::Number).unwrap();
         assert_eq!(v, Value::Number(Number::Big("18446744073709551615".into())));
         assert_eq!(decode(&[0xca, 0x3f, 0xc0, 0x00, 0x00], &Type::Number).unwrap(), Value::float(1.5));
         assert!(matches!(decode(&[0xa1, b'x'], &Type::Number), Err(DecodeError::InvalidNumber { .. })));
+        // A NaN float is refused: every decoded number must encode again (fuzz/fuzz_targets/value_msgpack.rs).
+        let nan = [0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0];
+        assert!(matches!(decode(&nan, &Type::Number), Err(DecodeError::InvalidNumber { .. })));
+        assert!(matches!(decode(&[0xca, 0x7f, 0xc0, 0, 0], &Type::Number), Err(DecodeError::InvalidNumber { .. })));
+        let infinity = decode(&[0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0], &Type::Number).unwrap();
+        assert_eq!(decode(&encode(&infinity, &Type::Number).unwrap(), &Type::Number).unwrap(), infinity);
+    }
+
+    #[test]
+    fn refinement_bounds_use_the_same_number_form() {
+        let v = Value::Unknown(Refinements { number_lower: Some((Number::Int(1), true)), ..Default::default() });
+        let bytes = encode(&v, &Type::Number).unwrap();
+        assert_eq!(decode(&bytes, &Type::Number).unwrap(), v);
+        // ext8 (c7), length, type 12, then {3: ["1", true]}
+        assert_eq!(hex(&bytes[3..]), "81 03 92 a1 31 c3");
     }
 
     #[test]

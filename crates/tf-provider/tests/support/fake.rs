@@ -1,20 +1,26 @@
 //! A tiny provider used by the tests and by `examples/fake_provider.rs`: one resource (`fake_thing`),
-//! one data source (`fake_info`). Planning a `fake_thing` named "panic" panics on purpose.
+//! one data source (`fake_info`), one function (`join_name`) and one ephemeral resource (`fake_token`). Planning a
+//! `fake_thing` named "panic" panics on purpose.
 
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use std::time::{Duration, SystemTime};
+
 use tf_provider::{
-    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, ConfigureRequest, DataSource, DataSourceReadResponse,
-    Diagnostics, ImportRequest, ImportResponse, NestedBlock, PlanRequest, PlanResponse, Provider, ReadRequest,
-    ReadResponse, Resource, Schema, Type, Value, async_trait,
+    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, CloseRequest, ConfigureRequest, DataSource,
+    DataSourceReadResponse, Diagnostics, EphemeralResource, Function, FunctionError, ImportRequest, ImportResponse,
+    NestedBlock, OpenRequest, OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
+    RenewRequest, RenewResponse, Resource, Schema, Signature, Type, Value, async_trait,
 };
 
 #[derive(Default)]
 pub struct FakeProvider {
     pub configured_with: Mutex<Option<(String, Value)>>,
     pub stopped: Arc<AtomicBool>,
+    /// The private bytes `fake_token` was closed with.
+    pub closed_with: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 #[async_trait]
@@ -44,6 +50,14 @@ impl Provider for FakeProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(FakeInfo)]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![Arc::new(JoinName)]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(FakeToken { closed_with: self.closed_with.clone() })]
     }
 
     fn stop(&self) {
@@ -140,5 +154,86 @@ impl DataSource for FakeInfo {
             ]),
             diagnostics: Diagnostics::new(),
         }
+    }
+}
+
+/// `join_name(parts, separator)`: joins a list of strings; an empty part is an error on `parts`.
+pub struct JoinName;
+
+impl Function for JoinName {
+    fn name(&self) -> &'static str {
+        "join_name"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::new(Type::String)
+            .parameter(Parameter::new("parts", Type::list(Type::String)).describe("The parts."))
+            .parameter(Parameter::new("separator", Type::String).allow_null())
+            .summary("Joins name parts.")
+            .describe("Joins `parts` with `separator` (default `-`).")
+    }
+
+    fn call(&self, arguments: Vec<Value>) -> Result<Value, FunctionError> {
+        let parts: Vec<&str> = arguments[0].elements().iter().filter_map(Value::as_str).collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(FunctionError::argument(0, "parts must not be empty strings"));
+        }
+        let separator = arguments[1].as_str().unwrap_or("-");
+        Ok(Value::string(parts.join(separator)))
+    }
+}
+
+/// `fake_token { audience }`: a token derived from the audience, renewed once, closed with its handle.
+pub struct FakeToken {
+    pub closed_with: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+#[async_trait]
+impl EphemeralResource for FakeToken {
+    fn type_name(&self) -> &'static str {
+        "fake_token"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new()
+                .attribute(Attribute::required("audience", Type::String))
+                .attribute(Attribute::computed_only("token", Type::String).sensitive())
+                .attribute(Attribute::computed_only("ttl", Type::Number)),
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        if config.get("audience").as_str() == Some("") {
+            diagnostics.error_at(AttributePath::new("audience"), "Empty audience", "audience must not be empty");
+        }
+        diagnostics
+    }
+
+    async fn open(&self, req: OpenRequest) -> OpenResponse {
+        let audience = req.config.get("audience").as_str().unwrap_or_default().to_owned();
+        let mut result = req.config.clone();
+        result.set_attr("token", Value::string(format!("token-for-{audience}")));
+        result.set_attr("ttl", Value::int(60));
+        OpenResponse {
+            result,
+            private: format!("handle-{audience}").into_bytes(),
+            renew_at: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000)),
+            diagnostics: Diagnostics::new(),
+        }
+    }
+
+    async fn renew(&self, req: RenewRequest) -> RenewResponse {
+        let mut private = req.private;
+        private.extend_from_slice(b"+renewed");
+        RenewResponse { private, renew_at: None, diagnostics: Diagnostics::new() }
+    }
+
+    async fn close(&self, req: CloseRequest) -> Diagnostics {
+        if let Ok(mut closed) = self.closed_with.lock() {
+            closed.push(req.private);
+        }
+        Diagnostics::new()
     }
 }

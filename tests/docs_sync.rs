@@ -119,7 +119,13 @@ fn render_function(name: &str, signature: &Signature) -> String {
     ];
     for (index, parameter) in signature.parameters.iter().enumerate() {
         let nullable = if parameter.allow_null { ", may be null" } else { "" };
-        out.push(format!("{}. `{}` ({}{nullable}) {}", index + 1, parameter.name, label(&parameter.ty), parameter.description));
+        out.push(format!(
+            "{}. `{}` ({}{nullable}) {}",
+            index + 1,
+            parameter.name,
+            label(&parameter.ty),
+            parameter.description
+        ));
     }
     out.join("\n")
 }

@@ -11,7 +11,7 @@ use tf_provider::{
     Type, Value,
 };
 
-use crate::provider::ProviderState;
+use crate::state::ProviderState;
 
 pub const TYPE_NAME: &str = "modelrouter_account_keys";
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tf_provider::EphemeralResource;
 
-use crate::provider::ProviderState;
+use crate::state::ProviderState;
 
 /// Every ephemeral resource type, sharing the provider's configured state (like `resources::all`).
 pub fn all(state: &Arc<ProviderState>) -> Vec<Arc<dyn EphemeralResource>> {

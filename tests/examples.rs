@@ -175,8 +175,10 @@ fn quickstart_applies_a_router_with_its_claude_dependency() {
     assert!(emu.stored("model-router-quality").is_none() && emu.stored("claude-sonnet-4-5").is_none());
 }
 
+/// The LiteLLM example as its README runs it: apply against the emulator, render the gateway config, and send a
+/// chat completion exactly as the rendered entry says; the answer comes from one of the router's routed models.
 #[test]
-fn litellm_example_renders_a_gateway_config_from_the_router_outputs() {
+fn litellm_example_answers_as_the_rendered_entry_says() {
     let emu = TestEmulator::start();
     let wd = copy_of(&examples().join("litellm"));
     wd.init();
@@ -184,18 +186,34 @@ fn litellm_example_renders_a_gateway_config_from_the_router_outputs() {
     let mut args = with_vars(&["apply", "-no-color", "-auto-approve", "-input=false"], &vars);
     wd.ok(&args);
     let yaml = wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout;
-    let api_base = format!("\"api_base\": \"{}/accounts/foundry-acc/openai/v1/\"", emu.emulator.base_url());
-    // yamlencode's layout is stable; check the lines a LiteLLM proxy reads.
+    let endpoint = format!("{}/accounts/foundry-acc/", emu.emulator.base_url());
     for line in [
-        "\"model_list\":",
-        "- \"litellm_params\":",
-        api_base.as_str(),
-        "\"api_key\": \"os.environ/AZURE_MODEL_ROUTER_API_KEY\"",
-        "\"model\": \"azure_ai/model-router-gateway\"",
-        "\"model_name\": \"azure-model-router\"",
-        "- \"gpt-5-mini\"",
+        "\"model_list\":".to_owned(),
+        "- \"litellm_params\":".to_owned(),
+        format!("\"api_base\": \"{endpoint}openai/v1/\""),
+        "\"api_key\": \"os.environ/AZURE_MODEL_ROUTER_API_KEY\"".to_owned(),
+        "\"model\": \"azure_ai/model_router/model-router-gateway\"".to_owned(),
+        "\"model_name\": \"model-router-gateway\"".to_owned(),
     ] {
-        assert!(yaml.contains(line), "config.yaml lacks {line:?}:\n{yaml}");
+        assert!(yaml.contains(&line), "config.yaml lacks {line:?}:\n{yaml}");
+    }
+    assert_eq!(wd.outputs()["routed_model_names"]["value"].as_array().map(Vec::len), Some(3));
+    // Azure spells the answering model as name-version (gpt-5-mini-2025-08-07).
+    let show = wd.show();
+    let router = show["values"]["root_module"]["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "modelrouter_deployment"))
+        .expect("the router in state");
+    let routed: Vec<String> = router["values"]["routed_models"]
+        .as_array()
+        .expect("routed models")
+        .iter()
+        .map(|m| format!("{}-{}", m["name"].as_str().unwrap(), m["version"].as_str().unwrap()))
+        .collect();
+    for prompt in ["Summarise this contract.", "hi", "Prove that there are infinitely many primes."] {
+        let answer = emu.chat_as_entry(&format!("{endpoint}openai/v1/"), "model-router-gateway", prompt);
+        let model = answer["model"].as_str().unwrap_or_else(|| panic!("no model in {answer}"));
+        assert!(routed.iter().any(|spelled| spelled == model), "{model} is not one of {routed:?}");
     }
     args[0] = "destroy";
     wd.ok(&args);
@@ -300,4 +318,47 @@ fn readme_snippet_is_formatted_and_applies_as_written() {
     wd.apply();
     wd.assert_plan_empty();
     assert!(emu.stored("model-router-prod").is_some());
+}
+
+/// The rendered entry through LiteLLM's own SDK: `litellm.completion` with the entry's `litellm_params` (the key from
+/// the environment variable the entry names) reaches the emulated router, and LiteLLM reports the model that
+/// answered. Needs the `litellm` Python package, so it is ignored by default; `scripts/test.sh` runs it when
+/// `$LITELLM_PYTHON` (or `python3`) can import litellm and reports it as skipped otherwise.
+#[test]
+#[ignore = "needs the litellm Python package; scripts/test.sh runs it when importable"]
+fn litellm_sdk_sends_the_rendered_entry() {
+    let python = std::env::var("LITELLM_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let emu = TestEmulator::start();
+    let wd = copy_of(&examples().join("litellm"));
+    wd.init();
+    let vars = emulator_vars(&emu);
+    wd.ok(&with_vars(&["apply", "-no-color", "-auto-approve", "-input=false"], &vars));
+    wd.write("config.yaml", &wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout);
+    let keys = emu.account_keys();
+    let script = r#"
+import json, os, yaml, litellm
+entry = yaml.safe_load(open("config.yaml"))["model_list"][0]
+params = dict(entry["litellm_params"])
+key = params.pop("api_key")
+if key.startswith("os.environ/"):
+    key = os.environ[key[len("os.environ/"):]]
+answer = litellm.completion(api_key=key, messages=[{"role": "user", "content": "Which model are you?"}], **params)
+print(json.dumps({"model": answer.model}))
+"#;
+    let output = std::process::Command::new(&python)
+        .args(["-c", script])
+        .current_dir(wd.path())
+        .env("AZURE_MODEL_ROUTER_API_KEY", &keys.0)
+        .output()
+        .unwrap_or_else(|e| panic!("run {python}: {e}"));
+    assert!(output.status.success(), "litellm failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let answer: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let model = answer["model"].as_str().expect("a model");
+    let names = wd.outputs()["routed_model_names"]["value"].clone();
+    assert!(
+        names.as_array().unwrap().iter().any(|n| model.contains(n.as_str().unwrap())),
+        "LiteLLM reports {model}, not one of {names}"
+    );
 }

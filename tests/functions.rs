@@ -142,30 +142,7 @@ fn litellm_model_list_renders_two_routers_and_the_window_matches_the_resource() 
         .iter()
         .map(|m| format!("{}-{}", m["name"].as_str().unwrap(), m["version"].as_str().unwrap()))
         .collect();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let answer: Value = runtime.block_on(async {
-        let client = reqwest::Client::new();
-        let keys: Value = client
-            .post(format!("{}{ACCOUNT}/listKeys?api-version=2025-10-01-preview", emu.emulator.base_url()))
-            .bearer_auth(support::TOKEN)
-            .send()
-            .await
-            .expect("listKeys")
-            .json()
-            .await
-            .expect("keys");
-        let url = format!("{}chat/completions", prod["api_base"].as_str().unwrap());
-        client
-            .post(&url)
-            .header("api-key", keys["key1"].as_str().unwrap())
-            .json(&json!({"model": deployment, "messages": [{"role": "user", "content": "Which model are you?"}]}))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{url}: {e}"))
-            .json()
-            .await
-            .expect("a chat completion")
-    });
+    let answer = emu.chat_as_entry(prod["api_base"].as_str().unwrap(), &deployment, "Which model are you?");
     let model = answer["model"].as_str().unwrap_or_else(|| panic!("no model in {answer}"));
     assert!(routed.iter().any(|m| m == model), "{model} is not one of the routed models {routed:?}");
 

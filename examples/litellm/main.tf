@@ -1,5 +1,6 @@
-# A LiteLLM gateway in front of a model router, configured from the router's own outputs: the deployment name is
-# the model LiteLLM calls, the account endpoint its api_base. Write the file with
+# A LiteLLM gateway in front of a model router, its configuration rendered by the provider function
+# litellm_model_list from the router itself. No key is in Terraform: LiteLLM reads it from its environment.
+# Write the file with
 #
 #   terraform output -raw litellm_config_yaml > config.yaml && litellm --config config.yaml
 
@@ -29,12 +30,6 @@ variable "access_token" {
   sensitive   = true
 }
 
-variable "gateway_model_name" {
-  description = "The model name clients of the gateway ask for."
-  type        = string
-  default     = "azure-model-router"
-}
-
 provider "modelrouter" {
   resource_manager_endpoint = var.resource_manager_endpoint
   access_token              = var.access_token
@@ -53,29 +48,21 @@ resource "modelrouter_deployment" "gateway" {
 }
 
 locals {
+  # One model_list entry per router, as LiteLLM documents for Azure model routers
+  # (azure_ai/model_router/<deployment>): LiteLLM then prices each request by the model that answered it.
   litellm_config = {
-    model_list = [
-      {
-        model_name = var.gateway_model_name
-        litellm_params = {
-          # LiteLLM's Azure AI Foundry provider; the deployment name is the model the router is called by.
-          model    = "azure_ai/${modelrouter_deployment.gateway.name}"
-          api_base = "${trimsuffix(modelrouter_deployment.gateway.endpoint, "/")}/openai/v1/"
-          # Read by LiteLLM from its own environment; never put the key into Terraform state.
-          api_key = "os.environ/AZURE_MODEL_ROUTER_API_KEY"
-        }
-        model_info = {
-          # For reference in the gateway's UI: what the router may answer with. Cost is attributed by LiteLLM to
-          # the model named in each response.
-          routed_models = [for m in modelrouter_deployment.gateway.routed_models : m.name]
-          mode          = modelrouter_deployment.gateway.routing.mode
-        }
-      },
-    ]
+    model_list = provider::modelrouter::litellm_model_list([modelrouter_deployment.gateway], {
+      api_key_env = "AZURE_MODEL_ROUTER_API_KEY"
+    })
   }
 }
 
 output "litellm_config_yaml" {
   description = "LiteLLM proxy config.yaml for the router."
   value       = yamlencode(local.litellm_config)
+}
+
+output "routed_model_names" {
+  description = "The models the router may answer with (response.model is one of them, with its version)."
+  value       = [for m in modelrouter_deployment.gateway.routed_models : m.name]
 }

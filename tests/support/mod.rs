@@ -293,6 +293,43 @@ impl TestEmulator {
     }
 }
 
+// ---- Inference helpers ------------------------------------------------------------------------------------------
+
+impl TestEmulator {
+    /// key1 and key2 of the test account, read with listKeys.
+    pub fn account_keys(&self) -> (String, String) {
+        let (status, keys) =
+            self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2025-10-01-preview"));
+        assert_eq!(status, 200, "listKeys: {keys}");
+        let key = |name: &str| keys[name].as_str().unwrap_or_else(|| panic!("{name} in {keys}")).to_owned();
+        (key("key1"), key("key2"))
+    }
+
+    /// Sends a chat completion the way a LiteLLM `model_list` entry says: `POST {api_base}chat/completions` with the
+    /// deployment as `model` and the account's key1 (read with listKeys, as the ephemeral resource does) as
+    /// `api-key`. Returns the response body.
+    pub fn chat_as_entry(&self, api_base: &str, deployment: &str, prompt: &str) -> serde_json::Value {
+        let (status, keys) =
+            self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2025-10-01-preview"));
+        assert_eq!(status, 200, "listKeys: {keys}");
+        let key = keys["key1"].as_str().expect("key1").to_owned();
+        let url = format!("{api_base}chat/completions");
+        let body = serde_json::json!({"model": deployment, "messages": [{"role": "user", "content": prompt}]});
+        self._runtime.block_on(async {
+            reqwest::Client::new()
+                .post(&url)
+                .header("api-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{url}: {e}"))
+                .json()
+                .await
+                .expect("a chat completion")
+        })
+    }
+}
+
 // ---- Fault-matrix helpers (tests/faults.rs, tests/interrupt.rs) --------------------------------------------------
 
 impl TestEmulator {

@@ -205,6 +205,11 @@ fn authorized(shared: &Shared, account_key: &str, headers: &HeaderMap) -> bool {
     let Some(token) = header_text(header::AUTHORIZATION.as_str()).and_then(|h| h.strip_prefix("Bearer ")) else {
         return false;
     };
+    // Azure's OpenAI-compatible v1 endpoint also takes the account key as a bearer token (LiteLLM's azure_ai
+    // provider sends it that way).
+    if shared.keys.get(account_key).iter().any(|k| k == token) {
+        return true;
+    }
     match &shared.static_token {
         None => !token.is_empty(),
         Some(expected) => token == expected || shared.lock().issued_tokens.contains(token),

@@ -108,12 +108,14 @@ resource "modelrouter_claude_dependency" "haiku" {{
         let out = wd.plan(&["-refresh-only"]);
         assert_eq!(out.code, 0, "refresh-only after apply must be clean:\n{out:?}");
     }
-    // An update in place, then the same check.
+    // An update in place of both, then the same check.
+    let updated_claude = claude.replace("capacity = 2", "capacity = 3");
     wd.write(
         "main.tf",
-        &format!("{}\n{}{claude}", emu.provider_block(), default_router().replace("\"cost\"", "\"quality\"")),
+        &format!("{}\n{}{updated_claude}", emu.provider_block(), default_router().replace("\"cost\"", "\"quality\"")),
     );
-    wd.apply();
+    let out = wd.apply();
+    assert!(out.text().contains("2 changed"), "{out:?}");
     assert_eq!(wd.plan(&["-refresh-only"]).code, 0);
 
     let id = TestEmulator::deployment_id("drift-router");

@@ -170,6 +170,10 @@ fn quickstart_applies_a_router_with_its_claude_dependency() {
     assert_eq!(outputs["endpoint"]["value"], format!("{}/accounts/foundry-acc/", emu.emulator.base_url()));
     let puts = emu.requests("PUT");
     assert!(puts[0].path.ends_with("/deployments/claude-sonnet-4-5"), "Claude first: {}", puts[0].path);
+    // The nightly drift check the docs recommend is clean right after the apply.
+    let refresh_only =
+        wd.run(&with_vars(&["plan", "-refresh-only", "-detailed-exitcode", "-no-color", "-input=false"], &vars));
+    assert_eq!(refresh_only.code, 0, "refresh-only after applying the quickstart:\n{refresh_only:?}");
     args[0] = "destroy";
     wd.ok(&args);
     assert!(emu.stored("model-router-quality").is_none() && emu.stored("claude-sonnet-4-5").is_none());

@@ -55,7 +55,7 @@ output "endpoint" {{
 }
 
 #[test]
-fn the_schema_lists_both_functions_and_the_ephemeral_resource_with_their_docs() {
+fn the_schema_lists_both_functions_the_ephemeral_resource_and_the_router_data_source_with_their_docs() {
     let wd = Workdir::new(&format!("{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{}}\n"));
     wd.init();
     let schema = wd.json(&["providers", "schema", "-json"]);
@@ -81,6 +81,12 @@ fn the_schema_lists_both_functions_and_the_ephemeral_resource_with_their_docs() 
     assert_eq!(keys["attributes"]["key2"]["sensitive"], true);
     assert_eq!(keys["attributes"]["cognitive_account_id"]["required"], true);
     assert!(keys["attributes"]["endpoint"]["description"].as_str().is_some());
+
+    let router = &provider["data_source_schemas"]["modelrouter_deployment"]["block"];
+    assert!(router["description"].as_str().is_some_and(|d| d.contains("not a model router")), "{router}");
+    for attribute in ["id", "cognitive_account_id", "name", "routed_models", "effective_context_window", "endpoint"] {
+        assert!(router["attributes"][attribute]["description"].as_str().is_some_and(|d| !d.is_empty()), "{attribute}");
+    }
 }
 
 #[test]

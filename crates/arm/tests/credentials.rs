@@ -6,7 +6,7 @@ mod common;
 
 use base64::Engine;
 use common::*;
-use modelrouter_arm::{ArmClient, ArmError, AuthSettings, Secret};
+use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind, AuthSettings, Secret};
 use modelrouter_emulator::{Emulator, Settings};
 use serde_json::Value;
 
@@ -122,7 +122,7 @@ async fn github_actions_request_url() {
     // The request URL really is used: pointing it elsewhere fails with an authentication error.
     let broken = AuthSettings { oidc_request_url: Some(format!("{}/github/nowhere", emu.base_url())), ..settings };
     let err = client_with(&emu, broken).get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
-    assert!(matches!(err, ArmError::Auth(_)), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Auth(_), .. }), "{err:?}");
     assert!(err.to_string().contains("GitHub Actions"), "{err}");
 }
 
@@ -137,7 +137,7 @@ async fn a_failing_credential_is_an_auth_error_without_the_secret() {
         ..tls_settings(&emu, &dir)
     };
     let err = client_with(&emu, settings).get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
-    assert!(matches!(err, ArmError::Auth(_)), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Auth(_), .. }), "{err:?}");
     assert!(!format!("{err} {err:?}").contains("never-shown-1234"));
     assert!(err.to_string().starts_with("client secret credential could not obtain a token"), "{err}");
     assert!(err.to_string().contains("certificate"), "the cause (TLS) is named: {err}");

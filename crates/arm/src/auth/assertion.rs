@@ -1,0 +1,101 @@
+//! Client assertions for federated (OIDC) credentials: a static token, a token file, or the GitHub Actions
+//! token request.
+
+use std::path::PathBuf;
+
+use azure_core::http::ClientMethodOptions;
+use azure_identity::ClientAssertion;
+use url::Url;
+
+use super::settings::{AuthError, Secret};
+
+/// The audience GitHub Actions and Entra ID agree on for federated credentials.
+const FEDERATED_AUDIENCE: &str = "api://AzureADTokenExchange";
+
+/// `ACTIONS_ID_TOKEN_REQUEST_URL` plus the `audience` GitHub needs for Entra ID federation.
+pub(super) fn github_request_url(raw: &str) -> Result<Url, AuthError> {
+    let mut url = Url::parse(raw)
+        .map_err(|e| AuthError::InvalidSetting { setting: "oidc_request_url", reason: format!("not a URL: {e}") })?;
+    if !url.query_pairs().any(|(k, _)| k == "audience") {
+        url.query_pairs_mut().append_pair("audience", FEDERATED_AUDIENCE);
+    }
+    Ok(url)
+}
+
+/// Sources of a federated (OIDC) client assertion.
+#[derive(Debug)]
+pub(super) enum Assertion {
+    Static(Secret),
+    /// Read on every token request: Kubernetes rotates the projected token file.
+    File(PathBuf),
+    GitHubActions {
+        url: Url,
+        token: Secret,
+        http: reqwest::Client,
+    },
+}
+
+fn assertion_error(message: String) -> azure_core::Error {
+    azure_core::Error::with_message(azure_core::error::ErrorKind::Credential, message)
+}
+
+#[async_trait::async_trait]
+impl ClientAssertion for Assertion {
+    async fn secret(&self, _options: Option<ClientMethodOptions<'_>>) -> azure_core::Result<String> {
+        match self {
+            Assertion::Static(token) => Ok(token.expose().to_string()),
+            Assertion::File(path) => {
+                let text = tokio::fs::read_to_string(path)
+                    .await
+                    .map_err(|e| assertion_error(format!("reading the OIDC token file {}: {e}", path.display())))?;
+                let token = text.trim();
+                if token.is_empty() {
+                    return Err(assertion_error(format!("the OIDC token file {} is empty", path.display())));
+                }
+                Ok(token.to_string())
+            }
+            Assertion::GitHubActions { url, token, http } => {
+                let endpoint = format!("{}{}", url.origin().ascii_serialization(), url.path());
+                let response = http
+                    .get(url.clone())
+                    .bearer_auth(token.expose())
+                    .header(reqwest::header::ACCEPT, "application/json")
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        assertion_error(format!("requesting the GitHub Actions OIDC token from {endpoint}: {e}"))
+                    })?;
+                let status = response.status();
+                if !status.is_success() {
+                    return Err(assertion_error(format!(
+                        "the GitHub Actions OIDC token request to {endpoint} answered HTTP {}",
+                        status.as_u16()
+                    )));
+                }
+                #[derive(serde::Deserialize)]
+                struct Answer {
+                    value: Option<String>,
+                }
+                let answer: Answer = response.json().await.map_err(|e| {
+                    assertion_error(format!("decoding the GitHub Actions OIDC token answer from {endpoint}: {e}"))
+                })?;
+                answer.value.filter(|v| !v.is_empty()).ok_or_else(|| {
+                    assertion_error(format!("the GitHub Actions OIDC token answer from {endpoint} has no `value`"))
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_request_url_gets_the_federation_audience() {
+        let u = github_request_url("https://gh.example/token?api-version=2.0").unwrap();
+        assert_eq!(u.as_str(), "https://gh.example/token?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange");
+        let u = github_request_url("http://127.0.0.1:1/github/oidc?audience=custom").unwrap();
+        assert_eq!(u.query(), Some("audience=custom"));
+    }
+}

@@ -10,6 +10,7 @@ mod cli;
 mod faults;
 mod ids;
 mod lro;
+mod offers;
 mod server;
 mod state;
 mod tls;
@@ -17,6 +18,7 @@ mod tokens;
 
 pub use cli::run_cli;
 pub use faults::{FaultAction, FaultRule};
+pub use offers::{ModelOffer, Offers, Quota, SkuOffer};
 pub use state::{LroStyle, Outcome, Quirks, RecordedRequest, Settings, TokenGrant};
 pub use tokens::MSI_IDENTITY_HEADER;
 
@@ -152,6 +154,7 @@ impl Emulator {
         }
 
         let base_router = admin::router()
+            .merge(offers::admin_router())
             .route("/msi/token", get(tokens::msi_token))
             .route("/github/oidc", get(tokens::github_oidc))
             .fallback(arm::entry)

@@ -11,6 +11,7 @@
 //! `modelrouter-catalog` and the local ARM stand-in in `modelrouter-emulator`.
 
 pub mod data_sources;
+pub mod preflight;
 pub mod provider;
 pub mod resources;
 

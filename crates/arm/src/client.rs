@@ -78,6 +78,8 @@ struct Inner {
     accounts: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Account>>>>,
     /// The models and usages lists (see [`reads`]).
     reads: reads::ReadCache,
+    /// The credential chain as the settings configured it, for "no usable credential" errors.
+    credentials_tried: Vec<crate::auth::CredentialTried>,
 }
 
 impl std::fmt::Debug for ArmClient {
@@ -128,6 +130,7 @@ impl ArmClient {
                 cancel: CancellationToken::new(),
                 accounts: Mutex::new(HashMap::new()),
                 reads: reads::ReadCache::default(),
+                credentials_tried: settings.credentials_tried(),
             }),
         })
     }
@@ -139,6 +142,11 @@ impl ArmClient {
 
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancel.is_cancelled()
+    }
+
+    /// The credential chain in order, which one was selected and what would enable the others (no secrets).
+    pub fn credentials_tried(&self) -> &[crate::auth::CredentialTried] {
+        &self.inner.credentials_tried
     }
 
     pub fn api_version(&self) -> &str {

@@ -25,7 +25,9 @@ pub mod offer;
 pub mod retry;
 pub mod transport;
 
-pub use auth::{AuthError, AuthSettings, CloudEnvironment, CredentialKind, OidcSource, Secret, token_scope};
+pub use auth::{
+    AuthError, AuthSettings, CloudEnvironment, CredentialKind, CredentialTried, OidcSource, Secret, token_scope,
+};
 pub use client::{
     ACCOUNT_API_VERSION, ArmClient, ClientConfig, DEFAULT_API_VERSION, READ_API_VERSION, default_user_agent,
     normalize_location,

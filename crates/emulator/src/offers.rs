@@ -37,8 +37,8 @@ pub struct Offers {
 pub struct ModelOffer {
     /// Regions listing it (`*` = every region); compared ignoring case and spaces.
     pub regions: Vec<String>,
-    /// The account kind of the entry (`AIServices`, `OpenAI`).
-    pub kind: String,
+    /// The account kinds it is listed for (`AIServices`, `OpenAI`): one models-list entry per kind.
+    pub kinds: Vec<String>,
     pub format: String,
     pub name: String,
     pub version: String,
@@ -72,7 +72,7 @@ impl Default for ModelOffer {
     fn default() -> ModelOffer {
         ModelOffer {
             regions: vec!["*".into()],
-            kind: "AIServices".into(),
+            kinds: vec!["AIServices".into(), "OpenAI".into()],
             format: "OpenAI".into(),
             name: String::new(),
             version: String::new(),
@@ -130,6 +130,8 @@ impl Default for Offers {
         }];
         for (name, version) in CLAUDE_MODELS {
             models.push(ModelOffer {
+                // Claude is served by Foundry (AIServices) resources only.
+                kinds: vec!["AIServices".into()],
                 format: "Anthropic".into(),
                 name: name.into(),
                 version: version.into(),
@@ -160,7 +162,8 @@ impl ModelOffer {
         self.regions.iter().any(|r| r == "*" || normalize_region(r) == region)
     }
 
-    fn render(&self) -> Value {
+    /// One entry per account kind.
+    fn render(&self) -> Vec<Value> {
         let skus: Vec<Value> = self
             .skus
             .iter()
@@ -179,10 +182,16 @@ impl ModelOffer {
                 json!({"name": s.name, "usageName": s.usage_name, "capacity": capacity})
             })
             .collect();
-        json!({"kind": self.kind, "skuName": "S0", "description": format!("{} {}", self.name, self.version),
-            "model": {"format": self.format, "name": self.name, "version": self.version,
-                "lifecycleStatus": "GenerallyAvailable", "isDefaultVersion": true,
-                "capabilities": {"chatCompletion": "true"}, "skus": skus}})
+        let model = json!({"format": self.format, "name": self.name, "version": self.version,
+            "lifecycleStatus": "GenerallyAvailable", "isDefaultVersion": true,
+            "capabilities": {"chatCompletion": "true"}, "skus": skus});
+        self.kinds
+            .iter()
+            .map(|kind| {
+                json!({"kind": kind, "skuName": "S0", "description": format!("{} {}", self.name, self.version),
+                    "model": model})
+            })
+            .collect()
     }
 }
 
@@ -250,7 +259,7 @@ pub(crate) fn dispatch(shared: &Shared, method: &Method, path: &str, api_version
     }
     let value: Vec<Value> = match target {
         ReadTarget::LocationModels { location } => {
-            offers.models.iter().filter(|m| m.offered_in(&location)).map(ModelOffer::render).collect()
+            offers.models.iter().filter(|m| m.offered_in(&location)).flat_map(ModelOffer::render).collect()
         }
         ReadTarget::LocationUsages { subscription, location } => {
             let region = normalize_region(&location);

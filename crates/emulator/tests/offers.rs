@@ -19,6 +19,7 @@ async fn list(emulator: &modelrouter_emulator::Emulator, path: &str) -> (u16, Va
 fn router_offer(regions: &[&str], version: &str, skus: Vec<SkuOffer>) -> ModelOffer {
     ModelOffer {
         regions: regions.iter().map(|r| r.to_string()).collect(),
+        kinds: vec!["AIServices".into()],
         name: "model-router".into(),
         version: version.into(),
         skus,

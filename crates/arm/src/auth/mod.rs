@@ -16,5 +16,7 @@ mod assertion;
 mod settings;
 mod token;
 
-pub use settings::{AuthError, AuthSettings, CloudEnvironment, CredentialKind, OidcSource, Secret, token_scope};
+pub use settings::{
+    AuthError, AuthSettings, CloudEnvironment, CredentialKind, CredentialTried, OidcSource, Secret, token_scope,
+};
 pub(crate) use token::TokenProvider;

@@ -148,6 +148,20 @@ impl CredentialKind {
     }
 }
 
+/// One credential of the chain and whether the settings configure it: what a "no usable credential" error lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialTried {
+    pub credential: &'static str,
+    /// `selected`, or why it was not used (which setting or variable would enable it).
+    pub status: String,
+}
+
+impl fmt::Display for CredentialTried {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.credential, self.status)
+    }
+}
+
 /// Reads `true/false/1/0/yes/no` (any case). Anything else is ignored with a warning.
 fn parse_bool(name: &str, value: &str) -> Option<bool> {
     match value.trim().to_ascii_lowercase().as_str() {
@@ -256,6 +270,43 @@ impl AuthSettings {
             return Ok(CredentialKind::AzureCli);
         }
         Err(AuthError::NoCredential)
+    }
+
+    /// The whole chain in order, marking the credential [`AuthSettings::credential_kind`] selects and saying for
+    /// each other one what would enable it. Secret values are never included.
+    pub fn credentials_tried(&self) -> Vec<CredentialTried> {
+        let selected = self.credential_kind().ok();
+        let entry = |credential: &'static str, is_selected: bool, otherwise: &str| CredentialTried {
+            credential,
+            status: if is_selected { "selected".to_string() } else { otherwise.to_string() },
+        };
+        vec![
+            entry(
+                "access token",
+                selected == Some(CredentialKind::AccessToken),
+                "not set (access_token, ARM_ACCESS_TOKEN)",
+            ),
+            entry(
+                "client secret",
+                selected == Some(CredentialKind::ClientSecret),
+                "not set (client_id + client_secret + tenant_id, ARM_CLIENT_SECRET)",
+            ),
+            entry(
+                "OIDC",
+                matches!(selected, Some(CredentialKind::Oidc(_))),
+                "not enabled (use_oidc, ARM_USE_OIDC, with a token source)",
+            ),
+            entry(
+                "managed identity",
+                selected == Some(CredentialKind::ManagedIdentity),
+                "not enabled (use_msi, ARM_USE_MSI)",
+            ),
+            entry(
+                "Azure CLI",
+                selected == Some(CredentialKind::AzureCli),
+                if self.use_cli == Some(false) { "disabled (use_cli = false)" } else { "not reached" },
+            ),
+        ]
     }
 
     fn require_tenant_and_client(&self, kind: CredentialKind) -> Result<(), AuthError> {
@@ -386,6 +437,20 @@ mod tests {
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::AzureCli, "use_cli defaults to true");
         let s = AuthSettings { use_cli: Some(false), ..s };
         assert!(matches!(s.credential_kind(), Err(AuthError::NoCredential)));
+    }
+
+    #[test]
+    fn credentials_tried_lists_the_chain_in_order() {
+        let tried = AuthSettings::default().credentials_tried();
+        let names: Vec<&str> = tried.iter().map(|t| t.credential).collect();
+        assert_eq!(names, ["access token", "client secret", "OIDC", "managed identity", "Azure CLI"]);
+        assert_eq!(tried[4].to_string(), "Azure CLI: selected", "use_cli defaults to true");
+        assert!(tried[0].status.contains("ARM_ACCESS_TOKEN"));
+        let none = AuthSettings { use_cli: Some(false), ..Default::default() }.credentials_tried();
+        assert!(none.iter().all(|t| t.status != "selected"));
+        assert_eq!(none[4].status, "disabled (use_cli = false)");
+        let secret = AuthSettings { client_secret: Some("hunter2".into()), ..Default::default() };
+        assert!(!format!("{:?}", secret.credentials_tried()).contains("hunter2"));
     }
 
     #[test]

@@ -143,3 +143,71 @@ async fn a_failing_credential_is_an_auth_error_without_the_secret() {
     assert!(err.to_string().contains("certificate"), "the cause (TLS) is named: {err}");
     assert!(emu.requests().is_empty(), "no ARM request without a token");
 }
+
+/// A self-signed RSA certificate and its key, as one PEM file's content, plus the certificate alone.
+fn rsa_certificate() -> (String, String) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["modelrouter-sp".into()]).unwrap().self_signed(&key).unwrap();
+    (format!("{}{}", cert.pem(), key.serialize_pem()), cert.pem())
+}
+
+#[tokio::test]
+async fn client_certificate() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, certificate) = rsa_certificate();
+    emu.register_client_certificate(CLIENT, &certificate).unwrap();
+    let path = dir.path().join("sp.pem");
+    std::fs::write(&path, pem).unwrap();
+    let settings =
+        AuthSettings { client_certificate_path: Some(path.to_string_lossy().into_owned()), ..tls_settings(&emu, &dir) };
+    let arm = client_with(&emu, settings);
+    let bearers = two_reads(&arm, &emu).await;
+    // The emulator verified the RS256 signature against the registered certificate, the audience and the issuer.
+    assert_issued_token_used(&emu, &bearers, "client_certificate");
+}
+
+#[tokio::test]
+async fn a_client_certificate_the_tenant_does_not_know_is_refused_naming_the_cause() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, certificate) = rsa_certificate();
+    // Registered for another application: refused, as is an unregistered one.
+    emu.register_client_certificate("another-app", &certificate).unwrap();
+    let path = dir.path().join("sp.pem");
+    std::fs::write(&path, &pem).unwrap();
+    let settings =
+        AuthSettings { client_certificate_path: Some(path.to_string_lossy().into_owned()), ..tls_settings(&emu, &dir) };
+    let arm = client_with(&emu, settings.clone());
+    let err = arm.get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Auth(_), .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("client certificate credential") && text.contains("AADSTS700027"), "{text}");
+    assert!(!text.contains("PRIVATE KEY"));
+    assert!(emu.requests().is_empty(), "nothing reached ARM");
+    // A signature by another key under the registered certificate's thumbprint fails verification.
+    let (other_pem, _) = rsa_certificate();
+    let other_key = &other_pem[other_pem.find("-----BEGIN PRIVATE KEY").unwrap()..];
+    emu.register_client_certificate(CLIENT, &certificate).unwrap();
+    std::fs::write(&path, format!("{certificate}{other_key}")).unwrap();
+    let err = client_with(&emu, settings).get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
+    assert!(err.to_string().contains("failed signature validation"), "{err}");
+}
+
+#[tokio::test]
+async fn a_client_certificate_file_that_cannot_be_used_fails_when_the_client_is_built() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sp.pfx");
+    std::fs::write(&path, [0x30, 0x82, 0x05, 0x00, 0x02, 0x01, 0x03]).unwrap();
+    let settings = AuthSettings {
+        resource_manager_endpoint: Some(emu.base_url()),
+        client_certificate_path: Some(path.to_string_lossy().into_owned()),
+        client_certificate_password: Some(Secret::new("pfx-password")),
+        ..tls_settings(&emu, &dir)
+    };
+    let err = modelrouter_arm::ArmClient::new(modelrouter_arm::ClientConfig::new(settings)).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("client_certificate_path") && text.contains("openssl pkcs12"), "{text}");
+    assert!(!text.contains("pfx-password"));
+}

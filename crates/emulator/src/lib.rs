@@ -7,6 +7,7 @@
 mod admin;
 mod arm;
 mod cli;
+mod client_certs;
 mod faults;
 mod ids;
 mod lro;
@@ -155,6 +156,7 @@ impl Emulator {
 
         let base_router = admin::router()
             .merge(offers::admin_router())
+            .merge(client_certs::admin_router())
             .route("/msi/token", get(tokens::msi_token))
             .route("/github/oidc", get(tokens::github_oidc))
             .fallback(arm::entry)
@@ -211,6 +213,11 @@ impl Emulator {
     }
 
     /// Adds (or replaces) an account; false when the id does not parse.
+    /// Registers a certificate (PEM) for a client certificate credential of `client_id`; returns its `x5t#S256`.
+    pub fn register_client_certificate(&self, client_id: &str, certificate_pem: &str) -> Result<String, String> {
+        self.shared.register_client_certificate(client_id, certificate_pem)
+    }
+
     pub fn add_account(&self, spec: AccountSpec) -> bool {
         self.shared.add_account(&spec)
     }

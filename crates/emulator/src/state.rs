@@ -184,6 +184,8 @@ pub(crate) struct Store {
     pub faults: Vec<ActiveFault>,
     pub issued_tokens: HashSet<String>,
     pub token_grants: Vec<TokenGrant>,
+    /// Certificates registered for client certificate credentials, by `x5t#S256` thumbprint.
+    pub client_certificates: HashMap<String, crate::client_certs::RegisteredCertificate>,
 }
 
 pub(crate) const DEFAULT_RAI_POLICY: &str = "Microsoft.DefaultV2";

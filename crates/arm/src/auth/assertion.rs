@@ -7,6 +7,7 @@ use azure_core::http::ClientMethodOptions;
 use azure_identity::ClientAssertion;
 use url::Url;
 
+use super::certificate::CertificateAssertion;
 use super::settings::{AuthError, Secret};
 
 /// The audience GitHub Actions and Entra ID agree on for federated credentials.
@@ -33,6 +34,8 @@ pub(super) enum Assertion {
         token: Secret,
         http: reqwest::Client,
     },
+    /// Signed with the service principal's certificate, fresh for every token request.
+    Certificate(CertificateAssertion),
 }
 
 fn assertion_error(message: String) -> azure_core::Error {
@@ -44,6 +47,7 @@ impl ClientAssertion for Assertion {
     async fn secret(&self, _options: Option<ClientMethodOptions<'_>>) -> azure_core::Result<String> {
         match self {
             Assertion::Static(token) => Ok(token.expose().to_string()),
+            Assertion::Certificate(certificate) => certificate.assertion().map_err(assertion_error),
             Assertion::File(path) => {
                 let text = tokio::fs::read_to_string(path)
                     .await

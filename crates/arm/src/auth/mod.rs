@@ -13,6 +13,7 @@
 //!   the ARM endpoint and the login endpoint alike.
 
 mod assertion;
+mod certificate;
 mod settings;
 mod token;
 

@@ -47,7 +47,7 @@ pub enum AuthError {
     #[error("{credential} needs {missing}")]
     Incomplete { credential: &'static str, missing: String },
     #[error(
-        "no credential configured: set access_token, client_id + client_secret + tenant_id, use_oidc with a token source, use_msi, or log in with the Azure CLI (use_cli)"
+        "no credential configured: set access_token, client_id + client_secret (or client_certificate_path) + tenant_id, use_oidc with a token source, use_msi, or log in with the Azure CLI (use_cli)"
     )]
     NoCredential,
     #[error("{credential} could not obtain a token: {message}")]
@@ -100,6 +100,10 @@ pub struct AuthSettings {
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
+    /// PEM file with the service principal's certificate and private key (env `ARM_CLIENT_CERTIFICATE_PATH`).
+    pub client_certificate_path: Option<String>,
+    /// Password of the certificate file (env `ARM_CLIENT_CERTIFICATE_PASSWORD`).
+    pub client_certificate_password: Option<Secret>,
     pub oidc_token: Option<Secret>,
     pub oidc_token_file_path: Option<String>,
     pub oidc_request_url: Option<String>,
@@ -121,6 +125,7 @@ pub struct AuthSettings {
 pub enum CredentialKind {
     AccessToken,
     ClientSecret,
+    ClientCertificate,
     Oidc(OidcSource),
     ManagedIdentity,
     AzureCli,
@@ -139,6 +144,7 @@ impl CredentialKind {
         match self {
             CredentialKind::AccessToken => "access token",
             CredentialKind::ClientSecret => "client secret credential",
+            CredentialKind::ClientCertificate => "client certificate credential",
             CredentialKind::Oidc(OidcSource::Token) => "OIDC credential (token)",
             CredentialKind::Oidc(OidcSource::TokenFile) => "OIDC credential (token file)",
             CredentialKind::Oidc(OidcSource::GitHubActions) => "OIDC credential (GitHub Actions)",
@@ -189,6 +195,10 @@ impl AuthSettings {
             tenant_id: non_empty(self.tenant_id).or_else(|| get(&["ARM_TENANT_ID", "AZURE_TENANT_ID"])),
             client_id: non_empty(self.client_id).or_else(|| get(&["ARM_CLIENT_ID", "AZURE_CLIENT_ID"])),
             client_secret: non_empty_secret(self.client_secret).or_else(|| get(&["ARM_CLIENT_SECRET"]).map(Secret)),
+            client_certificate_path: non_empty(self.client_certificate_path)
+                .or_else(|| get(&["ARM_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PATH"])),
+            client_certificate_password: non_empty_secret(self.client_certificate_password)
+                .or_else(|| get(&["ARM_CLIENT_CERTIFICATE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD"]).map(Secret)),
             oidc_token: non_empty_secret(self.oidc_token).or_else(|| get(&["ARM_OIDC_TOKEN"]).map(Secret)),
             oidc_token_file_path: non_empty(self.oidc_token_file_path)
                 .or_else(|| get(&["ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"])),
@@ -243,6 +253,10 @@ impl AuthSettings {
             self.require_tenant_and_client(CredentialKind::ClientSecret)?;
             return Ok(CredentialKind::ClientSecret);
         }
+        if self.client_certificate_path.is_some() {
+            self.require_tenant_and_client(CredentialKind::ClientCertificate)?;
+            return Ok(CredentialKind::ClientCertificate);
+        }
         if self.use_oidc == Some(true) {
             let source = if self.oidc_token.is_some() {
                 OidcSource::Token
@@ -290,6 +304,11 @@ impl AuthSettings {
                 "client secret",
                 selected == Some(CredentialKind::ClientSecret),
                 "not set (client_id + client_secret + tenant_id, ARM_CLIENT_SECRET)",
+            ),
+            entry(
+                "client certificate",
+                selected == Some(CredentialKind::ClientCertificate),
+                "not set (client_certificate_path, ARM_CLIENT_CERTIFICATE_PATH)",
             ),
             entry(
                 "OIDC",
@@ -354,6 +373,8 @@ mod tests {
             ("ARM_TENANT_ID", "t-env"),
             ("ARM_CLIENT_ID", "c-env"),
             ("ARM_CLIENT_SECRET", "s-env"),
+            ("ARM_CLIENT_CERTIFICATE_PATH", "/certs/sp.pem"),
+            ("ARM_CLIENT_CERTIFICATE_PASSWORD", "pfx-pass"),
             ("ARM_USE_OIDC", "TRUE"),
             ("ARM_USE_MSI", "0"),
             ("ARM_USE_CLI", "false"),
@@ -368,6 +389,8 @@ mod tests {
         assert_eq!(s.tenant_id.as_deref(), Some("t-block"));
         assert_eq!(s.client_id.as_deref(), Some("c-env"));
         assert_eq!(s.client_secret.as_ref().map(Secret::expose), Some("s-env"));
+        assert_eq!(s.client_certificate_path.as_deref(), Some("/certs/sp.pem"));
+        assert_eq!(s.client_certificate_password.as_ref().map(Secret::expose), Some("pfx-pass"));
         assert_eq!((s.use_oidc, s.use_msi, s.use_cli), (Some(true), Some(false), Some(true)));
         assert_eq!(s.environment.as_deref(), Some("china"));
         assert_eq!(s.access_token.as_ref().map(Secret::expose), Some("tok"));
@@ -420,7 +443,11 @@ mod tests {
         assert_eq!(full.credential_kind().unwrap(), CredentialKind::AccessToken);
         let s = AuthSettings { access_token: None, ..full.clone() };
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::ClientSecret);
+        let s = AuthSettings { client_certificate_path: Some("/c.pem".into()), ..s };
+        assert_eq!(s.credential_kind().unwrap(), CredentialKind::ClientSecret, "the secret comes first");
         let s = AuthSettings { client_secret: None, ..s };
+        assert_eq!(s.credential_kind().unwrap(), CredentialKind::ClientCertificate);
+        let s = AuthSettings { client_certificate_path: None, ..s };
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::Token));
         let s2 = AuthSettings { oidc_token: None, oidc_token_file_path: Some("/f".into()), ..s.clone() };
         assert_eq!(s2.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::TokenFile));
@@ -443,12 +470,15 @@ mod tests {
     fn credentials_tried_lists_the_chain_in_order() {
         let tried = AuthSettings::default().credentials_tried();
         let names: Vec<&str> = tried.iter().map(|t| t.credential).collect();
-        assert_eq!(names, ["access token", "client secret", "OIDC", "managed identity", "Azure CLI"]);
-        assert_eq!(tried[4].to_string(), "Azure CLI: selected", "use_cli defaults to true");
+        assert_eq!(
+            names,
+            ["access token", "client secret", "client certificate", "OIDC", "managed identity", "Azure CLI"]
+        );
+        assert_eq!(tried[5].to_string(), "Azure CLI: selected", "use_cli defaults to true");
         assert!(tried[0].status.contains("ARM_ACCESS_TOKEN"));
         let none = AuthSettings { use_cli: Some(false), ..Default::default() }.credentials_tried();
         assert!(none.iter().all(|t| t.status != "selected"));
-        assert_eq!(none[4].status, "disabled (use_cli = false)");
+        assert_eq!(none[5].status, "disabled (use_cli = false)");
         let secret = AuthSettings { client_secret: Some("hunter2".into()), ..Default::default() };
         assert!(!format!("{:?}", secret.credentials_tried()).contains("hunter2"));
     }

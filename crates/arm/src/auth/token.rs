@@ -15,6 +15,7 @@ use azure_identity::{
 use time::OffsetDateTime;
 
 use super::assertion::{Assertion, github_request_url};
+use super::certificate::CertificateAssertion;
 use super::settings::{AuthError, AuthSettings, CredentialKind, OidcSource, Secret};
 
 /// Refresh a cached token this long before it expires.
@@ -78,6 +79,18 @@ impl TokenProvider {
                 )
                 .map_err(azure_err)?;
                 TokenSource::Credential(cred)
+            }
+            CredentialKind::ClientCertificate => {
+                let path = PathBuf::from(settings.client_certificate_path.clone().unwrap_or_default());
+                let audience =
+                    format!("{}/{}/oauth2/v2.0/token", settings.authority()?.trim_end_matches('/'), tenant());
+                let certificate = CertificateAssertion::load(
+                    &path,
+                    settings.client_certificate_password.as_ref(),
+                    &client(),
+                    audience,
+                )?;
+                assertion_credential(Assertion::Certificate(certificate))?
             }
             CredentialKind::Oidc(OidcSource::Token) => {
                 assertion_credential(Assertion::Static(settings.oidc_token.clone().unwrap_or_else(|| Secret::new(""))))?

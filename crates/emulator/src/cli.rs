@@ -247,6 +247,31 @@ mod tests {
     }
 
     #[test]
+    fn offers_file_and_forbid_reads() {
+        let dir = std::env::temp_dir().join(format!("offers-{}", uuid::Uuid::new_v4()));
+        std::fs::write(
+            &dir,
+            r#"{"models": [{"regions": ["westus"], "name": "model-router", "version": "2026-01-01",
+                "skus": [{"name": "GlobalStandard", "usage_name": "U", "allowed_values": [5]}]}],
+                "quotas": [{"usage_name": "U", "limit": 7}]}"#,
+        )
+        .unwrap();
+        let path = dir.to_string_lossy().into_owned();
+        // The switch holds whatever the order of the flags.
+        let parsed = parse_args(&args(&["--forbid-reads", "--offers-file", &path])).unwrap();
+        let offers = &parsed.options.settings.offers;
+        assert!(offers.forbid_reads);
+        assert_eq!(offers.models[0].regions, ["westus"]);
+        assert_eq!(offers.models[0].kinds, ["AIServices", "OpenAI"], "defaults fill what the file omits");
+        assert_eq!(offers.models[0].skus[0].allowed_values, [5]);
+        assert_eq!((offers.quotas[0].limit, offers.quotas[0].used_elsewhere), (7, 0));
+        std::fs::write(&dir, "[1, 2]").unwrap();
+        let err = parse_args(&args(&["--offers-file", &path])).unwrap_err();
+        assert!(err.to_string().contains("is not a JSON object of offers"), "{err}");
+        std::fs::remove_file(&dir).unwrap();
+    }
+
+    #[test]
     fn parses_every_flag() {
         let parsed = parse_args(&args(&[
             "--port",

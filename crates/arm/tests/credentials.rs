@@ -211,3 +211,23 @@ async fn a_client_certificate_file_that_cannot_be_used_fails_when_the_client_is_
     assert!(text.contains("client_certificate_path") && text.contains("openssl pkcs12"), "{text}");
     assert!(!text.contains("pfx-password"));
 }
+
+#[tokio::test]
+async fn oidc_azure_devops_service_connection() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    // What an Azure DevOps job sets (SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN) plus the service connection id;
+    // the token the provider exchanges is requested from the pipeline's endpoint, not given to it.
+    let base = emu.base_url();
+    let env = move |name: &str| match name {
+        "SYSTEM_OIDCREQUESTURI" => Some(format!("{base}/ado/oidc")),
+        "SYSTEM_ACCESSTOKEN" => Some("ado-job-access-token".to_string()),
+        "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID" => Some("sc-42".to_string()),
+        "ARM_USE_OIDC" => Some("true".to_string()),
+        _ => None,
+    };
+    let settings = tls_settings(&emu, &dir).with_env_fallbacks(env);
+    let arm = client_with(&emu, settings);
+    let bearers = two_reads(&arm, &emu).await;
+    assert_issued_token_used(&emu, &bearers, "client_assertion");
+}

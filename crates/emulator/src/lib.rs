@@ -12,6 +12,7 @@ mod faults;
 mod ids;
 mod lro;
 mod offers;
+mod pipelines;
 mod server;
 mod state;
 mod tls;
@@ -159,6 +160,7 @@ impl Emulator {
             .merge(client_certs::admin_router())
             .route("/msi/token", get(tokens::msi_token))
             .route("/github/oidc", get(tokens::github_oidc))
+            .route("/ado/oidc", post(pipelines::azure_devops_oidc))
             .fallback(arm::entry)
             .with_state(shared.clone());
         let token_router = Router::new()

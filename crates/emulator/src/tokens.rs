@@ -21,14 +21,14 @@ const TOKEN_LIFETIME_SECS: i64 = 3600;
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// An unsigned JWT-shaped token: some clients peek at the claims, none here verify them.
-fn fake_jwt(claims: Value) -> String {
+pub(crate) fn fake_jwt(claims: Value) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let signature = URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes());
     format!("{header}.{payload}.{signature}")
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 

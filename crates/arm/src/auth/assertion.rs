@@ -23,6 +23,19 @@ pub(super) fn github_request_url(raw: &str) -> Result<Url, AuthError> {
     Ok(url)
 }
 
+/// The Azure DevOps api-version of the pipeline OIDC token request.
+const AZURE_DEVOPS_OIDC_API_VERSION: &str = "7.1";
+
+/// `SYSTEM_OIDCREQUESTURI` plus the api-version and the service connection whose token is wanted.
+pub(super) fn azure_devops_request_url(raw: &str, service_connection_id: &str) -> Result<Url, AuthError> {
+    let mut url = Url::parse(raw)
+        .map_err(|e| AuthError::InvalidSetting { setting: "oidc_request_url", reason: format!("not a URL: {e}") })?;
+    url.query_pairs_mut()
+        .append_pair("api-version", AZURE_DEVOPS_OIDC_API_VERSION)
+        .append_pair("serviceConnectionId", service_connection_id);
+    Ok(url)
+}
+
 /// Sources of a federated (OIDC) client assertion.
 #[derive(Debug)]
 pub(super) enum Assertion {
@@ -30,6 +43,12 @@ pub(super) enum Assertion {
     /// Read on every token request: Kubernetes rotates the projected token file.
     File(PathBuf),
     GitHubActions {
+        url: Url,
+        token: Secret,
+        http: reqwest::Client,
+    },
+    /// Azure DevOps: `POST` to the pipeline's OIDC endpoint with the job's access token, a fresh token each time.
+    AzureDevOps {
         url: Url,
         token: Secret,
         http: reqwest::Client,
@@ -59,41 +78,62 @@ impl ClientAssertion for Assertion {
                 Ok(token.to_string())
             }
             Assertion::GitHubActions { url, token, http } => {
-                let endpoint = format!("{}{}", url.origin().ascii_serialization(), url.path());
-                let response = http
-                    .get(url.clone())
-                    .bearer_auth(token.expose())
-                    .header(reqwest::header::ACCEPT, "application/json")
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        assertion_error(format!("requesting the GitHub Actions OIDC token from {endpoint}: {e}"))
-                    })?;
-                let status = response.status();
-                if !status.is_success() {
-                    return Err(assertion_error(format!(
-                        "the GitHub Actions OIDC token request to {endpoint} answered HTTP {}",
-                        status.as_u16()
-                    )));
-                }
-                #[derive(serde::Deserialize)]
-                struct Answer {
-                    value: Option<String>,
-                }
-                let answer: Answer = response.json().await.map_err(|e| {
-                    assertion_error(format!("decoding the GitHub Actions OIDC token answer from {endpoint}: {e}"))
-                })?;
-                answer.value.filter(|v| !v.is_empty()).ok_or_else(|| {
-                    assertion_error(format!("the GitHub Actions OIDC token answer from {endpoint} has no `value`"))
-                })
+                let request = http.get(url.clone());
+                request_assertion(request, url, token, "value", "GitHub Actions").await
+            }
+            Assertion::AzureDevOps { url, token, http } => {
+                // Suppress the sign-in redirect so a bad token is a 401, not an HTML page.
+                let request = http.post(url.clone()).header("X-TFS-FedAuthRedirect", "Suppress").body("");
+                request_assertion(request, url, token, "oidcToken", "Azure DevOps").await
             }
         }
     }
 }
 
+/// Requests a federated token from a CI system's OIDC endpoint with its job token; the answer's `field` is it.
+async fn request_assertion(
+    request: reqwest::RequestBuilder,
+    url: &Url,
+    token: &Secret,
+    field: &str,
+    source: &str,
+) -> azure_core::Result<String> {
+    let endpoint = format!("{}{}", url.origin().ascii_serialization(), url.path());
+    let response = request
+        .bearer_auth(token.expose())
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| assertion_error(format!("requesting the {source} OIDC token from {endpoint}: {e}")))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(assertion_error(format!(
+            "the {source} OIDC token request to {endpoint} answered HTTP {}",
+            status.as_u16()
+        )));
+    }
+    let answer: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|e| assertion_error(format!("decoding the {source} OIDC token answer from {endpoint}: {e}")))?;
+    answer
+        .get(field)
+        .and_then(serde_json::Value::as_str)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| assertion_error(format!("the {source} OIDC token answer from {endpoint} has no `{field}`")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn azure_devops_request_url_names_the_service_connection() {
+        let u = azure_devops_request_url("https://dev.azure.com/o/_apis/oidctoken", "sc-1").unwrap();
+        assert_eq!(u.query(), Some("api-version=7.1&serviceConnectionId=sc-1"));
+        assert!(azure_devops_request_url("not a url", "sc").is_err());
+    }
 
     #[test]
     fn github_request_url_gets_the_federation_audience() {

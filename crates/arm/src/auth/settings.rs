@@ -108,6 +108,9 @@ pub struct AuthSettings {
     pub oidc_token_file_path: Option<String>,
     pub oidc_request_url: Option<String>,
     pub oidc_request_token: Option<Secret>,
+    /// Azure DevOps service connection whose federated token is requested from `oidc_request_url`
+    /// (`SYSTEM_OIDCREQUESTURI`) with `oidc_request_token` (`SYSTEM_ACCESSTOKEN`).
+    pub oidc_azure_service_connection_id: Option<String>,
     pub access_token: Option<Secret>,
     pub resource_manager_endpoint: Option<String>,
     pub environment: Option<String>,
@@ -137,6 +140,8 @@ pub enum OidcSource {
     Token,
     TokenFile,
     GitHubActions,
+    /// The Azure DevOps service connection's token, requested from the pipeline's OIDC endpoint.
+    AzureDevOps,
 }
 
 impl CredentialKind {
@@ -148,6 +153,7 @@ impl CredentialKind {
             CredentialKind::Oidc(OidcSource::Token) => "OIDC credential (token)",
             CredentialKind::Oidc(OidcSource::TokenFile) => "OIDC credential (token file)",
             CredentialKind::Oidc(OidcSource::GitHubActions) => "OIDC credential (GitHub Actions)",
+            CredentialKind::Oidc(OidcSource::AzureDevOps) => "OIDC credential (Azure DevOps service connection)",
             CredentialKind::ManagedIdentity => "managed identity credential",
             CredentialKind::AzureCli => "Azure CLI credential",
         }
@@ -203,9 +209,12 @@ impl AuthSettings {
             oidc_token_file_path: non_empty(self.oidc_token_file_path)
                 .or_else(|| get(&["ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"])),
             oidc_request_url: non_empty(self.oidc_request_url)
-                .or_else(|| get(&["ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"])),
-            oidc_request_token: non_empty_secret(self.oidc_request_token)
-                .or_else(|| get(&["ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]).map(Secret)),
+                .or_else(|| get(&["ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL", "SYSTEM_OIDCREQUESTURI"])),
+            oidc_request_token: non_empty_secret(self.oidc_request_token).or_else(|| {
+                get(&["ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN"]).map(Secret)
+            }),
+            oidc_azure_service_connection_id: non_empty(self.oidc_azure_service_connection_id)
+                .or_else(|| get(&["ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID"])),
             access_token: non_empty_secret(self.access_token).or_else(|| get(&["ARM_ACCESS_TOKEN"]).map(Secret)),
             resource_manager_endpoint: non_empty(self.resource_manager_endpoint)
                 .or_else(|| get(&["ARM_RESOURCE_MANAGER_ENDPOINT"])),
@@ -263,13 +272,18 @@ impl AuthSettings {
             } else if self.oidc_token_file_path.is_some() {
                 OidcSource::TokenFile
             } else if self.oidc_request_url.is_some() && self.oidc_request_token.is_some() {
-                OidcSource::GitHubActions
+                if self.oidc_azure_service_connection_id.is_some() {
+                    OidcSource::AzureDevOps
+                } else {
+                    OidcSource::GitHubActions
+                }
             } else {
                 return Err(AuthError::Incomplete {
                     credential: "use_oidc",
                     missing: "oidc_token, oidc_token_file_path, or oidc_request_url with oidc_request_token \
                               (ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH / AZURE_FEDERATED_TOKEN_FILE, \
-                              ACTIONS_ID_TOKEN_REQUEST_URL + ACTIONS_ID_TOKEN_REQUEST_TOKEN)"
+                              ACTIONS_ID_TOKEN_REQUEST_URL + ACTIONS_ID_TOKEN_REQUEST_TOKEN, or in Azure DevOps \
+                              ARM_OIDC_AZURE_SERVICE_CONNECTION_ID with SYSTEM_OIDCREQUESTURI + SYSTEM_ACCESSTOKEN)"
                         .to_string(),
                 });
             };
@@ -417,6 +431,24 @@ mod tests {
     }
 
     #[test]
+    fn azure_devops_pipeline_variables_fill_the_oidc_request() {
+        let s = AuthSettings::default().with_env_fallbacks(env_of(&[
+            (
+                "SYSTEM_OIDCREQUESTURI",
+                "https://dev.azure.com/org/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken",
+            ),
+            ("SYSTEM_ACCESSTOKEN", "ado-job-token"),
+            ("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", "sc-1"),
+        ]));
+        assert!(s.oidc_request_url.as_deref().is_some_and(|u| u.ends_with("/oidctoken")));
+        assert_eq!(s.oidc_request_token.as_ref().map(Secret::expose), Some("ado-job-token"));
+        assert_eq!(s.oidc_azure_service_connection_id.as_deref(), Some("sc-1"));
+        let s =
+            AuthSettings::default().with_env_fallbacks(env_of(&[("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "sc-2")]));
+        assert_eq!(s.oidc_azure_service_connection_id.as_deref(), Some("sc-2"));
+    }
+
+    #[test]
     fn empty_values_and_bad_booleans_count_as_unset() {
         let s = AuthSettings { client_id: Some(String::new()), ..Default::default() }.with_env_fallbacks(env_of(&[
             ("ARM_CLIENT_ID", "from-env"),
@@ -458,6 +490,8 @@ mod tests {
             ..s.clone()
         };
         assert_eq!(s3.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::GitHubActions));
+        let s4 = AuthSettings { oidc_azure_service_connection_id: Some("sc-1".into()), ..s3.clone() };
+        assert_eq!(s4.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::AzureDevOps));
         let s = AuthSettings { use_oidc: Some(false), ..s };
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::ManagedIdentity);
         let s = AuthSettings { use_msi: None, ..s };

@@ -14,7 +14,7 @@ use azure_identity::{
 };
 use time::OffsetDateTime;
 
-use super::assertion::{Assertion, github_request_url};
+use super::assertion::{Assertion, azure_devops_request_url, github_request_url};
 use super::certificate::CertificateAssertion;
 use super::settings::{AuthError, AuthSettings, CredentialKind, OidcSource, Secret};
 
@@ -98,6 +98,13 @@ impl TokenProvider {
             CredentialKind::Oidc(OidcSource::TokenFile) => assertion_credential(Assertion::File(PathBuf::from(
                 settings.oidc_token_file_path.clone().unwrap_or_default(),
             )))?,
+            CredentialKind::Oidc(OidcSource::AzureDevOps) => {
+                let raw = settings.oidc_request_url.clone().unwrap_or_default();
+                let connection = settings.oidc_azure_service_connection_id.clone().unwrap_or_default();
+                let url = azure_devops_request_url(&raw, &connection)?;
+                let token = settings.oidc_request_token.clone().unwrap_or_else(|| Secret::new(""));
+                assertion_credential(Assertion::AzureDevOps { url, token, http: http.clone() })?
+            }
             CredentialKind::Oidc(OidcSource::GitHubActions) => {
                 let raw = settings.oidc_request_url.clone().unwrap_or_default();
                 let url = github_request_url(&raw)?;

@@ -83,8 +83,9 @@ pub enum ArmErrorKind {
 pub struct ArmError {
     pub kind: ArmErrorKind,
     pub accepted: bool,
-    /// The `x-ms-correlation-request-id` of the operation, when a request was made.
-    pub correlation_id: Option<String>,
+    /// The `x-ms-correlation-request-id` of the operation, when a request was made (see
+    /// [`ArmError::correlation_id`]). Boxed to keep `Result<_, ArmError>` small.
+    correlation_id: Option<Box<str>>,
 }
 
 const MAY_STILL_COMPLETE: &str = " after Azure had accepted the request; the change may still complete";
@@ -134,7 +135,7 @@ impl From<ArmErrorKind> for ArmError {
 
 impl ArmError {
     pub fn new(kind: ArmErrorKind, correlation_id: impl Into<String>, accepted: bool) -> ArmError {
-        let correlation_id = Some(correlation_id.into()).filter(|c| !c.is_empty());
+        let correlation_id = Some(correlation_id.into()).filter(|c| !c.is_empty()).map(String::into_boxed_str);
         // A terminal operation failure is by definition after acceptance.
         let accepted = accepted || matches!(kind, ArmErrorKind::OperationFailed { .. });
         ArmError { kind, accepted, correlation_id }
@@ -147,6 +148,11 @@ impl ArmError {
 
     pub fn kind(&self) -> &ArmErrorKind {
         &self.kind
+    }
+
+    /// The operation's `x-ms-correlation-request-id`, for a support ticket.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
     }
 
     /// The ARM error code, when the service gave one.
@@ -395,6 +401,14 @@ mod tests {
         // A poll URL refused after the PUT was accepted: the write may exist.
         let insecure = ArmError::from(ArmErrorKind::InsecureEndpoint { url: "u".into(), reason: "r".into() });
         assert!(insecure.after_acceptance(true).accepted());
+    }
+
+    #[test]
+    fn the_error_stays_small() {
+        // clippy's result_large_err threshold: every Result<_, ArmError> carries it.
+        assert!(std::mem::size_of::<ArmError>() < 128, "{}", std::mem::size_of::<ArmError>());
+        assert_eq!(ArmError::new(ArmErrorKind::Cancelled, "cid", false).correlation_id(), Some("cid"));
+        assert_eq!(ArmError::new(ArmErrorKind::Cancelled, "", false).correlation_id(), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@
 pub mod data_sources;
 pub mod ephemeral;
 pub mod functions;
+pub mod preflight;
 pub mod provider;
 pub mod resources;
 pub mod state;

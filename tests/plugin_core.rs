@@ -21,6 +21,8 @@ fn offline_init_and_schema_show_the_provider_resources_and_data_source() {
         "tenant_id",
         "client_id",
         "client_secret",
+        "client_certificate_path",
+        "client_certificate_password",
         "use_oidc",
         "oidc_token",
         "oidc_token_file_path",
@@ -34,7 +36,7 @@ fn offline_init_and_schema_show_the_provider_resources_and_data_source() {
     ] {
         assert_eq!(attributes[name]["optional"], true, "provider argument {name}: {}", attributes[name]);
     }
-    for secret in ["client_secret", "oidc_token", "access_token"] {
+    for secret in ["client_secret", "client_certificate_password", "oidc_token", "access_token"] {
         assert_eq!(attributes[secret]["sensitive"], true, "{secret} must be sensitive");
     }
     let data_source = &provider["data_source_schemas"]["modelrouter_supported_models"]["block"]["attributes"];

@@ -38,6 +38,18 @@ pub fn schema() -> Schema {
         .attribute(
             string("client_secret", "Service principal client secret. Environment: `ARM_CLIENT_SECRET`.").sensitive(),
         )
+        .attribute(string(
+            "client_certificate_path",
+            "PEM file with the service principal's certificate and unencrypted private key (RSA), used after \
+             client_secret. Environment: `ARM_CLIENT_CERTIFICATE_PATH`.",
+        ))
+        .attribute(
+            string(
+                "client_certificate_password",
+                "Password of the certificate file. Environment: `ARM_CLIENT_CERTIFICATE_PASSWORD`.",
+            )
+            .sensitive(),
+        )
         .attribute(flag(
             "use_oidc",
             "Authenticate with workload identity federation (GitHub Actions, Azure DevOps, Kubernetes). \
@@ -143,6 +155,8 @@ pub fn read(config: &Value) -> ProviderConfig {
         tenant_id: string("tenant_id"),
         client_id: string("client_id"),
         client_secret: string("client_secret").map(Into::into),
+        client_certificate_path: string("client_certificate_path"),
+        client_certificate_password: string("client_certificate_password").map(Into::into),
         use_oidc: flag("use_oidc"),
         oidc_token: string("oidc_token").map(Into::into),
         oidc_token_file_path: string("oidc_token_file_path"),

@@ -10,13 +10,17 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::auth::{AuthSettings, TokenProvider, token_scope};
-use crate::error::{ArmError, ConfigError};
+use crate::error::{ArmError, ArmErrorKind, ConfigError};
 use crate::id::{AccountId, DeploymentId};
 use crate::locks::AccountLocks;
 use crate::lro::{self, PollTarget, State, classify_state};
-use crate::model::{Account, Deployment, DeploymentPage};
+use crate::model::{Account, Deployment};
 use crate::retry::RetryPolicy;
 use crate::transport::{Intent, Operation, Response, Transport, is_loopback_host, parse_base_url};
+
+mod reads;
+
+pub use reads::{READ_API_VERSION, normalize_location};
 
 /// The ARM api-version used for deployment calls unless configured otherwise.
 pub const DEFAULT_API_VERSION: &str = "2025-10-01-preview";
@@ -85,6 +89,10 @@ struct Inner {
     /// One cell per account: concurrent first reads of an account share one GET (Terraform refreshes ten
     /// resources at a time); a failed read leaves the cell empty so a later call tries again.
     accounts: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Account>>>>,
+    /// The models and usages lists (see [`reads`]).
+    reads: reads::ReadCache,
+    /// The credential chain as the settings configured it, for "no usable credential" errors.
+    credentials_tried: Vec<crate::auth::CredentialTried>,
 }
 
 impl std::fmt::Debug for ArmClient {
@@ -134,17 +142,24 @@ impl ArmClient {
                 locks: AccountLocks::default(),
                 cancel: CancellationToken::new(),
                 accounts: Mutex::new(HashMap::new()),
+                reads: reads::ReadCache::default(),
+                credentials_tried: settings.credentials_tried(),
             }),
         })
     }
 
-    /// Stop: every wait and poll, now and later, returns [`ArmError::Cancelled`] promptly.
+    /// Stop: every wait and poll, now and later, returns [`ArmErrorKind::Cancelled`] promptly.
     pub fn cancel(&self) {
         self.inner.cancel.cancel();
     }
 
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancel.is_cancelled()
+    }
+
+    /// The credential chain in order, which one was selected and what would enable the others (no secrets).
+    pub fn credentials_tried(&self) -> &[crate::auth::CredentialTried] {
+        &self.inner.credentials_tried
     }
 
     pub fn api_version(&self) -> &str {
@@ -203,11 +218,12 @@ impl ArmClient {
     ) -> Result<Deployment, ArmError> {
         let transport = &self.inner.transport;
         let url = self.url(&id.to_string());
-        let bytes = serde_json::to_vec(body).map_err(|e| ArmError::Decode {
-            what: "the request body".into(),
-            message: e.to_string(),
-            correlation_id: op.correlation_id.clone(),
-            accepted: false,
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            ArmError::new(
+                ArmErrorKind::Decode { what: "the request body".into(), message: e.to_string() },
+                op.correlation_id.clone(),
+                false,
+            )
         })?;
         let first = transport.send(op, Method::PUT, &url, Some(&bytes), Intent::Write).await?;
         if !matches!(first.status, StatusCode::OK | StatusCode::CREATED | StatusCode::ACCEPTED) {
@@ -288,42 +304,8 @@ impl ArmClient {
         let mut op = self.operation(deadline);
         let span =
             tracing::debug_span!("arm_list_deployments", account = %account, correlation_id = %op.correlation_id);
-        async {
-            let transport = &self.inner.transport;
-            let mut url = self.url(&format!("{account}/deployments"));
-            let mut all = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            for _ in 0..MAX_PAGES {
-                let response = transport.send(&mut op, Method::GET, &url, None, Intent::Read).await?;
-                if response.status != StatusCode::OK {
-                    return Err(response.into_error(&op));
-                }
-                let page: DeploymentPage = response.json("a page of deployments", &op)?;
-                all.extend(page.value);
-                match page.next_link.filter(|l| !l.trim().is_empty()) {
-                    None => return Ok(all),
-                    Some(next) => {
-                        if !seen.insert(next.clone()) {
-                            return Err(ArmError::Decode {
-                                what: "the deployment list".into(),
-                                message: "nextLink repeats a page already read".into(),
-                                correlation_id: op.correlation_id.clone(),
-                                accepted: false,
-                            });
-                        }
-                        url = transport.vet_service_url(&next)?;
-                    }
-                }
-            }
-            Err(ArmError::Decode {
-                what: "the deployment list".into(),
-                message: format!("more than {MAX_PAGES} pages"),
-                correlation_id: op.correlation_id.clone(),
-                accepted: false,
-            })
-        }
-        .instrument(span)
-        .await
+        let url = self.url(&format!("{account}/deployments"));
+        self.list_pages(&mut op, url, "the deployment list").instrument(span).await
     }
 
     /// Reads the account (location, kind, endpoint). Cached per account for the life of the client.

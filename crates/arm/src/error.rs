@@ -24,96 +24,172 @@ impl fmt::Display for ErrorDetail {
     }
 }
 
-/// Every way an ARM call can fail.
-///
-/// `accepted` (see [`ArmError::accepted`]) says whether the service had (or may have) accepted a PUT or DELETE
-/// before the failure: the caller must then assume the change may exist (keep the resource in state, tainted).
+/// Why a connection could not be made at all (no answer was ever received).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnreachableCause {
+    /// Nothing listens on the port (connection refused).
+    ConnectionRefused,
+    /// The host name does not resolve.
+    Dns,
+    /// The TLS handshake failed: certificate not trusted, name mismatch, protocol error.
+    Tls,
+}
+
+impl fmt::Display for UnreachableCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnreachableCause::ConnectionRefused => "connection refused",
+            UnreachableCause::Dns => "the host name does not resolve",
+            UnreachableCause::Tls => "the TLS handshake failed",
+        })
+    }
+}
+
+/// What went wrong; the fields every failure shares live on [`ArmError`].
 #[derive(Debug, thiserror::Error)]
-pub enum ArmError {
+pub enum ArmErrorKind {
     /// The service answered with an error status that was not retried (or retries ran out).
-    #[error("{code}: {message}{} (HTTP {status}, correlation id {correlation_id})", format_details(.details))]
-    Service {
-        status: u16,
-        code: String,
-        message: String,
-        details: Vec<ErrorDetail>,
-        correlation_id: String,
-        accepted: bool,
-    },
+    #[error("{code}: {message}{} (HTTP {status}", format_details(.details))]
+    Service { status: u16, code: String, message: String, details: Vec<ErrorDetail> },
     /// The long-running operation ended `Failed` or `Canceled`.
-    #[error("the operation ended {state}: {code}: {message}{} (correlation id {correlation_id})", format_details(.details))]
-    OperationFailed { state: String, code: String, message: String, details: Vec<ErrorDetail>, correlation_id: String },
-    #[error("cancelled{}", if *.accepted { " after Azure had accepted the request; the change may still complete" } else { "" })]
-    Cancelled { accepted: bool },
-    #[error(
-        "timed out{}{}",
-        if *.accepted { " after Azure had accepted the request; the change may still complete" } else { "" },
-        .last_error.as_deref().map(|e| format!("; last error: {e}")).unwrap_or_default()
-    )]
-    DeadlineExceeded { accepted: bool, last_error: Option<String> },
+    #[error("the operation ended {state}: {code}: {message}{}", format_details(.details))]
+    OperationFailed { state: String, code: String, message: String, details: Vec<ErrorDetail> },
+    #[error("cancelled")]
+    Cancelled,
+    #[error("timed out")]
+    DeadlineExceeded { last_error: Option<String> },
     /// The request could not be sent or the answer could not be read (after retries).
-    #[error("{message} (correlation id {correlation_id})")]
-    Transport { message: String, correlation_id: String, accepted: bool },
+    #[error("{message}")]
+    Transport { message: String },
+    /// The endpoint cannot be reached at all (refused, unknown host, TLS failure); retried only briefly.
+    #[error("cannot reach {endpoint}: {cause} ({message})")]
+    Unreachable { endpoint: String, cause: UnreachableCause, message: String },
     #[error(transparent)]
     Auth(AuthError),
     /// The service's answer was not the JSON we expected.
-    #[error("could not decode the answer to {what}: {message} (correlation id {correlation_id})")]
-    Decode { what: String, message: String, correlation_id: String, accepted: bool },
+    #[error("could not decode the answer to {what}: {message}")]
+    Decode { what: String, message: String },
     /// A URL (endpoint, poll URL, next page) that would send the bearer token in clear or to another host.
     #[error("refusing to send a bearer token to `{url}`: {reason}")]
     InsecureEndpoint { url: String, reason: String },
 }
 
+/// Every way an ARM call can fail: what happened ([`ArmErrorKind`]), whether Azure had (or may have) accepted
+/// the write, and the correlation id of the operation.
+///
+/// `accepted` says whether the service had (or may have) accepted a PUT or DELETE before the failure: the caller
+/// must then assume the change may exist (keep the resource in state, tainted).
+#[derive(Debug)]
+pub struct ArmError {
+    pub kind: ArmErrorKind,
+    pub accepted: bool,
+    /// The `x-ms-correlation-request-id` of the operation, when a request was made (see
+    /// [`ArmError::correlation_id`]). Boxed to keep `Result<_, ArmError>` small.
+    correlation_id: Option<Box<str>>,
+}
+
+const MAY_STILL_COMPLETE: &str = " after Azure had accepted the request; the change may still complete";
+
+impl fmt::Display for ArmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cid = self.correlation_id.as_deref().unwrap_or("");
+        match &self.kind {
+            // The status and correlation id share one parenthesis.
+            ArmErrorKind::Service { .. } => return write!(f, "{}, correlation id {cid})", self.kind),
+            ArmErrorKind::Cancelled | ArmErrorKind::DeadlineExceeded { .. } => {
+                write!(f, "{}", self.kind)?;
+                if self.accepted {
+                    f.write_str(MAY_STILL_COMPLETE)?;
+                }
+                if let ArmErrorKind::DeadlineExceeded { last_error: Some(e) } = &self.kind {
+                    write!(f, "; last error: {e}")?;
+                }
+                return Ok(());
+            }
+            ArmErrorKind::Auth(_) | ArmErrorKind::InsecureEndpoint { .. } => return write!(f, "{}", self.kind),
+            _ => write!(f, "{}", self.kind)?,
+        }
+        if !cid.is_empty() {
+            write!(f, " (correlation id {cid})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ArmError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ArmErrorKind::Auth(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ArmErrorKind> for ArmError {
+    /// An error outside any operation: not accepted, no correlation id.
+    fn from(kind: ArmErrorKind) -> ArmError {
+        let accepted = matches!(kind, ArmErrorKind::OperationFailed { .. });
+        ArmError { kind, accepted, correlation_id: None }
+    }
+}
+
 impl ArmError {
+    pub fn new(kind: ArmErrorKind, correlation_id: impl Into<String>, accepted: bool) -> ArmError {
+        let correlation_id = Some(correlation_id.into()).filter(|c| !c.is_empty()).map(String::into_boxed_str);
+        // A terminal operation failure is by definition after acceptance.
+        let accepted = accepted || matches!(kind, ArmErrorKind::OperationFailed { .. });
+        ArmError { kind, accepted, correlation_id }
+    }
+
     /// True when the service had (or may have) accepted a PUT/DELETE before the failure.
     pub fn accepted(&self) -> bool {
-        match self {
-            ArmError::Service { accepted, .. }
-            | ArmError::Cancelled { accepted }
-            | ArmError::DeadlineExceeded { accepted, .. }
-            | ArmError::Transport { accepted, .. }
-            | ArmError::Decode { accepted, .. } => *accepted,
-            ArmError::OperationFailed { .. } => true,
-            ArmError::Auth(_) | ArmError::InsecureEndpoint { .. } => false,
-        }
+        self.accepted
+    }
+
+    pub fn kind(&self) -> &ArmErrorKind {
+        &self.kind
+    }
+
+    /// The operation's `x-ms-correlation-request-id`, for a support ticket.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
     }
 
     /// The ARM error code, when the service gave one.
     pub fn code(&self) -> Option<&str> {
-        match self {
-            ArmError::Service { code, .. } | ArmError::OperationFailed { code, .. } => Some(code),
+        match &self.kind {
+            ArmErrorKind::Service { code, .. } | ArmErrorKind::OperationFailed { code, .. } => Some(code),
             _ => None,
         }
     }
 
     /// HTTP status of a service error.
     pub fn status(&self) -> Option<u16> {
-        match self {
-            ArmError::Service { status, .. } => Some(*status),
+        match &self.kind {
+            ArmErrorKind::Service { status, .. } => Some(*status),
             _ => None,
         }
     }
 
+    /// The caller lacks permission (HTTP 403): a least-privilege identity, not a broken request.
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(403)
+    }
+
     /// Marks the error as happening after the service accepted the write.
     pub(crate) fn after_acceptance(mut self, now_accepted: bool) -> ArmError {
-        if !now_accepted {
+        if !now_accepted || self.accepted {
             return self;
         }
-        match &mut self {
-            ArmError::Service { accepted, .. }
-            | ArmError::Cancelled { accepted }
-            | ArmError::DeadlineExceeded { accepted, .. }
-            | ArmError::Transport { accepted, .. }
-            | ArmError::Decode { accepted, .. } => *accepted = true,
-            ArmError::Auth(e) => {
+        match &self.kind {
+            ArmErrorKind::Auth(e) => {
                 // A token refresh failed mid-poll: keep the message, but the write is already accepted.
-                return ArmError::Transport {
+                self.kind = ArmErrorKind::Transport {
                     message: format!("authentication failed while waiting for the operation: {e}"),
-                    correlation_id: String::new(),
-                    accepted: true,
                 };
+                self.accepted = true;
             }
-            ArmError::OperationFailed { .. } | ArmError::InsecureEndpoint { .. } => {}
+            _ => self.accepted = true,
         }
         self
     }
@@ -287,27 +363,58 @@ mod tests {
 
     #[test]
     fn display_names_code_message_details_and_correlation() {
-        let e = ArmError::Service {
+        let kind = ArmErrorKind::Service {
             status: 400,
             code: "InsufficientQuota".into(),
             message: "not enough".into(),
             details: vec![ErrorDetail { code: "Q".into(), message: "tpm".into(), target: None }],
-            correlation_id: "cid-1".into(),
-            accepted: false,
         };
+        let e = ArmError::new(kind, "cid-1", false);
         assert_eq!(e.to_string(), "InsufficientQuota: not enough [details: Q: tpm] (HTTP 400, correlation id cid-1)");
         assert!(!e.accepted());
+        assert_eq!((e.code(), e.status()), (Some("InsufficientQuota"), Some(400)));
         assert!(e.after_acceptance(true).accepted());
-        let op = ArmError::OperationFailed {
-            state: "Failed".into(),
-            code: "C".into(),
-            message: "M".into(),
-            details: vec![],
-            correlation_id: "x".into(),
-        };
-        assert!(op.accepted());
-        assert!(op.to_string().contains("ended Failed: C: M"));
-        let t = ArmError::DeadlineExceeded { accepted: true, last_error: Some("409 busy".into()) };
+        let op = ArmError::new(
+            ArmErrorKind::OperationFailed {
+                state: "Failed".into(),
+                code: "C".into(),
+                message: "M".into(),
+                details: vec![],
+            },
+            "x",
+            false,
+        );
+        assert!(op.accepted(), "a failed operation was accepted by definition");
+        assert_eq!(op.to_string(), "the operation ended Failed: C: M (correlation id x)");
+        let t = ArmError::new(ArmErrorKind::DeadlineExceeded { last_error: Some("409 busy".into()) }, "c", true);
         assert!(t.to_string().contains("may still complete; last error: 409 busy"), "{t}");
+        assert_eq!(ArmError::new(ArmErrorKind::Cancelled, "c", false).to_string(), "cancelled");
+    }
+
+    #[test]
+    fn auth_errors_mid_poll_become_accepted_transport_errors() {
+        let e = ArmError::from(ArmErrorKind::Auth(AuthError::NoCredential));
+        assert!(!e.accepted());
+        let e = e.after_acceptance(true);
+        assert!(e.accepted());
+        assert!(matches!(&e.kind, ArmErrorKind::Transport { message } if message.contains("authentication failed")));
+        // A poll URL refused after the PUT was accepted: the write may exist.
+        let insecure = ArmError::from(ArmErrorKind::InsecureEndpoint { url: "u".into(), reason: "r".into() });
+        assert!(insecure.after_acceptance(true).accepted());
+    }
+
+    #[test]
+    fn the_error_stays_small() {
+        // clippy's result_large_err threshold: every Result<_, ArmError> carries it.
+        assert!(std::mem::size_of::<ArmError>() < 128, "{}", std::mem::size_of::<ArmError>());
+        assert_eq!(ArmError::new(ArmErrorKind::Cancelled, "cid", false).correlation_id(), Some("cid"));
+        assert_eq!(ArmError::new(ArmErrorKind::Cancelled, "", false).correlation_id(), None);
+    }
+
+    #[test]
+    fn forbidden_is_distinguishable() {
+        let kind = |status| ArmErrorKind::Service { status, code: "X".into(), message: "m".into(), details: vec![] };
+        assert!(ArmError::new(kind(403), "c", false).is_forbidden());
+        assert!(!ArmError::new(kind(401), "c", false).is_forbidden());
     }
 }

@@ -6,6 +6,7 @@
 //! - `auth`: provider settings, azurerm environment fallbacks, the credential chain, [`Secret`];
 //! - `transport`: HTTP with bearer token, correlation ids, retries, deadline and cancellation;
 //! - `retry`: what is retried and how long to wait;
+//! - `offer`: what a region offers (models list) and the quota left (usages);
 //! - `lro`: long-running operations (Azure-AsyncOperation, Location, provisioningState);
 //! - `locks`: per-account write serialisation;
 //! - `client`: [`ArmClient`];
@@ -20,12 +21,19 @@ pub mod id;
 pub mod locks;
 pub mod lro;
 pub mod model;
+pub mod offer;
 pub mod retry;
 pub mod transport;
 
-pub use auth::{AuthError, AuthSettings, CloudEnvironment, CredentialKind, OidcSource, Secret, token_scope};
-pub use client::{ACCOUNT_API_VERSION, AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, default_user_agent};
-pub use error::{ArmError, ConfigError, ErrorDetail};
+pub use auth::{
+    AuthError, AuthSettings, CloudEnvironment, CredentialKind, CredentialTried, OidcSource, Secret, token_scope,
+};
+pub use client::{
+    ACCOUNT_API_VERSION, AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, READ_API_VERSION,
+    default_user_agent, normalize_location,
+};
+pub use error::{ArmError, ArmErrorKind, ConfigError, ErrorDetail, UnreachableCause};
 pub use id::{AccountId, DeploymentId, IdError};
 pub use model::{Account, Deployment, DeploymentModel, DeploymentProperties, ModelProviderData, Routing, Sku};
+pub use offer::{CapacityLimits, CapacityViolation, LocationModel, ModelSku, OfferedModel, Usage, UsageName};
 pub use retry::RetryPolicy;

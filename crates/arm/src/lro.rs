@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use crate::error::{ArmError, ServiceError};
+use crate::error::{ArmError, ArmErrorKind, ServiceError};
 use crate::model::Deployment;
 use crate::retry::retry_after;
 use crate::transport::{Intent, Operation, Response, Transport};
@@ -66,13 +66,7 @@ fn operation_failed(op: &Operation, state: String, error: Option<ServiceError>, 
         message: fallback.to_string(),
         details: Vec::new(),
     });
-    ArmError::OperationFailed {
-        state,
-        code: error.code,
-        message: error.message,
-        details: error.details,
-        correlation_id: op.correlation_id.clone(),
-    }
+    op.error(ArmErrorKind::OperationFailed { state, code: error.code, message: error.message, details: error.details })
 }
 
 fn hint(response: &Response) -> Option<Duration> {

@@ -131,15 +131,18 @@ impl<'de> Deserialize<'de> for Account {
     }
 }
 
-/// One page of `GET .../deployments`.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// One page of an ARM list: `{value, nextLink}`.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct DeploymentPage {
-    #[serde(default)]
-    pub value: Vec<Deployment>,
+pub(crate) struct Page<T> {
+    #[serde(default = "Vec::new")]
+    pub value: Vec<T>,
     #[serde(default)]
     pub next_link: Option<String>,
 }
+
+/// One page of `GET .../deployments`.
+pub(crate) type DeploymentPage = Page<Deployment>;
 
 impl Deployment {
     /// `properties.provisioningState`, if the service reported one.

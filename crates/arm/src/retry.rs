@@ -2,7 +2,8 @@
 //!
 //! Retried: 408, 429, 5xx except 501/505, `409 RequestConflict` (another writer holds the account; the service
 //! serialises writes to the deployments of one account), and requests that never got an answer (connection
-//! refused/reset, timeouts). The wait is the server's hint (`retry-after-ms`, then `x-ms-retry-after-ms`, then
+//! reset, timeouts). Connections that cannot succeed (refused, unknown host, TLS failure) are retried only for
+//! [`RetryPolicy::unreachable_budget`]. The wait is the server's hint (`retry-after-ms`, then `x-ms-retry-after-ms`, then
 //! `Retry-After` in seconds or as an HTTP date), else exponential backoff with jitter. Every wait is bounded by the
 //! operation's deadline by the caller.
 
@@ -25,6 +26,10 @@ pub struct RetryPolicy {
     pub request_timeout: Duration,
     /// Retry `409 RequestConflict`.
     pub retry_conflicts: bool,
+    /// How long connections that cannot succeed (refused, unknown host, TLS failure) are retried before the
+    /// operation fails naming the endpoint: long enough to ride out a restarting endpoint, short enough that a
+    /// wrong endpoint fails a plan in seconds rather than after the read timeout.
+    pub unreachable_budget: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -36,6 +41,7 @@ impl Default for RetryPolicy {
             default_poll_interval: Duration::from_secs(10),
             request_timeout: Duration::from_secs(100),
             retry_conflicts: true,
+            unreachable_budget: Duration::from_secs(5),
         }
     }
 }

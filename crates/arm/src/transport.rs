@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::auth::TokenProvider;
-use crate::error::{ArmError, ConfigError, ServiceError};
+use crate::error::{ArmError, ArmErrorKind, ConfigError, ServiceError, UnreachableCause};
 use crate::retry::{RetryPolicy, retry_after};
 
 pub(crate) const CORRELATION_HEADER: &str = "x-ms-correlation-request-id";
@@ -97,12 +97,17 @@ impl Operation {
         }
     }
 
+    /// An error of this operation: its correlation id and whether the write was accepted.
+    pub fn error(&self, kind: ArmErrorKind) -> ArmError {
+        ArmError::new(kind, self.correlation_id.clone(), self.accepted)
+    }
+
     pub fn cancelled(&self) -> ArmError {
-        ArmError::Cancelled { accepted: self.accepted }
+        self.error(ArmErrorKind::Cancelled)
     }
 
     pub fn timed_out(&self) -> ArmError {
-        ArmError::DeadlineExceeded { accepted: self.accepted, last_error: self.last_error.clone() }
+        self.error(ArmErrorKind::DeadlineExceeded { last_error: self.last_error.clone() })
     }
 
     pub fn remaining(&self) -> Duration {
@@ -152,23 +157,17 @@ impl Response {
     /// Turns an error answer into the typed error.
     pub fn into_error(self, op: &Operation) -> ArmError {
         let e = ServiceError::from_body(self.status.as_u16(), &self.body);
-        ArmError::Service {
+        op.error(ArmErrorKind::Service {
             status: self.status.as_u16(),
             code: e.code,
             message: e.message,
             details: e.details,
-            correlation_id: op.correlation_id.clone(),
-            accepted: op.accepted,
-        }
+        })
     }
 
     pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str, op: &Operation) -> Result<T, ArmError> {
-        serde_json::from_slice(&self.body).map_err(|e| ArmError::Decode {
-            what: what.to_string(),
-            message: e.to_string(),
-            correlation_id: op.correlation_id.clone(),
-            accepted: op.accepted,
-        })
+        serde_json::from_slice(&self.body)
+            .map_err(|e| op.error(ArmErrorKind::Decode { what: what.to_string(), message: e.to_string() }))
     }
 }
 
@@ -221,17 +220,18 @@ impl Transport {
     /// Vets a URL the service handed us (poll URL, next page): same origin as the ARM base, so the bearer token
     /// never goes to another host or over plain HTTP.
     pub fn vet_service_url(&self, raw: &str) -> Result<Url, ArmError> {
-        let url = Url::parse(raw).map_err(|e| ArmError::InsecureEndpoint {
+        let url = Url::parse(raw).map_err(|e| ArmErrorKind::InsecureEndpoint {
             url: raw.to_string(),
             reason: format!("not an absolute URL: {e}"),
         })?;
         check_endpoint_security(&url)
-            .map_err(|reason| ArmError::InsecureEndpoint { url: loggable_url(&url), reason })?;
+            .map_err(|reason| ArmErrorKind::InsecureEndpoint { url: loggable_url(&url), reason })?;
         if url.origin() != self.base.origin() {
-            return Err(ArmError::InsecureEndpoint {
+            return Err(ArmErrorKind::InsecureEndpoint {
                 url: loggable_url(&url),
                 reason: format!("it is not on the ARM endpoint {}", self.base.origin().ascii_serialization()),
-            });
+            }
+            .into());
         }
         Ok(url)
     }
@@ -247,6 +247,8 @@ impl Transport {
         intent: Intent,
     ) -> Result<Response, ArmError> {
         let mut attempt: u32 = 0;
+        // When the current run of unreachable-endpoint failures began.
+        let mut unreachable_since: Option<Instant> = None;
         loop {
             let started = Instant::now();
             let sent = AtomicBool::new(false);
@@ -262,6 +264,10 @@ impl Transport {
                 }
             };
             let elapsed_ms = started.elapsed().as_millis() as u64;
+            if !matches!(outcome, Err(AttemptError::Unreachable { .. })) {
+                unreachable_since = None;
+            }
+            let mut budget_left: Option<Duration> = None;
             let hint = match outcome {
                 Ok(response) => {
                     let status = response.status.as_u16();
@@ -279,6 +285,21 @@ impl Transport {
                     hint
                 }
                 Err(AttemptError::Fatal(e)) => return Err(e),
+                Err(AttemptError::Unreachable { cause, message }) => {
+                    tracing::debug!(
+                        method = %method, url = %loggable_url(url), elapsed_ms, attempt,
+                        correlation_id = %op.correlation_id, %cause, error = %message, "ARM endpoint unreachable"
+                    );
+                    let since = *unreachable_since.get_or_insert_with(Instant::now);
+                    let left = self.policy.unreachable_budget.saturating_sub(since.elapsed());
+                    if left.is_zero() {
+                        let endpoint = url.origin().ascii_serialization();
+                        return Err(op.error(ArmErrorKind::Unreachable { endpoint, cause, message }));
+                    }
+                    op.last_error = Some(message);
+                    budget_left = Some(left);
+                    None
+                }
                 Err(AttemptError::Retryable { message, reached_server }) => {
                     tracing::debug!(
                         method = %method, url = %loggable_url(url), elapsed_ms, attempt,
@@ -292,7 +313,11 @@ impl Transport {
                     None
                 }
             };
-            let delay = self.policy.delay(attempt, hint);
+            let mut delay = self.policy.delay(attempt, hint);
+            if let Some(left) = budget_left {
+                // Make one more attempt at the end of the budget rather than sleeping past it.
+                delay = delay.min(left);
+            }
             tracing::debug!(
                 correlation_id = %op.correlation_id, delay_ms = delay.as_millis() as u64, attempt,
                 last_error = op.last_error.as_deref().unwrap_or(""), "retrying ARM request"
@@ -310,12 +335,12 @@ impl Transport {
         body: Option<&[u8]>,
         sent: &AtomicBool,
     ) -> Result<Response, AttemptError> {
-        let token = self.tokens.token().await.map_err(|e| AttemptError::Fatal(ArmError::Auth(e)))?;
+        let token = self.tokens.token().await.map_err(|e| AttemptError::Fatal(op.error(ArmErrorKind::Auth(e))))?;
         let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-            AttemptError::Fatal(ArmError::Auth(crate::auth::AuthError::Credential {
+            AttemptError::Fatal(op.error(ArmErrorKind::Auth(crate::auth::AuthError::Credential {
                 credential: self.tokens.kind().name(),
                 message: "the token contains characters not allowed in an HTTP header".into(),
-            }))
+            })))
         })?;
         // Keeps the value out of hyper's/h2's debug output and out of HPACK tables.
         bearer.set_sensitive(true);
@@ -343,6 +368,11 @@ impl Transport {
 
 enum AttemptError {
     Fatal(ArmError),
+    /// The connection could not be made and retrying for long will not help.
+    Unreachable {
+        cause: UnreachableCause,
+        message: String,
+    },
     /// No usable answer. `reached_server` is false only when the connection was never established.
     Retryable {
         message: String,
@@ -368,7 +398,43 @@ impl AttemptError {
             message.push_str(&format!(": {s}"));
             source = s.source();
         }
+        if e.is_connect()
+            && !e.is_timeout()
+            && let Some(cause) = unreachable_cause(&e)
+        {
+            return AttemptError::Unreachable { cause, message };
+        }
         AttemptError::Retryable { message, reached_server: !e.is_connect() }
+    }
+}
+
+/// Classifies a connect-time failure that retrying for minutes will not fix. `None` for the rest (timeouts,
+/// unreachable networks, resets), which keep the normal retry policy.
+fn unreachable_cause(e: &(dyn std::error::Error + 'static)) -> Option<UnreachableCause> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut text = String::new();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return Some(UnreachableCause::ConnectionRefused);
+        }
+        text.push_str(&s.to_string().to_ascii_lowercase());
+        text.push('\n');
+        source = s.source();
+    }
+    // hyper-util and rustls expose these only as messages (their error types are not public API).
+    if text.contains("dns error")
+        || text.contains("failed to lookup address")
+        || text.contains("name or service not known")
+    {
+        Some(UnreachableCause::Dns)
+    } else if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+        Some(UnreachableCause::Tls)
+    } else if text.contains("connection refused") {
+        Some(UnreachableCause::ConnectionRefused)
+    } else {
+        None
     }
 }
 
@@ -433,7 +499,10 @@ mod tests {
         let cancel = CancellationToken::new();
         let op = Operation::new(Instant::now() + Duration::from_millis(200), cancel.clone());
         let started = Instant::now();
-        assert!(matches!(op.sleep(Duration::from_secs(5)).await, Err(ArmError::DeadlineExceeded { .. })));
+        assert!(matches!(
+            op.sleep(Duration::from_secs(5)).await,
+            Err(ArmError { kind: ArmErrorKind::DeadlineExceeded { .. }, .. })
+        ));
         assert!(started.elapsed() < Duration::from_millis(50), "fails at once when the wait cannot fit");
         op.sleep(Duration::from_millis(10)).await.unwrap();
         let mut op = Operation::new(Instant::now() + Duration::from_secs(60), cancel.clone());
@@ -444,7 +513,10 @@ mod tests {
             canceller.cancel();
         });
         let started = Instant::now();
-        assert!(matches!(op.sleep(Duration::from_secs(30)).await, Err(ArmError::Cancelled { accepted: true })));
+        assert!(matches!(
+            op.sleep(Duration::from_secs(30)).await,
+            Err(ArmError { kind: ArmErrorKind::Cancelled, accepted: true, .. })
+        ));
         assert!(started.elapsed() < Duration::from_secs(1));
         assert_ne!(Operation::new(Instant::now(), cancel.clone()).correlation_id, op.correlation_id);
     }

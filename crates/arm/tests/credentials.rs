@@ -6,7 +6,7 @@ mod common;
 
 use base64::Engine;
 use common::*;
-use modelrouter_arm::{ArmClient, ArmError, AuthSettings, Secret};
+use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind, AuthSettings, Secret};
 use modelrouter_emulator::{Emulator, Settings};
 use serde_json::Value;
 
@@ -122,7 +122,7 @@ async fn github_actions_request_url() {
     // The request URL really is used: pointing it elsewhere fails with an authentication error.
     let broken = AuthSettings { oidc_request_url: Some(format!("{}/github/nowhere", emu.base_url())), ..settings };
     let err = client_with(&emu, broken).get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
-    assert!(matches!(err, ArmError::Auth(_)), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Auth(_), .. }), "{err:?}");
     assert!(err.to_string().contains("GitHub Actions"), "{err}");
 }
 
@@ -137,9 +137,97 @@ async fn a_failing_credential_is_an_auth_error_without_the_secret() {
         ..tls_settings(&emu, &dir)
     };
     let err = client_with(&emu, settings).get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
-    assert!(matches!(err, ArmError::Auth(_)), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Auth(_), .. }), "{err:?}");
     assert!(!format!("{err} {err:?}").contains("never-shown-1234"));
     assert!(err.to_string().starts_with("client secret credential could not obtain a token"), "{err}");
     assert!(err.to_string().contains("certificate"), "the cause (TLS) is named: {err}");
     assert!(emu.requests().is_empty(), "no ARM request without a token");
+}
+
+/// A self-signed RSA certificate and its key, as one PEM file's content, plus the certificate alone.
+fn rsa_certificate() -> (String, String) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["modelrouter-sp".into()]).unwrap().self_signed(&key).unwrap();
+    (format!("{}{}", cert.pem(), key.serialize_pem()), cert.pem())
+}
+
+#[tokio::test]
+async fn client_certificate() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, certificate) = rsa_certificate();
+    emu.register_client_certificate(CLIENT, &certificate).unwrap();
+    let path = dir.path().join("sp.pem");
+    std::fs::write(&path, pem).unwrap();
+    let settings =
+        AuthSettings { client_certificate_path: Some(path.to_string_lossy().into_owned()), ..tls_settings(&emu, &dir) };
+    let arm = client_with(&emu, settings);
+    let bearers = two_reads(&arm, &emu).await;
+    // The emulator verified the RS256 signature against the registered certificate, the audience and the issuer.
+    assert_issued_token_used(&emu, &bearers, "client_certificate");
+}
+
+#[tokio::test]
+async fn a_client_certificate_the_tenant_does_not_know_is_refused_naming_the_cause() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (pem, certificate) = rsa_certificate();
+    // Registered for another application: refused, as is an unregistered one.
+    emu.register_client_certificate("another-app", &certificate).unwrap();
+    let path = dir.path().join("sp.pem");
+    std::fs::write(&path, &pem).unwrap();
+    let settings =
+        AuthSettings { client_certificate_path: Some(path.to_string_lossy().into_owned()), ..tls_settings(&emu, &dir) };
+    let arm = client_with(&emu, settings.clone());
+    let err = arm.get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Auth(_), .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("client certificate credential") && text.contains("AADSTS700027"), "{text}");
+    assert!(!text.contains("PRIVATE KEY"));
+    assert!(emu.requests().is_empty(), "nothing reached ARM");
+    // A signature by another key under the registered certificate's thumbprint fails verification.
+    let (other_pem, _) = rsa_certificate();
+    let other_key = &other_pem[other_pem.find("-----BEGIN PRIVATE KEY").unwrap()..];
+    emu.register_client_certificate(CLIENT, &certificate).unwrap();
+    std::fs::write(&path, format!("{certificate}{other_key}")).unwrap();
+    let err = client_with(&emu, settings).get_deployment(&deployment_id("probe"), deadline(10)).await.unwrap_err();
+    assert!(err.to_string().contains("failed signature validation"), "{err}");
+}
+
+#[tokio::test]
+async fn a_client_certificate_file_that_cannot_be_used_fails_when_the_client_is_built() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sp.pfx");
+    std::fs::write(&path, [0x30, 0x82, 0x05, 0x00, 0x02, 0x01, 0x03]).unwrap();
+    let settings = AuthSettings {
+        resource_manager_endpoint: Some(emu.base_url()),
+        client_certificate_path: Some(path.to_string_lossy().into_owned()),
+        client_certificate_password: Some(Secret::new("pfx-password")),
+        ..tls_settings(&emu, &dir)
+    };
+    let err = modelrouter_arm::ArmClient::new(modelrouter_arm::ClientConfig::new(settings)).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("client_certificate_path") && text.contains("openssl pkcs12"), "{text}");
+    assert!(!text.contains("pfx-password"));
+}
+
+#[tokio::test]
+async fn oidc_azure_devops_service_connection() {
+    let emu = emulator(Settings::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    // What an Azure DevOps job sets (SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN) plus the service connection id;
+    // the token the provider exchanges is requested from the pipeline's endpoint, not given to it.
+    let base = emu.base_url();
+    let env = move |name: &str| match name {
+        "SYSTEM_OIDCREQUESTURI" => Some(format!("{base}/ado/oidc")),
+        "SYSTEM_ACCESSTOKEN" => Some("ado-job-access-token".to_string()),
+        "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID" => Some("sc-42".to_string()),
+        "ARM_USE_OIDC" => Some("true".to_string()),
+        _ => None,
+    };
+    let settings = tls_settings(&emu, &dir).with_env_fallbacks(env);
+    let arm = client_with(&emu, settings);
+    let bearers = two_reads(&arm, &emu).await;
+    assert_issued_token_used(&emu, &bearers, "client_assertion");
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use modelrouter_arm::ArmError;
+use modelrouter_arm::ArmErrorKind;
 use modelrouter_emulator::{LroStyle, Outcome, Settings};
 
 fn settings(style: LroStyle, delay_ms: u64) -> Settings {
@@ -108,18 +108,18 @@ async fn a_failed_operation_reports_the_service_code_and_message() {
         let arm = client(&emu);
         let err = arm.put_deployment(&deployment_id("doomed"), &body(1), deadline(20)).await.unwrap_err();
         assert_eq!(err.code(), Some("OperationFailed"), "{style:?}: {err}");
-        match (&err, style) {
-            (ArmError::OperationFailed { state, message, .. }, LroStyle::AsyncOperation | LroStyle::Location) => {
+        match (&err.kind, style) {
+            (ArmErrorKind::OperationFailed { state, message, .. }, LroStyle::AsyncOperation | LroStyle::Location) => {
                 assert_eq!(state, "Failed");
                 assert!(message.contains("The operation failed"), "{style:?}: {message}");
                 assert!(err.accepted());
             }
-            (ArmError::OperationFailed { state, .. }, LroStyle::ProvisioningState) => {
+            (ArmErrorKind::OperationFailed { state, .. }, LroStyle::ProvisioningState) => {
                 assert_eq!(state, "Failed");
                 assert!(err.accepted());
             }
             // The synchronous style answers the PUT itself with the error.
-            (ArmError::Service { status: 400, message, .. }, LroStyle::Synchronous) => {
+            (ArmErrorKind::Service { status: 400, message, .. }, LroStyle::Synchronous) => {
                 assert!(message.contains("The operation failed"), "{message}");
             }
             _ => panic!("{style:?}: unexpected {err:?}"),
@@ -134,8 +134,8 @@ async fn a_canceled_operation_is_an_error_with_state_canceled() {
         emulator(Settings { operation_outcome: Outcome::Canceled, ..settings(LroStyle::AsyncOperation, 100) }).await;
     let arm = client(&emu);
     let err = arm.put_deployment(&deployment_id("stopped"), &body(1), deadline(20)).await.unwrap_err();
-    match err {
-        ArmError::OperationFailed { ref state, ref code, .. } => {
+    match err.kind {
+        ArmErrorKind::OperationFailed { ref state, ref code, .. } => {
             assert_eq!(state, "Canceled");
             assert_eq!(code, "OperationCanceled");
         }

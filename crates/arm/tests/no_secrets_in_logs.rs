@@ -1,5 +1,5 @@
 //! A trace-level capture of everything (this crate, reqwest, hyper, rustls, azure_core/azure_identity) while
-//! every file-free credential kind authenticates and a create/read/list/delete with faults runs: no secret and no
+//! every file-free credential kind (and the client certificate) authenticates and a create/read/list/delete with faults runs: no secret and no
 //! token may appear in it. One test per binary, because it installs the global subscriber.
 
 mod common;
@@ -28,6 +28,7 @@ const CLIENT_SECRET: &str = "cs-Zq8~very-secret-client-secret";
 const OIDC_TOKEN: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJsb2ctdGVzdCJ9.b2lkYy1zZWNyZXQtc2ln";
 const FILE_TOKEN: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJmaWxlLXRlc3QifQ.ZmlsZS1zZWNyZXQtc2ln";
 const GITHUB_REQUEST_TOKEN: &str = "ghs_RequestTokenThatMustNotLeak";
+const CERT_PASSWORD: &str = "cert-password-that-must-not-leak";
 
 #[tokio::test]
 async fn trace_logs_contain_no_secret_and_no_token() {
@@ -44,6 +45,13 @@ async fn trace_logs_contain_no_secret_and_no_token() {
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, emu.ca_certificate_pem()).unwrap();
+    // A client certificate: its private key must never be logged.
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["sp".into()]).unwrap().self_signed(&key).unwrap();
+    emu.register_client_certificate("client-1", &cert.pem()).unwrap();
+    let key_pem = key.serialize_pem();
+    let cert_file = dir.path().join("sp.pem");
+    std::fs::write(&cert_file, format!("{}{key_pem}", cert.pem())).unwrap();
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, FILE_TOKEN).unwrap();
     let tls = AuthSettings {
@@ -85,6 +93,11 @@ async fn trace_logs_contain_no_secret_and_no_token() {
         AuthSettings { client_secret: Some(Secret::new(CLIENT_SECRET)), ..tls.clone() },
         AuthSettings { use_oidc: Some(true), oidc_token: Some(Secret::new(OIDC_TOKEN)), ..tls.clone() },
         AuthSettings {
+            client_certificate_path: Some(cert_file.to_string_lossy().into_owned()),
+            client_certificate_password: Some(Secret::new(CERT_PASSWORD)),
+            ..tls.clone()
+        },
+        AuthSettings {
             use_oidc: Some(true),
             oidc_token_file_path: Some(token_file.to_string_lossy().into_owned()),
             ..tls.clone()
@@ -109,7 +122,10 @@ async fn trace_logs_contain_no_secret_and_no_token() {
         OIDC_TOKEN.into(),
         FILE_TOKEN.into(),
         GITHUB_REQUEST_TOKEN.into(),
+        CERT_PASSWORD.into(),
     ];
+    // Every line of the private key's base64 body.
+    secrets.extend(key_pem.lines().filter(|l| !l.starts_with("-----") && l.len() >= 16).map(String::from));
     secrets.extend(requests.iter().filter_map(|r| r.bearer_token.clone()));
     secrets.sort();
     secrets.dedup();

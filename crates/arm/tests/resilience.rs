@@ -5,7 +5,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use modelrouter_arm::{ArmClient, ArmError, AuthSettings, ClientConfig, ConfigError, RetryPolicy, Secret};
+use modelrouter_arm::{
+    ArmClient, ArmError, ArmErrorKind, AuthSettings, ClientConfig, ConfigError, RetryPolicy, Secret,
+};
 use modelrouter_emulator::{FaultAction, FaultRule, LroStyle, Settings};
 
 fn status_fault(
@@ -128,7 +130,7 @@ async fn the_deadline_bounds_retries_and_polling() {
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
-    assert!(matches!(err, ArmError::DeadlineExceeded { accepted: true, .. }), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::DeadlineExceeded { .. }, accepted: true, .. }), "{err:?}");
     assert!(err.accepted());
     assert!(elapsed < Duration::from_millis(1300), "{elapsed:?}");
 
@@ -138,7 +140,7 @@ async fn the_deadline_bounds_retries_and_polling() {
     let err =
         arm.get_deployment(&deployment_id("slow"), Instant::now() + Duration::from_millis(500)).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(900));
-    assert!(matches!(err, ArmError::DeadlineExceeded { accepted: false, .. }), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::DeadlineExceeded { .. }, accepted: false, .. }), "{err:?}");
     assert!(err.to_string().contains("503"), "{err}");
 }
 
@@ -172,10 +174,10 @@ async fn cancel_stops_a_long_poll_promptly_and_reports_acceptance() {
         .expect("task")
         .unwrap_err();
     assert!(cancelled_at.elapsed() < Duration::from_millis(500));
-    assert!(matches!(err, ArmError::Cancelled { accepted: true }), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Cancelled, accepted: true, .. }), "{err:?}");
     // Later calls are cancelled at once and were never accepted.
     let err = arm.put_deployment(&deployment_id("after"), &body(1), deadline(10)).await.unwrap_err();
-    assert!(matches!(err, ArmError::Cancelled { accepted: false }), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Cancelled, accepted: false, .. }), "{err:?}");
     assert_eq!(count(&emu.requests(), "PUT", "/deployments/after"), 0);
 }
 
@@ -197,7 +199,7 @@ async fn cancel_also_interrupts_a_write_waiting_for_the_account_lock() {
         tokio::time::timeout(Duration::from_secs(1), async { (first.await, second.await) }).await.expect("prompt");
     let errors = [results.0.unwrap().unwrap_err(), results.1.unwrap().unwrap_err()];
     let accepted: Vec<bool> = errors.iter().map(ArmError::accepted).collect();
-    assert!(errors.iter().all(|e| matches!(e, ArmError::Cancelled { .. })), "{errors:?}");
+    assert!(errors.iter().all(|e| matches!(e.kind, ArmErrorKind::Cancelled)), "{errors:?}");
     // Exactly one of them got its PUT accepted; the other was still waiting for the lock.
     assert_eq!(accepted.iter().filter(|a| **a).count(), 1, "{accepted:?}");
 }
@@ -257,7 +259,7 @@ async fn a_write_in_flight_when_the_deadline_or_cancel_strikes_counts_as_accepte
     let started = Instant::now();
     let err = arm.put_deployment(&deployment_id("slow"), &body(1), deadline(1)).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2), "bounded by the deadline");
-    assert!(matches!(err, ArmError::DeadlineExceeded { accepted: true, .. }), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::DeadlineExceeded { .. }, accepted: true, .. }), "{err:?}");
 
     let put = tokio::spawn({
         let arm = arm.clone();
@@ -266,7 +268,7 @@ async fn a_write_in_flight_when_the_deadline_or_cancel_strikes_counts_as_accepte
     tokio::time::sleep(Duration::from_millis(500)).await;
     arm.cancel();
     let err = tokio::time::timeout(Duration::from_secs(1), put).await.expect("prompt").expect("task").unwrap_err();
-    assert!(matches!(err, ArmError::Cancelled { accepted: true }), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::Cancelled, accepted: true, .. }), "{err:?}");
 
     // A read in flight changes nothing: not accepted.
     let fresh = client(&emu);
@@ -277,5 +279,5 @@ async fn a_write_in_flight_when_the_deadline_or_cancel_strikes_counts_as_accepte
         action: FaultAction::Delay { ms: 3_000 },
     });
     let err = fresh.get_deployment(&deployment_id("slow"), deadline(1)).await.unwrap_err();
-    assert!(matches!(err, ArmError::DeadlineExceeded { accepted: false, .. }), "{err:?}");
+    assert!(matches!(err, ArmError { kind: ArmErrorKind::DeadlineExceeded { .. }, accepted: false, .. }), "{err:?}");
 }

@@ -194,10 +194,14 @@ async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, body: &Bytes
     if let Some(response) = crate::inference::account_action(shared, method, path, uri.query(), body) {
         return response;
     }
+    let query: HashMap<String, String> = Query::try_from_uri(uri).map(|Query(q)| q).unwrap_or_default();
+    if let Some(response) = crate::offers::dispatch(shared, method, path, query.get("api-version").map(String::as_str))
+    {
+        return response;
+    }
     let Some(target) = parse_arm_path(path) else {
         return arm_error(StatusCode::NOT_FOUND, "NotFound", format!("The emulator serves no resource at '{path}'."));
     };
-    let query: HashMap<String, String> = Query::try_from_uri(uri).map(|Query(q)| q).unwrap_or_default();
     let Some(api_version) = query.get("api-version").filter(|v| !v.is_empty()) else {
         return arm_error(
             StatusCode::BAD_REQUEST,

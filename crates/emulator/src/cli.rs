@@ -17,6 +17,9 @@ Options:
   --lro STYLE              async | location | provisioning-state | sync   (default: async)
   --operation-delay-ms N   how long PUT/DELETE operations run (default: 0)
   --page-size N            deployments per list page (default: 100)
+  --offers-file FILE       JSON of what regions offer: {\"models\": [...], \"quotas\": [...], \"forbid_reads\"}
+                           (see README; default: model-router 2025-11-18 and the Claude models everywhere)
+  --forbid-reads           answer 403 on the location models and usages lists
   --ca-cert-out FILE       write the TLS listener's certificate (PEM) to FILE
   --help                   print this help
 
@@ -36,6 +39,8 @@ pub(crate) enum CliError {
     ReadFile { path: String, source: std::io::Error },
     #[error("{path} is not a JSON array of {{id, location, kind}}: {source}")]
     AccountsFile { path: String, source: serde_json::Error },
+    #[error("{path} is not a JSON object of offers {{models, quotas, forbid_reads}}: {source}")]
+    OffersFile { path: String, source: serde_json::Error },
 }
 
 #[derive(Debug, Default)]
@@ -83,6 +88,10 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
             parsed.help = true;
             continue;
         }
+        if flag == "--forbid-reads" {
+            parsed.options.settings.offers.forbid_reads = true;
+            continue;
+        }
         if !matches!(
             flag,
             "--port"
@@ -93,6 +102,7 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                 | "--operation-delay-ms"
                 | "--page-size"
                 | "--ca-cert-out"
+                | "--offers-file"
         ) {
             return Err(CliError::UnknownArgument(arg.clone()));
         }
@@ -125,6 +135,14 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                 parsed.options.settings.page_size = size;
             }
             "--ca-cert-out" => parsed.ca_cert_out = Some(value),
+            "--offers-file" => {
+                let text = std::fs::read_to_string(&value)
+                    .map_err(|source| CliError::ReadFile { path: value.clone(), source })?;
+                let forbid = parsed.options.settings.offers.forbid_reads;
+                parsed.options.settings.offers =
+                    serde_json::from_str(&text).map_err(|source| CliError::OffersFile { path: value, source })?;
+                parsed.options.settings.offers.forbid_reads |= forbid;
+            }
             _ => return Err(CliError::UnknownArgument(arg.clone())),
         }
     }
@@ -226,6 +244,31 @@ mod tests {
         let parsed = parse_args(&[]).expect("no args is fine");
         assert_eq!(parsed.options.accounts, vec![AccountSpec::demo()]);
         assert_eq!(parsed.options.settings.page_size, 100);
+    }
+
+    #[test]
+    fn offers_file_and_forbid_reads() {
+        let dir = std::env::temp_dir().join(format!("offers-{}", uuid::Uuid::new_v4()));
+        std::fs::write(
+            &dir,
+            r#"{"models": [{"regions": ["westus"], "name": "model-router", "version": "2026-01-01",
+                "skus": [{"name": "GlobalStandard", "usage_name": "U", "allowed_values": [5]}]}],
+                "quotas": [{"usage_name": "U", "limit": 7}]}"#,
+        )
+        .unwrap();
+        let path = dir.to_string_lossy().into_owned();
+        // The switch holds whatever the order of the flags.
+        let parsed = parse_args(&args(&["--forbid-reads", "--offers-file", &path])).unwrap();
+        let offers = &parsed.options.settings.offers;
+        assert!(offers.forbid_reads);
+        assert_eq!(offers.models[0].regions, ["westus"]);
+        assert_eq!(offers.models[0].kinds, ["AIServices", "OpenAI"], "defaults fill what the file omits");
+        assert_eq!(offers.models[0].skus[0].allowed_values, [5]);
+        assert_eq!((offers.quotas[0].limit, offers.quotas[0].used_elsewhere), (7, 0));
+        std::fs::write(&dir, "[1, 2]").unwrap();
+        let err = parse_args(&args(&["--offers-file", &path])).unwrap_err();
+        assert!(err.to_string().contains("is not a JSON object of offers"), "{err}");
+        std::fs::remove_file(&dir).unwrap();
     }
 
     #[test]

@@ -7,10 +7,13 @@
 mod admin;
 mod arm;
 mod cli;
+mod client_certs;
 mod faults;
 mod ids;
 mod inference;
 mod lro;
+mod offers;
+mod pipelines;
 mod server;
 mod state;
 mod tls;
@@ -18,6 +21,7 @@ mod tokens;
 
 pub use cli::run_cli;
 pub use faults::{FaultAction, FaultRule};
+pub use offers::{ModelOffer, Offers, Quota, SkuOffer};
 pub use state::{LroStyle, Outcome, Quirks, RecordedRequest, Settings, TokenGrant};
 pub use tokens::MSI_IDENTITY_HEADER;
 
@@ -156,8 +160,11 @@ impl Emulator {
         }
 
         let base_router = admin::router()
+            .merge(offers::admin_router())
+            .merge(client_certs::admin_router())
             .route("/msi/token", get(tokens::msi_token))
             .route("/github/oidc", get(tokens::github_oidc))
+            .route("/ado/oidc", post(pipelines::azure_devops_oidc))
             .merge(inference::routes())
             .fallback(arm::entry)
             .with_state(shared.clone());
@@ -213,6 +220,11 @@ impl Emulator {
     }
 
     /// Adds (or replaces) an account; false when the id does not parse.
+    /// Registers a certificate (PEM) for a client certificate credential of `client_id`; returns its `x5t#S256`.
+    pub fn register_client_certificate(&self, client_id: &str, certificate_pem: &str) -> Result<String, String> {
+        self.shared.register_client_certificate(client_id, certificate_pem)
+    }
+
     pub fn add_account(&self, spec: AccountSpec) -> bool {
         self.shared.add_account(&spec)
     }

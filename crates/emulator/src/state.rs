@@ -85,6 +85,8 @@ pub struct Settings {
     /// Deployments per list page (at least 1).
     pub page_size: usize,
     pub quirks: Quirks,
+    /// What regions offer, quotas, and the 403 switch of the read APIs (see `offers`).
+    pub offers: crate::offers::Offers,
 }
 
 impl Default for Settings {
@@ -95,6 +97,7 @@ impl Default for Settings {
             operation_outcome: Outcome::Succeeded,
             page_size: 100,
             quirks: Quirks::default(),
+            offers: crate::offers::Offers::default(),
         }
     }
 }
@@ -181,6 +184,8 @@ pub(crate) struct Store {
     pub faults: Vec<ActiveFault>,
     pub issued_tokens: HashSet<String>,
     pub token_grants: Vec<TokenGrant>,
+    /// Certificates registered for client certificate credentials, by `x5t#S256` thumbprint.
+    pub client_certificates: HashMap<String, crate::client_certs::RegisteredCertificate>,
 }
 
 pub(crate) const DEFAULT_RAI_POLICY: &str = "Microsoft.DefaultV2";

@@ -21,14 +21,14 @@ const TOKEN_LIFETIME_SECS: i64 = 3600;
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// An unsigned JWT-shaped token: some clients peek at the claims, none here verify them.
-fn fake_jwt(claims: Value) -> String {
+pub(crate) fn fake_jwt(claims: Value) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let signature = URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes());
     format!("{header}.{payload}.{signature}")
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -80,10 +80,17 @@ pub(crate) async fn oauth2_token(
     };
     let grant = if form.client_secret.as_deref().is_some_and(|s| !s.is_empty()) {
         "client_secret"
-    } else if form.client_assertion.as_deref().is_some_and(|a| !a.is_empty())
+    } else if let Some(assertion) = form.client_assertion.as_deref().filter(|a| !a.is_empty())
         && form.client_assertion_type.as_deref() == Some(ASSERTION_TYPE)
     {
-        "client_assertion"
+        // An assertion naming a certificate is verified against the registered one; a federated (OIDC) token
+        // is accepted as it is.
+        let audience = format!("{}/{tenant}/oauth2/v2.0/token", shared.authority_url);
+        match crate::client_certs::verify(&shared, assertion, client_id, &audience) {
+            Ok(true) => "client_certificate",
+            Ok(false) => "client_assertion",
+            Err(reason) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", &reason),
+        }
     } else {
         return oauth_error(
             StatusCode::UNAUTHORIZED,

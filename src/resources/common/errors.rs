@@ -2,16 +2,17 @@
 //! said (code, message, details, correlation id for a support ticket) and, for the errors people hit most, what
 //! to do about it.
 
-use modelrouter_arm::ArmError;
+use modelrouter_arm::{ArmError, ArmErrorKind};
 use tf_provider::Diagnostic;
 
 /// An error diagnostic for `error`, raised while trying to `action` (e.g. "create <id>").
 pub fn arm_error_diagnostic(action: &str, error: &ArmError) -> Diagnostic {
-    let summary = match error {
-        ArmError::Cancelled { .. } => "Interrupted".to_owned(),
-        ArmError::DeadlineExceeded { .. } => "Timed out waiting for Azure".to_owned(),
-        ArmError::Auth(_) => "Could not authenticate to Azure".to_owned(),
-        ArmError::OperationFailed { state, .. } => format!("Azure operation {state}"),
+    let summary = match &error.kind {
+        ArmErrorKind::Cancelled => "Interrupted".to_owned(),
+        ArmErrorKind::DeadlineExceeded { .. } => "Timed out waiting for Azure".to_owned(),
+        ArmErrorKind::Auth(_) => "Could not authenticate to Azure".to_owned(),
+        ArmErrorKind::Unreachable { .. } => "Cannot reach Azure".to_owned(),
+        ArmErrorKind::OperationFailed { state, .. } => format!("Azure operation {state}"),
         _ => match error.code() {
             Some(code) => format!("Azure refused the request: {code}"),
             None => "Azure request failed".to_owned(),
@@ -26,16 +27,20 @@ pub fn arm_error_diagnostic(action: &str, error: &ArmError) -> Diagnostic {
 }
 
 fn hint(error: &ArmError) -> Option<&'static str> {
-    match error {
-        ArmError::Cancelled { .. } => Some(
+    match &error.kind {
+        ArmErrorKind::Cancelled => Some(
             "Terraform was interrupted (Ctrl-C). A deployment whose creation Azure had accepted stays in state as \
              tainted, so nothing is orphaned and the next apply does not create it twice.",
         ),
-        ArmError::DeadlineExceeded { .. } => Some(
+        ArmErrorKind::DeadlineExceeded { .. } => Some(
             "Raise the operation's limit in the resource's timeouts block (defaults: create/update/delete 30m, \
              read 5m) if Azure is known to be slow.",
         ),
-        ArmError::Auth(_) => Some(
+        ArmErrorKind::Unreachable { .. } => Some(
+            "No connection could be made, so retrying longer would not help: check resource_manager_endpoint \
+             (ARM_RESOURCE_MANAGER_ENDPOINT), the environment, DNS, proxies and the trusted CA certificates.",
+        ),
+        ArmErrorKind::Auth(_) => Some(
             "Check the provider's credentials: access_token, client_id/client_secret/tenant_id, use_oidc, use_msi \
              or an Azure CLI login (ARM_* environment variables work as for azurerm).",
         ),

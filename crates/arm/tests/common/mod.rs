@@ -36,6 +36,7 @@ pub fn fast_policy() -> RetryPolicy {
         default_poll_interval: Duration::from_millis(50),
         request_timeout: Duration::from_secs(5),
         retry_conflicts: true,
+        unreachable_budget: Duration::from_millis(500),
     }
 }
 

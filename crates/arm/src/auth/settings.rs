@@ -1,35 +1,6 @@
-//! Authentication settings, their environment fallbacks and the credential chain.
-//!
-//! Settings come from the provider block; every `None` falls back to the environment variable azurerm uses
-//! ([`AuthSettings::with_env_fallbacks`]). One credential is then picked, in this order: a ready access token,
-//! a client secret, OIDC (a token, a token file, or the GitHub Actions token request URL), managed identity,
-//! the Azure CLI. Tokens are requested for the scope `<ARM base>/.default` and cached until shortly before they
-//! expire.
-//!
-//! Test hooks (documented so acceptance tests can point the provider at an emulator):
-//! - `AZURE_AUTHORITY_HOST` overrides the login endpoint (it must be `https://`; azure_identity refuses anything else);
-//! - `ARM_TEST_CA_CERT_FILE` names a PEM file of extra trusted root certificates, added to the system store, for
-//!   the ARM endpoint and the login endpoint alike.
+//! Provider block settings, their azurerm environment fallbacks, and which credential they select.
 
 use std::fmt;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
-
-use azure_core::credentials::TokenCredential;
-use azure_core::http::{ClientMethodOptions, ClientOptions, RetryOptions, Transport};
-use azure_identity::{
-    AzureCliCredential, AzureCliCredentialOptions, ClientAssertion, ClientAssertionCredential,
-    ClientAssertionCredentialOptions, ClientSecretCredential, ClientSecretCredentialOptions, ManagedIdentityCredential,
-    ManagedIdentityCredentialOptions, UserAssignedId,
-};
-use time::OffsetDateTime;
-use url::Url;
-
-/// The audience GitHub Actions and Entra ID agree on for federated credentials.
-const FEDERATED_AUDIENCE: &str = "api://AzureADTokenExchange";
-/// Refresh a cached token this long before it expires.
-const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 /// A secret string. `Debug` and `Display` print `<redacted>`; use [`Secret::expose`] to read it.
 #[derive(Clone, PartialEq, Eq)]
@@ -76,7 +47,7 @@ pub enum AuthError {
     #[error("{credential} needs {missing}")]
     Incomplete { credential: &'static str, missing: String },
     #[error(
-        "no credential configured: set access_token, client_id + client_secret + tenant_id, use_oidc with a token source, use_msi, or log in with the Azure CLI (use_cli)"
+        "no credential configured: set access_token, client_id + client_secret (or client_certificate_path) + tenant_id, use_oidc with a token source, use_msi, or log in with the Azure CLI (use_cli)"
     )]
     NoCredential,
     #[error("{credential} could not obtain a token: {message}")]
@@ -129,10 +100,17 @@ pub struct AuthSettings {
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
+    /// PEM file with the service principal's certificate and private key (env `ARM_CLIENT_CERTIFICATE_PATH`).
+    pub client_certificate_path: Option<String>,
+    /// Password of the certificate file (env `ARM_CLIENT_CERTIFICATE_PASSWORD`).
+    pub client_certificate_password: Option<Secret>,
     pub oidc_token: Option<Secret>,
     pub oidc_token_file_path: Option<String>,
     pub oidc_request_url: Option<String>,
     pub oidc_request_token: Option<Secret>,
+    /// Azure DevOps service connection whose federated token is requested from `oidc_request_url`
+    /// (`SYSTEM_OIDCREQUESTURI`) with `oidc_request_token` (`SYSTEM_ACCESSTOKEN`).
+    pub oidc_azure_service_connection_id: Option<String>,
     pub access_token: Option<Secret>,
     pub resource_manager_endpoint: Option<String>,
     pub environment: Option<String>,
@@ -150,6 +128,7 @@ pub struct AuthSettings {
 pub enum CredentialKind {
     AccessToken,
     ClientSecret,
+    ClientCertificate,
     Oidc(OidcSource),
     ManagedIdentity,
     AzureCli,
@@ -161,6 +140,8 @@ pub enum OidcSource {
     Token,
     TokenFile,
     GitHubActions,
+    /// The Azure DevOps service connection's token, requested from the pipeline's OIDC endpoint.
+    AzureDevOps,
 }
 
 impl CredentialKind {
@@ -168,12 +149,28 @@ impl CredentialKind {
         match self {
             CredentialKind::AccessToken => "access token",
             CredentialKind::ClientSecret => "client secret credential",
+            CredentialKind::ClientCertificate => "client certificate credential",
             CredentialKind::Oidc(OidcSource::Token) => "OIDC credential (token)",
             CredentialKind::Oidc(OidcSource::TokenFile) => "OIDC credential (token file)",
             CredentialKind::Oidc(OidcSource::GitHubActions) => "OIDC credential (GitHub Actions)",
+            CredentialKind::Oidc(OidcSource::AzureDevOps) => "OIDC credential (Azure DevOps service connection)",
             CredentialKind::ManagedIdentity => "managed identity credential",
             CredentialKind::AzureCli => "Azure CLI credential",
         }
+    }
+}
+
+/// One credential of the chain and whether the settings configure it: what a "no usable credential" error lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialTried {
+    pub credential: &'static str,
+    /// `selected`, or why it was not used (which setting or variable would enable it).
+    pub status: String,
+}
+
+impl fmt::Display for CredentialTried {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.credential, self.status)
     }
 }
 
@@ -204,13 +201,20 @@ impl AuthSettings {
             tenant_id: non_empty(self.tenant_id).or_else(|| get(&["ARM_TENANT_ID", "AZURE_TENANT_ID"])),
             client_id: non_empty(self.client_id).or_else(|| get(&["ARM_CLIENT_ID", "AZURE_CLIENT_ID"])),
             client_secret: non_empty_secret(self.client_secret).or_else(|| get(&["ARM_CLIENT_SECRET"]).map(Secret)),
+            client_certificate_path: non_empty(self.client_certificate_path)
+                .or_else(|| get(&["ARM_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PATH"])),
+            client_certificate_password: non_empty_secret(self.client_certificate_password)
+                .or_else(|| get(&["ARM_CLIENT_CERTIFICATE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD"]).map(Secret)),
             oidc_token: non_empty_secret(self.oidc_token).or_else(|| get(&["ARM_OIDC_TOKEN"]).map(Secret)),
             oidc_token_file_path: non_empty(self.oidc_token_file_path)
                 .or_else(|| get(&["ARM_OIDC_TOKEN_FILE_PATH", "AZURE_FEDERATED_TOKEN_FILE"])),
             oidc_request_url: non_empty(self.oidc_request_url)
-                .or_else(|| get(&["ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"])),
-            oidc_request_token: non_empty_secret(self.oidc_request_token)
-                .or_else(|| get(&["ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]).map(Secret)),
+                .or_else(|| get(&["ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL", "SYSTEM_OIDCREQUESTURI"])),
+            oidc_request_token: non_empty_secret(self.oidc_request_token).or_else(|| {
+                get(&["ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN"]).map(Secret)
+            }),
+            oidc_azure_service_connection_id: non_empty(self.oidc_azure_service_connection_id)
+                .or_else(|| get(&["ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID"])),
             access_token: non_empty_secret(self.access_token).or_else(|| get(&["ARM_ACCESS_TOKEN"]).map(Secret)),
             resource_manager_endpoint: non_empty(self.resource_manager_endpoint)
                 .or_else(|| get(&["ARM_RESOURCE_MANAGER_ENDPOINT"])),
@@ -258,19 +262,28 @@ impl AuthSettings {
             self.require_tenant_and_client(CredentialKind::ClientSecret)?;
             return Ok(CredentialKind::ClientSecret);
         }
+        if self.client_certificate_path.is_some() {
+            self.require_tenant_and_client(CredentialKind::ClientCertificate)?;
+            return Ok(CredentialKind::ClientCertificate);
+        }
         if self.use_oidc == Some(true) {
             let source = if self.oidc_token.is_some() {
                 OidcSource::Token
             } else if self.oidc_token_file_path.is_some() {
                 OidcSource::TokenFile
             } else if self.oidc_request_url.is_some() && self.oidc_request_token.is_some() {
-                OidcSource::GitHubActions
+                if self.oidc_azure_service_connection_id.is_some() {
+                    OidcSource::AzureDevOps
+                } else {
+                    OidcSource::GitHubActions
+                }
             } else {
                 return Err(AuthError::Incomplete {
                     credential: "use_oidc",
                     missing: "oidc_token, oidc_token_file_path, or oidc_request_url with oidc_request_token \
                               (ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH / AZURE_FEDERATED_TOKEN_FILE, \
-                              ACTIONS_ID_TOKEN_REQUEST_URL + ACTIONS_ID_TOKEN_REQUEST_TOKEN)"
+                              ACTIONS_ID_TOKEN_REQUEST_URL + ACTIONS_ID_TOKEN_REQUEST_TOKEN, or in Azure DevOps \
+                              ARM_OIDC_AZURE_SERVICE_CONNECTION_ID with SYSTEM_OIDCREQUESTURI + SYSTEM_ACCESSTOKEN)"
                         .to_string(),
                 });
             };
@@ -285,6 +298,48 @@ impl AuthSettings {
             return Ok(CredentialKind::AzureCli);
         }
         Err(AuthError::NoCredential)
+    }
+
+    /// The whole chain in order, marking the credential [`AuthSettings::credential_kind`] selects and saying for
+    /// each other one what would enable it. Secret values are never included.
+    pub fn credentials_tried(&self) -> Vec<CredentialTried> {
+        let selected = self.credential_kind().ok();
+        let entry = |credential: &'static str, is_selected: bool, otherwise: &str| CredentialTried {
+            credential,
+            status: if is_selected { "selected".to_string() } else { otherwise.to_string() },
+        };
+        vec![
+            entry(
+                "access token",
+                selected == Some(CredentialKind::AccessToken),
+                "not set (access_token, ARM_ACCESS_TOKEN)",
+            ),
+            entry(
+                "client secret",
+                selected == Some(CredentialKind::ClientSecret),
+                "not set (client_id + client_secret + tenant_id, ARM_CLIENT_SECRET)",
+            ),
+            entry(
+                "client certificate",
+                selected == Some(CredentialKind::ClientCertificate),
+                "not set (client_certificate_path, ARM_CLIENT_CERTIFICATE_PATH)",
+            ),
+            entry(
+                "OIDC",
+                matches!(selected, Some(CredentialKind::Oidc(_))),
+                "not enabled (use_oidc, ARM_USE_OIDC, with a token source)",
+            ),
+            entry(
+                "managed identity",
+                selected == Some(CredentialKind::ManagedIdentity),
+                "not enabled (use_msi, ARM_USE_MSI)",
+            ),
+            entry(
+                "Azure CLI",
+                selected == Some(CredentialKind::AzureCli),
+                if self.use_cli == Some(false) { "disabled (use_cli = false)" } else { "not reached" },
+            ),
+        ]
     }
 
     fn require_tenant_and_client(&self, kind: CredentialKind) -> Result<(), AuthError> {
@@ -306,229 +361,6 @@ impl AuthSettings {
 /// The token scope for an ARM base URL: `<base>/.default`.
 pub fn token_scope(arm_endpoint: &str) -> String {
     format!("{}/.default", arm_endpoint.trim_end_matches('/'))
-}
-
-/// Hands out bearer tokens for ARM, caching them until shortly before expiry.
-pub(crate) struct TokenProvider {
-    kind: CredentialKind,
-    source: TokenSource,
-    scope: String,
-    cache: tokio::sync::Mutex<Option<(Secret, OffsetDateTime)>>,
-}
-
-enum TokenSource {
-    Static(Secret),
-    Credential(Arc<dyn TokenCredential>),
-}
-
-impl fmt::Debug for TokenProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenProvider").field("kind", &self.kind).field("scope", &self.scope).finish_non_exhaustive()
-    }
-}
-
-impl TokenProvider {
-    /// Builds the credential the settings select. No network I/O happens here.
-    pub(crate) fn new(settings: &AuthSettings, scope: String, http: reqwest::Client) -> Result<Self, AuthError> {
-        let kind = settings.credential_kind()?;
-        let client_options = || -> Result<ClientOptions, AuthError> {
-            let mut cloud = azure_core::cloud::CustomConfiguration::default();
-            cloud.authority_host = settings.authority()?;
-            Ok(ClientOptions {
-                transport: Some(Transport::new(Arc::new(http.clone()))),
-                retry: RetryOptions::none(),
-                cloud: Some(Arc::new(cloud.into())),
-                ..Default::default()
-            })
-        };
-        let azure_err =
-            |e: azure_core::Error| AuthError::Credential { credential: kind.name(), message: error_chain(&e) };
-        let tenant = || settings.tenant_id.clone().unwrap_or_default();
-        let client = || settings.client_id.clone().unwrap_or_default();
-        let assertion_credential = |assertion: Assertion| -> Result<TokenSource, AuthError> {
-            let options = ClientAssertionCredentialOptions { client_options: client_options()? };
-            let cred =
-                ClientAssertionCredential::new(tenant(), client(), assertion, Some(options)).map_err(azure_err)?;
-            Ok(TokenSource::Credential(cred))
-        };
-        let source = match kind {
-            CredentialKind::AccessToken => {
-                TokenSource::Static(settings.access_token.clone().unwrap_or_else(|| Secret::new("")))
-            }
-            CredentialKind::ClientSecret => {
-                let secret = settings.client_secret.as_ref().map(|s| s.expose().to_string()).unwrap_or_default();
-                let options = ClientSecretCredentialOptions { client_options: client_options()? };
-                let cred = ClientSecretCredential::new(
-                    &tenant(),
-                    client(),
-                    azure_core::credentials::Secret::new(secret),
-                    Some(options),
-                )
-                .map_err(azure_err)?;
-                TokenSource::Credential(cred)
-            }
-            CredentialKind::Oidc(OidcSource::Token) => {
-                assertion_credential(Assertion::Static(settings.oidc_token.clone().unwrap_or_else(|| Secret::new(""))))?
-            }
-            CredentialKind::Oidc(OidcSource::TokenFile) => assertion_credential(Assertion::File(PathBuf::from(
-                settings.oidc_token_file_path.clone().unwrap_or_default(),
-            )))?,
-            CredentialKind::Oidc(OidcSource::GitHubActions) => {
-                let raw = settings.oidc_request_url.clone().unwrap_or_default();
-                let url = github_request_url(&raw)?;
-                let token = settings.oidc_request_token.clone().unwrap_or_else(|| Secret::new(""));
-                assertion_credential(Assertion::GitHubActions { url, token, http: http.clone() })?
-            }
-            CredentialKind::ManagedIdentity => {
-                let options = ManagedIdentityCredentialOptions {
-                    user_assigned_id: settings.client_id.clone().map(UserAssignedId::ClientId),
-                    client_options: client_options()?,
-                };
-                TokenSource::Credential(ManagedIdentityCredential::new(Some(options)).map_err(azure_err)?)
-            }
-            CredentialKind::AzureCli => {
-                let options = AzureCliCredentialOptions { tenant_id: settings.tenant_id.clone(), ..Default::default() };
-                TokenSource::Credential(AzureCliCredential::new(Some(options)).map_err(azure_err)?)
-            }
-        };
-        Ok(TokenProvider { kind, source, scope, cache: tokio::sync::Mutex::new(None) })
-    }
-
-    pub(crate) fn kind(&self) -> CredentialKind {
-        self.kind
-    }
-
-    /// A bearer token for ARM; cached until [`TOKEN_REFRESH_MARGIN`] before expiry.
-    pub(crate) async fn token(&self) -> Result<Secret, AuthError> {
-        let credential = match &self.source {
-            TokenSource::Static(token) => return Ok(token.clone()),
-            TokenSource::Credential(c) => c,
-        };
-        let mut cache = self.cache.lock().await;
-        if let Some((token, expires_on)) = cache.as_ref()
-            && *expires_on - TOKEN_REFRESH_MARGIN > OffsetDateTime::now_utc()
-        {
-            return Ok(token.clone());
-        }
-        let started = std::time::Instant::now();
-        let mut attempt = 1;
-        let access = loop {
-            match credential.get_token(&[self.scope.as_str()], None).await {
-                Ok(access) => break access,
-                Err(e) if attempt < TOKEN_ATTEMPTS => {
-                    tracing::debug!(credential = self.kind.name(), attempt, error = %error_chain(&e), "token request failed; retrying");
-                    tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-                    attempt += 1;
-                }
-                Err(e) => {
-                    return Err(AuthError::Credential { credential: self.kind.name(), message: error_chain(&e) });
-                }
-            }
-        };
-        tracing::debug!(
-            credential = self.kind.name(),
-            scope = %self.scope,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "obtained an access token"
-        );
-        let token = Secret::new(access.token.secret());
-        *cache = Some((token.clone(), access.expires_on));
-        Ok(token)
-    }
-}
-
-/// An error and its causes, `outer: inner: ...` (azure_core puts the useful part, e.g. a TLS failure, in the source).
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text
-}
-
-/// Attempts per token request. azure_identity's own retry policy is switched off because, once it gives up, it
-/// reports only "retry policy expired" and drops the cause (a TLS failure, an AADSTS error); we retry here instead.
-const TOKEN_ATTEMPTS: u32 = 3;
-
-/// `ACTIONS_ID_TOKEN_REQUEST_URL` plus the `audience` GitHub needs for Entra ID federation.
-fn github_request_url(raw: &str) -> Result<Url, AuthError> {
-    let mut url = Url::parse(raw)
-        .map_err(|e| AuthError::InvalidSetting { setting: "oidc_request_url", reason: format!("not a URL: {e}") })?;
-    if !url.query_pairs().any(|(k, _)| k == "audience") {
-        url.query_pairs_mut().append_pair("audience", FEDERATED_AUDIENCE);
-    }
-    Ok(url)
-}
-
-/// Sources of a federated (OIDC) client assertion.
-#[derive(Debug)]
-enum Assertion {
-    Static(Secret),
-    /// Read on every token request: Kubernetes rotates the projected token file.
-    File(PathBuf),
-    GitHubActions {
-        url: Url,
-        token: Secret,
-        http: reqwest::Client,
-    },
-}
-
-fn assertion_error(message: String) -> azure_core::Error {
-    azure_core::Error::with_message(azure_core::error::ErrorKind::Credential, message)
-}
-
-#[async_trait::async_trait]
-impl ClientAssertion for Assertion {
-    async fn secret(&self, _options: Option<ClientMethodOptions<'_>>) -> azure_core::Result<String> {
-        match self {
-            Assertion::Static(token) => Ok(token.expose().to_string()),
-            Assertion::File(path) => {
-                let text = tokio::fs::read_to_string(path)
-                    .await
-                    .map_err(|e| assertion_error(format!("reading the OIDC token file {}: {e}", path.display())))?;
-                let token = text.trim();
-                if token.is_empty() {
-                    return Err(assertion_error(format!("the OIDC token file {} is empty", path.display())));
-                }
-                Ok(token.to_string())
-            }
-            Assertion::GitHubActions { url, token, http } => {
-                let endpoint = format!("{}{}", url.origin().ascii_serialization(), url.path());
-                let response = http
-                    .get(url.clone())
-                    .bearer_auth(token.expose())
-                    .header(reqwest::header::ACCEPT, "application/json")
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        assertion_error(format!("requesting the GitHub Actions OIDC token from {endpoint}: {e}"))
-                    })?;
-                let status = response.status();
-                if !status.is_success() {
-                    return Err(assertion_error(format!(
-                        "the GitHub Actions OIDC token request to {endpoint} answered HTTP {}",
-                        status.as_u16()
-                    )));
-                }
-                #[derive(serde::Deserialize)]
-                struct Answer {
-                    value: Option<String>,
-                }
-                let answer: Answer = response.json().await.map_err(|e| {
-                    assertion_error(format!("decoding the GitHub Actions OIDC token answer from {endpoint}: {e}"))
-                })?;
-                answer.value.filter(|v| !v.is_empty()).ok_or_else(|| {
-                    assertion_error(format!("the GitHub Actions OIDC token answer from {endpoint} has no `value`"))
-                })
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -555,6 +387,8 @@ mod tests {
             ("ARM_TENANT_ID", "t-env"),
             ("ARM_CLIENT_ID", "c-env"),
             ("ARM_CLIENT_SECRET", "s-env"),
+            ("ARM_CLIENT_CERTIFICATE_PATH", "/certs/sp.pem"),
+            ("ARM_CLIENT_CERTIFICATE_PASSWORD", "pfx-pass"),
             ("ARM_USE_OIDC", "TRUE"),
             ("ARM_USE_MSI", "0"),
             ("ARM_USE_CLI", "false"),
@@ -569,6 +403,8 @@ mod tests {
         assert_eq!(s.tenant_id.as_deref(), Some("t-block"));
         assert_eq!(s.client_id.as_deref(), Some("c-env"));
         assert_eq!(s.client_secret.as_ref().map(Secret::expose), Some("s-env"));
+        assert_eq!(s.client_certificate_path.as_deref(), Some("/certs/sp.pem"));
+        assert_eq!(s.client_certificate_password.as_ref().map(Secret::expose), Some("pfx-pass"));
         assert_eq!((s.use_oidc, s.use_msi, s.use_cli), (Some(true), Some(false), Some(true)));
         assert_eq!(s.environment.as_deref(), Some("china"));
         assert_eq!(s.access_token.as_ref().map(Secret::expose), Some("tok"));
@@ -592,6 +428,24 @@ mod tests {
         let s = AuthSettings::default()
             .with_env_fallbacks(env_of(&[("ARM_OIDC_TOKEN_FILE_PATH", "/a"), ("AZURE_FEDERATED_TOKEN_FILE", "/b")]));
         assert_eq!(s.oidc_token_file_path.as_deref(), Some("/a"));
+    }
+
+    #[test]
+    fn azure_devops_pipeline_variables_fill_the_oidc_request() {
+        let s = AuthSettings::default().with_env_fallbacks(env_of(&[
+            (
+                "SYSTEM_OIDCREQUESTURI",
+                "https://dev.azure.com/org/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken",
+            ),
+            ("SYSTEM_ACCESSTOKEN", "ado-job-token"),
+            ("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", "sc-1"),
+        ]));
+        assert!(s.oidc_request_url.as_deref().is_some_and(|u| u.ends_with("/oidctoken")));
+        assert_eq!(s.oidc_request_token.as_ref().map(Secret::expose), Some("ado-job-token"));
+        assert_eq!(s.oidc_azure_service_connection_id.as_deref(), Some("sc-1"));
+        let s =
+            AuthSettings::default().with_env_fallbacks(env_of(&[("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "sc-2")]));
+        assert_eq!(s.oidc_azure_service_connection_id.as_deref(), Some("sc-2"));
     }
 
     #[test]
@@ -621,7 +475,11 @@ mod tests {
         assert_eq!(full.credential_kind().unwrap(), CredentialKind::AccessToken);
         let s = AuthSettings { access_token: None, ..full.clone() };
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::ClientSecret);
+        let s = AuthSettings { client_certificate_path: Some("/c.pem".into()), ..s };
+        assert_eq!(s.credential_kind().unwrap(), CredentialKind::ClientSecret, "the secret comes first");
         let s = AuthSettings { client_secret: None, ..s };
+        assert_eq!(s.credential_kind().unwrap(), CredentialKind::ClientCertificate);
+        let s = AuthSettings { client_certificate_path: None, ..s };
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::Token));
         let s2 = AuthSettings { oidc_token: None, oidc_token_file_path: Some("/f".into()), ..s.clone() };
         assert_eq!(s2.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::TokenFile));
@@ -632,12 +490,31 @@ mod tests {
             ..s.clone()
         };
         assert_eq!(s3.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::GitHubActions));
+        let s4 = AuthSettings { oidc_azure_service_connection_id: Some("sc-1".into()), ..s3.clone() };
+        assert_eq!(s4.credential_kind().unwrap(), CredentialKind::Oidc(OidcSource::AzureDevOps));
         let s = AuthSettings { use_oidc: Some(false), ..s };
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::ManagedIdentity);
         let s = AuthSettings { use_msi: None, ..s };
         assert_eq!(s.credential_kind().unwrap(), CredentialKind::AzureCli, "use_cli defaults to true");
         let s = AuthSettings { use_cli: Some(false), ..s };
         assert!(matches!(s.credential_kind(), Err(AuthError::NoCredential)));
+    }
+
+    #[test]
+    fn credentials_tried_lists_the_chain_in_order() {
+        let tried = AuthSettings::default().credentials_tried();
+        let names: Vec<&str> = tried.iter().map(|t| t.credential).collect();
+        assert_eq!(
+            names,
+            ["access token", "client secret", "client certificate", "OIDC", "managed identity", "Azure CLI"]
+        );
+        assert_eq!(tried[5].to_string(), "Azure CLI: selected", "use_cli defaults to true");
+        assert!(tried[0].status.contains("ARM_ACCESS_TOKEN"));
+        let none = AuthSettings { use_cli: Some(false), ..Default::default() }.credentials_tried();
+        assert!(none.iter().all(|t| t.status != "selected"));
+        assert_eq!(none[5].status, "disabled (use_cli = false)");
+        let secret = AuthSettings { client_secret: Some("hunter2".into()), ..Default::default() };
+        assert!(!format!("{:?}", secret.credentials_tried()).contains("hunter2"));
     }
 
     #[test]
@@ -666,13 +543,5 @@ mod tests {
         assert_eq!(AuthSettings::default().arm_endpoint().unwrap(), "https://management.azure.com");
         assert!(CloudEnvironment::parse("germany").unwrap_err().to_string().contains("public, usgovernment, china"));
         assert_eq!(token_scope("http://127.0.0.1:8080/"), "http://127.0.0.1:8080/.default");
-    }
-
-    #[test]
-    fn github_request_url_gets_the_federation_audience() {
-        let u = github_request_url("https://gh.example/token?api-version=2.0").unwrap();
-        assert_eq!(u.as_str(), "https://gh.example/token?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange");
-        let u = github_request_url("http://127.0.0.1:1/github/oidc?audience=custom").unwrap();
-        assert_eq!(u.query(), Some("audience=custom"));
     }
 }

@@ -2,9 +2,12 @@
 //! settings. It lives apart from the provider block (`provider/`) and the resources (`resources/`), which both depend
 //! on it and not on each other.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 
 use modelrouter_arm::ArmClient;
+
+use crate::preflight::Preflight;
 use modelrouter_catalog::{CatalogDate, CatalogSource, EffectiveCatalog};
 use tf_provider::{Diagnostic, Severity};
 
@@ -20,6 +23,11 @@ pub struct Configured {
     pub strict_catalog: bool,
     /// The embedded model table, with the provider's `catalog_file` laid over it.
     pub catalog: EffectiveCatalog,
+    /// The checks against the live account at plan time; `None` with `preflight_checks = false`.
+    pub preflight: Option<Preflight>,
+    /// Whether this provider process already warned that the region offers a router version newer than the
+    /// catalog: it is one fact about the provider release, said once per plan, not once per router.
+    pub newer_router_version_reported: AtomicBool,
 }
 
 /// Shared between the provider and its resources: filled by `Configure`, read by every CRUD call.

@@ -23,6 +23,8 @@ pub struct ProviderConfig {
     pub strict_catalog: bool,
     /// A catalog file laid over the embedded table.
     pub catalog_file: Option<String>,
+    /// Whether plans check deployments against the live account.
+    pub preflight_checks: bool,
 }
 
 pub fn schema() -> Schema {
@@ -99,6 +101,13 @@ pub fn schema() -> Schema {
             "Default `true`: a model or router version missing from the embedded catalog is an error. `false` \
              makes it a warning and sends what was written (for models Azure adds before a provider release).",
         ))
+        .attribute(flag(
+            "preflight_checks",
+            "Default `true`: at plan time, check each deployment that is created or whose version or SKU changes \
+             against the live account (account kind, the region's offer of the model, version and SKU, capacity \
+             limits and remaining quota), so what Azure would refuse after a long apply fails in `plan`. A check \
+             that cannot be made (403, missing data) is a warning saying what was not checked.",
+        ))
         .attribute(string(
             "catalog_file",
             "Path to a catalog file in the embedded format (`router_versions`, `models`, flags) laid over the \
@@ -172,6 +181,7 @@ pub fn read(config: &Value) -> ProviderConfig {
         api_version: string("api_version").unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
         strict_catalog: flag("strict_catalog").unwrap_or(true),
         catalog_file: string("catalog_file"),
+        preflight_checks: flag("preflight_checks").unwrap_or(true),
     }
 }
 

@@ -12,6 +12,7 @@ use tf_provider::{AttributePath, ConfigureRequest, DataSource, Diagnostics, Prov
 
 use crate::data_sources::deployment::DeploymentDataSource;
 use crate::data_sources::supported_models::SupportedModelsFrom;
+use crate::preflight::Preflight;
 use crate::resources;
 use crate::state::{Configured, ProviderState};
 
@@ -72,7 +73,13 @@ impl Provider for ModelRouterProvider {
             },
         };
         match ArmClient::new(client_config) {
-            Ok(client) => self.state.set(Configured { client, strict_catalog: settings.strict_catalog, catalog }),
+            Ok(client) => self.state.set(Configured {
+                client,
+                strict_catalog: settings.strict_catalog,
+                catalog,
+                preflight: settings.preflight_checks.then(Preflight::default),
+                newer_router_version_reported: Default::default(),
+            }),
             Err(error) => match configuration_error_path(&error) {
                 Some(path) => diags.error_at(path, "Invalid provider configuration", error.to_string()),
                 None => diags.error("Invalid provider configuration", error.to_string()),

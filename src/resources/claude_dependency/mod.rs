@@ -9,14 +9,16 @@ pub mod schema;
 pub mod validate;
 
 use async_trait::async_trait;
-use modelrouter_arm::{Account, Deployment, DeploymentId};
+use modelrouter_arm::{Account, AccountId, Deployment, DeploymentId};
 use modelrouter_catalog::Catalog;
 use tf_provider::{AttributePath, Diagnostics, Schema};
 
+use crate::preflight::{DeploymentKind as PreflightKind, PreflightRequest};
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::claude_guard::routers_routing_to;
 use crate::resources::common::lifecycle::{DeploymentKind, PlanContext, WriteContext};
-use model::ClaudeModel;
+use crate::resources::common::sku::held_capacity;
+use model::{ClaudeModel, catalog_model};
 
 pub const TYPE_NAME: &str = "modelrouter_claude_dependency";
 
@@ -108,5 +110,30 @@ impl DeploymentKind for ClaudeDependency {
             ""
         };
         Err(format!("{id} is a deployment of {format} model {name:?}, not a Claude (Anthropic) model.{advice}"))
+    }
+
+    fn preflight_request(
+        &self,
+        planned: &ClaudeModel,
+        prior: Option<&ClaudeModel>,
+        catalog: &Catalog,
+    ) -> Option<PreflightRequest> {
+        let what_azure_checks = |m: &ClaudeModel| (m.identity.account_id.clone(), m.version.clone(), m.sku.clone());
+        if prior.is_some_and(|p| what_azure_checks(p) == what_azure_checks(planned)) {
+            return None;
+        }
+        let model = planned.model.known()?;
+        Some(PreflightRequest {
+            kind: PreflightKind::Claude,
+            account: AccountId::parse(planned.identity.account_id.known()?).ok()?,
+            // The region lists the model in the catalog's spelling.
+            model_name: catalog_model(catalog, model).map_or_else(|| model.clone(), |(name, _)| name.to_owned()),
+            format: ANTHROPIC.to_owned(),
+            version: planned.version.known().cloned(),
+            sku_name: planned.sku.name.known()?.clone(),
+            capacity: planned.sku.capacity.whole()?,
+            held_capacity: held_capacity(prior.map(|p| (&p.identity, &p.sku)), (&planned.identity, &planned.sku)),
+            newest_catalog_version: None,
+        })
     }
 }

@@ -12,6 +12,7 @@
 //! What differs between a router and a Claude deployment is behind [`DeploymentKind`].
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -28,6 +29,7 @@ use super::identity::Identity;
 use super::private::PrivateState;
 use super::timeouts::{self, Operation, Timeouts};
 use super::values::unknowns_to_null;
+use crate::preflight::{PreflightRequest, Rule as PreflightRule};
 use crate::state::{Configured, ProviderState};
 
 /// A resource's typed model: parsed once per RPC from a configuration, plan or state value, and written back.
@@ -123,6 +125,15 @@ pub trait DeploymentKind: Send + Sync + 'static {
 
     /// Refuses to import a deployment of another kind, saying what it is.
     fn check_import(&self, id: &DeploymentId, deployment: &Deployment) -> Result<(), String>;
+
+    /// What to check against the live account before this plan's write: `None` when the plan writes nothing the
+    /// account could refuse (no create, no change of version or SKU) or when what the checks need is not known yet.
+    fn preflight_request(
+        &self,
+        planned: &Self::Model,
+        prior: Option<&Self::Model>,
+        catalog: &Catalog,
+    ) -> Option<PreflightRequest>;
 }
 
 /// What the pre-write hooks may use.
@@ -213,6 +224,11 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             today: self.provider.today(),
         };
         let mut planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
+        if !diagnostics.has_errors() {
+            if let Some(request) = self.kind.preflight_request(&planned, prior.as_ref(), &catalog) {
+                diagnostics.extend(self.preflight(&request).await);
+            }
+        }
         let unsettled = private.unsettled_provisioning_state.clone().filter(|_| prior.is_some());
         let planned_state = match (&prior, unsettled) {
             (Some(prior), Some(state)) => {
@@ -321,6 +337,27 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         deadline: Instant,
     ) -> Result<Option<Account>, ArmError> {
         if K::NEEDS_ACCOUNT { client.get_account(&id.account, deadline).await.map(Some) } else { Ok(None) }
+    }
+
+    /// The live-account checks for a planned write, as diagnostics on the attributes they concern. Skipped before
+    /// `Configure` (`terraform validate`) and with `preflight_checks = false`.
+    async fn preflight(&self, request: &PreflightRequest) -> Diagnostics {
+        let Ok(configured) = self.provider.configured() else {
+            return Diagnostics::new();
+        };
+        let Some(preflight) = &configured.preflight else {
+            return Diagnostics::new();
+        };
+        preflight
+            .check(&configured.client, request)
+            .await
+            .into_iter()
+            .filter(|finding| {
+                finding.rule != PreflightRule::NewerRouterVersion
+                    || !configured.newer_router_version_reported.swap(true, Ordering::Relaxed)
+            })
+            .map(|finding| finding.to_diagnostic(request.kind))
+            .collect()
     }
 
     /// The model for what Azure holds, with the id in the configuration's spelling.

@@ -4,6 +4,7 @@ use modelrouter_arm::Sku;
 use tf_provider::{Attribute, AttributePath, Block, Diagnostics, NestedBlock, Nesting, Type, Value};
 
 use super::field::{Field, Nested, Num, keep_prior_spelling, plan_case_insensitive};
+use super::identity::Identity;
 use super::text::{check_one_of, check_trimmed};
 
 pub mod attr {
@@ -103,6 +104,25 @@ impl SkuModel {
             },
             None => SkuModel::default(),
         }
+    }
+}
+
+/// The capacity a deployment already holds that a planned write keeps: the prior capacity when the plan updates the
+/// same deployment (same account and name) with the same SKU name, else none (a create or a replacement needs all
+/// of its capacity from the quota again).
+pub fn held_capacity(prior: Option<(&Identity, &SkuModel)>, planned: (&Identity, &SkuModel)) -> i64 {
+    let same = |a: &Field<String>, b: &Field<String>| {
+        a.as_deref().zip(b.as_deref()).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+    };
+    match prior {
+        Some((identity, sku))
+            if same(&identity.account_id, &planned.0.account_id)
+                && same(&identity.name, &planned.0.name)
+                && same(&sku.name, &planned.1.name) =>
+        {
+            sku.capacity.whole().unwrap_or(0)
+        }
+        _ => 0,
     }
 }
 

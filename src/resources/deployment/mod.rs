@@ -7,14 +7,16 @@ pub mod schema;
 pub mod validate;
 
 use async_trait::async_trait;
-use modelrouter_arm::{Account, Deployment, DeploymentId};
+use modelrouter_arm::{Account, AccountId, Deployment, DeploymentId};
 use modelrouter_catalog::Catalog;
 use tf_provider::{AttributePath, Diagnostics, Schema};
 
+use crate::preflight::{DeploymentKind as PreflightKind, PreflightRequest};
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::claude_guard::check_deployed;
 use crate::resources::common::lifecycle::{DeploymentKind, PlanContext, WriteContext};
-use model::{RouterModel, catalog_entry, catalog_router};
+use crate::resources::common::sku::held_capacity;
+use model::{ROUTER_MODEL_FORMAT, ROUTER_MODEL_NAME, RouterModel, catalog_entry, catalog_router};
 
 pub const TYPE_NAME: &str = "modelrouter_deployment";
 
@@ -101,6 +103,30 @@ impl DeploymentKind for Router {
             " Only deployments of the model `model-router` can be managed as modelrouter_deployment."
         };
         Err(format!("{id} is a deployment of {format} model {name:?} (version {version}), not a model router.{advice}"))
+    }
+
+    fn preflight_request(
+        &self,
+        planned: &RouterModel,
+        prior: Option<&RouterModel>,
+        catalog: &Catalog,
+    ) -> Option<PreflightRequest> {
+        let what_azure_checks =
+            |m: &RouterModel| (m.identity.account_id.clone(), m.router_version.clone(), m.sku.clone());
+        if prior.is_some_and(|p| what_azure_checks(p) == what_azure_checks(planned)) {
+            return None;
+        }
+        Some(PreflightRequest {
+            kind: PreflightKind::Router,
+            account: AccountId::parse(planned.identity.account_id.known()?).ok()?,
+            model_name: ROUTER_MODEL_NAME.to_owned(),
+            format: ROUTER_MODEL_FORMAT.to_owned(),
+            version: planned.router_version.known().cloned(),
+            sku_name: planned.sku.name.known()?.clone(),
+            capacity: planned.sku.capacity.whole()?,
+            held_capacity: held_capacity(prior.map(|p| (&p.identity, &p.sku)), (&planned.identity, &planned.sku)),
+            newest_catalog_version: Some(catalog.default_router_version().version.clone()),
+        })
     }
 }
 

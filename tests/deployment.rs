@@ -89,7 +89,15 @@ fn create_sends_the_exact_body_and_the_plan_is_empty_afterwards() {
 
 #[test]
 fn settings_update_in_place_and_identity_changes_replace() {
-    let emu = TestEmulator::start();
+    // The region still offers the older router version this test moves to (the default offer is 2025-11-18 only).
+    let emu = TestEmulator::start_with(|options| {
+        let current = options.settings.offers.models[0].clone();
+        options
+            .settings
+            .offers
+            .models
+            .push(modelrouter_emulator::ModelOffer { version: "2025-08-07".into(), ..current });
+    });
     let wd = workdir(&emu, &router("router-b", QUALITY_SUBSET));
     wd.apply();
 

@@ -282,3 +282,33 @@ fn a_rejected_access_token_is_not_echoed_by_the_error_path() {
     assert!(!log_text.contains(WRONG), "the trace log contains the rejected token");
     assert!(!out.combined().contains(WRONG), "terraform's output contains the rejected token");
 }
+
+/// A service principal with a client certificate (PEM): the provider signs a client assertion with the key; the
+/// emulator's token endpoint verifies it against the registered certificate. Neither the key nor the tokens leak.
+#[test]
+fn client_certificate_never_appears() {
+    let emu = emulator();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).expect("an RSA key");
+    let certificate = rcgen::CertificateParams::new(vec!["modelrouter-sp".into()]).unwrap().self_signed(&key).unwrap();
+    emu.emulator.register_client_certificate(CLIENT, &certificate.pem()).expect("register the certificate");
+    let key_pem = key.serialize_pem();
+    // The key's base64 body, line by line: any of them in a log would be a leak.
+    let key_lines: Vec<String> =
+        key_pem.lines().filter(|l| !l.starts_with("-----") && l.len() >= 40).map(str::to_owned).collect();
+    assert_no_leak(
+        &emu,
+        |wd| {
+            let path = wd.path().join("sp.pem");
+            std::fs::write(&path, format!("{}{key_pem}", certificate.pem())).expect("write the PEM");
+            Credential {
+                arguments: format!(
+                    "  tenant_id               = \"{TENANT}\"\n  client_id               = \"{CLIENT}\"\n  client_certificate_path = \"{}\"\n  use_cli                 = false\n",
+                    path.display()
+                ),
+                env: entra_env(&emu, wd.path()),
+                secrets: key_lines,
+            }
+        },
+        Some("client_certificate"),
+    );
+}

@@ -356,6 +356,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
                 finding.rule != PreflightRule::NewerRouterVersion
                     || !configured.newer_router_version_reported.swap(true, Ordering::Relaxed)
             })
+            .inspect(|finding| tracing::info!(resource = K::TYPE_NAME, "preflight: {finding}"))
             .map(|finding| finding.to_diagnostic(request.kind))
             .collect()
     }

@@ -262,6 +262,19 @@ impl TestEmulator {
         TestEmulator { emulator, _runtime: runtime }
     }
 
+    /// An emulator whose regions also offer `model-router` at `version` (as Azure does for a router version newer
+    /// than the provider's catalog).
+    pub fn offering_router_version(version: &str) -> Self {
+        Self::start_with(|options| {
+            let current = options.settings.offers.models[0].clone();
+            options
+                .settings
+                .offers
+                .models
+                .push(modelrouter_emulator::ModelOffer { version: version.into(), ..current });
+        })
+    }
+
     /// A provider block pointing at this emulator.
     pub fn provider_block(&self) -> String {
         format!(

@@ -51,7 +51,7 @@ exe=""
 [[ "$os" == windows ]] && exe=".exe"
 
 if [[ -z "$binary" ]]; then
-  (cd "$root" && cargo build --release --locked ${target:+--target "$target"} --bin terraform-provider-modelrouter >&2)
+  (cd "$root" && cargo build --release --locked ${target:+--target "$target"} -p terraform-provider-modelrouter --bin terraform-provider-modelrouter >&2)
   binary="${CARGO_TARGET_DIR:-$root/target}/${target:+$target/}release/terraform-provider-modelrouter$exe"
 fi
 [[ -f "$binary" ]] || { echo "error: $binary does not exist" >&2; exit 1; }

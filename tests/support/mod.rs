@@ -7,8 +7,23 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 pub const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-modelrouter");
-pub const EMULATOR_BINARY: &str = env!("CARGO_BIN_EXE_modelrouter-emulator");
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The `modelrouter-emulator` binary. It belongs to the `modelrouter-emulator` package, so cargo gives this package's
+/// tests no `CARGO_BIN_EXE_` for it: it is looked up in the profile directory this test executable was built into
+/// (`target/<profile>/deps/<test>` → `target/<profile>/`), where `cargo build --workspace` (scripts/test.sh) puts it.
+pub fn emulator_binary() -> PathBuf {
+    let test_executable = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = test_executable.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let binary = profile_dir.join(format!("modelrouter-emulator{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.is_file(),
+        "{} does not exist: build it first with `cargo build --workspace` (scripts/test.sh does) or \
+         `cargo build -p modelrouter-emulator`",
+        binary.display()
+    );
+    binary
+}
 
 /// Environment variables a developer's shell may hold that would make a test depend on that shell.
 const HOST_ENV_TO_CLEAR: &[&str] = &[

@@ -18,7 +18,8 @@ use crate::model::{Account, Deployment, DeploymentPage};
 use crate::retry::RetryPolicy;
 use crate::transport::{Intent, Operation, Response, Transport, is_loopback_host, parse_base_url};
 
-/// The ARM api-version used for deployment calls unless configured otherwise.
+/// The ARM api-version used for deployment calls unless configured otherwise (the provider block's `api_version`
+/// defaults to it). `routing` first appears in this version.
 pub const DEFAULT_API_VERSION: &str = "2025-10-01-preview";
 /// The api-version used to read the account.
 pub const ACCOUNT_API_VERSION: &str = "2025-10-01-preview";

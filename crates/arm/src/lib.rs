@@ -29,3 +29,4 @@ pub use error::{ArmError, ConfigError, ErrorDetail};
 pub use id::{AccountId, DeploymentId, IdError};
 pub use model::{Account, Deployment, DeploymentModel, DeploymentProperties, ModelProviderData, Routing, Sku};
 pub use retry::RetryPolicy;
+pub use transport::parse_base_url;

@@ -9,18 +9,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{PROVIDER_BINARY, REQUIRED_PROVIDERS, VERSION, Workdir};
+use support::{PROVIDER_BINARY, REQUIRED_PROVIDERS, VERSION, Workdir, platform};
 
 const NAME: &str = "terraform-provider-modelrouter";
-
-fn platform() -> String {
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    format!("{}_{arch}", std::env::consts::OS)
-}
 
 struct Artifacts {
     dir: tempfile::TempDir,

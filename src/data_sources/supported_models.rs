@@ -82,14 +82,14 @@ impl DataSource for SupportedModels {
 
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        if let Some(version) = config.get("router_version").as_str() {
-            if catalog().router_version(version).is_none() {
-                diags.error_at(
-                    AttributePath::root().attr("router_version"),
-                    "Unknown router version",
-                    unknown_version_detail(version),
-                );
-            }
+        if let Some(version) = config.get("router_version").as_str()
+            && catalog().router_version(version).is_none()
+        {
+            diags.error_at(
+                AttributePath::root().attr("router_version"),
+                "Unknown router version",
+                unknown_version_detail(version),
+            );
         }
         diags
     }

@@ -78,10 +78,10 @@ fn assert_no_leak(emu: &TestEmulator, make: impl FnOnce(&Workdir) -> Credential,
     // The bearer tokens the provider sent are secrets too (issued by the emulator for every kind but access_token).
     let mut secrets = credential.secrets.clone();
     for request in emu.emulator.requests() {
-        if let Some(token) = request.bearer_token {
-            if !secrets.contains(&token) {
-                secrets.push(token);
-            }
+        if let Some(token) = request.bearer_token
+            && !secrets.contains(&token)
+        {
+            secrets.push(token);
         }
     }
     if let Some(grant) = expected_grant {

@@ -5,12 +5,9 @@
 //! ([`AuthSettings::with_env_fallbacks`]) because they decide which credential is used.
 
 use crate::resources::common::text::quoted_list;
+pub use modelrouter_arm::DEFAULT_API_VERSION;
 use modelrouter_arm::{AuthSettings, CloudEnvironment};
 use tf_provider::{Attribute, AttributePath, Block, Diagnostics, Schema, Type, Value};
-
-/// ARM api-version used for deployment calls unless the provider block says otherwise. `routing` first appears in
-/// this version.
-pub const DEFAULT_API_VERSION: &str = "2025-10-01-preview";
 
 /// The environments `environment` accepts.
 pub const ENVIRONMENTS: [&str; 3] = ["public", "usgovernment", "china"];
@@ -94,7 +91,9 @@ pub fn schema() -> Schema {
         ))
         .attribute(string(
             "api_version",
-            "ARM api-version for deployment calls. Default `2025-10-01-preview`, the first that carries routing.",
+            &format!(
+                "ARM api-version for deployment calls. Default `{DEFAULT_API_VERSION}`, the first that carries routing."
+            ),
         ))
         .attribute(flag(
             "strict_catalog",
@@ -133,7 +132,7 @@ pub fn validate(config: &Value) -> Diagnostics {
         }
     }
     if let Some(endpoint) = config.get("resource_manager_endpoint").as_str() {
-        if let Err(problem) = check_endpoint(endpoint) {
+        if let Err(problem) = modelrouter_arm::parse_base_url(endpoint) {
             diags.error_at(
                 AttributePath::root().attr("resource_manager_endpoint"),
                 "Invalid resource_manager_endpoint",
@@ -185,34 +184,6 @@ pub fn read(config: &Value) -> ProviderConfig {
     }
 }
 
-/// `https://` anywhere; `http://` only for loopback hosts, so a token is never sent in clear text over a network.
-fn check_endpoint(endpoint: &str) -> Result<(), String> {
-    let (scheme, rest) = endpoint
-        .split_once("://")
-        .ok_or_else(|| "expected an absolute URL such as \"https://management.azure.com\"".to_owned())?;
-    let host_port = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
-    };
-    if host.is_empty() {
-        return Err("the URL has no host".to_owned());
-    }
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => Ok(()),
-        "http" if is_loopback(host) => Ok(()),
-        "http" => Err(format!(
-            "http:// is accepted only for loopback hosts (localhost, 127.0.0.1, ::1), not {host:?}: \
-             use https:// so the bearer token is never sent unencrypted"
-        )),
-        other => Err(format!("unsupported scheme {other:?}; use https://")),
-    }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
 fn is_api_version(s: &str) -> bool {
     let (date, suffix) = match s.split_once('-').map(|_| s.split_at(s.len().min(10))) {
         Some(parts) => parts,
@@ -258,10 +229,12 @@ mod tests {
     #[test]
     fn http_endpoint_only_for_loopback() {
         for ok in ["https://management.azure.com", "http://127.0.0.1:8080", "http://localhost:1/x", "http://[::1]:9"] {
-            assert!(check_endpoint(ok).is_ok(), "{ok}");
+            assert!(!validate(&config(&[("resource_manager_endpoint", ok)])).has_errors(), "{ok}");
         }
+        // RFC 6761: names under localhost. are loopback too (one rule, modelrouter_arm::parse_base_url).
+        assert!(!validate(&config(&[("resource_manager_endpoint", "http://emulator.localhost:8080")])).has_errors());
         for bad in ["http://management.azure.com", "http://10.0.0.1:80", "ftp://x", "management.azure.com"] {
-            assert!(check_endpoint(bad).is_err(), "{bad}");
+            assert!(validate(&config(&[("resource_manager_endpoint", bad)])).has_errors(), "{bad}");
         }
         let diags = validate(&config(&[("resource_manager_endpoint", "http://example.com")]));
         assert_eq!(error_paths(&diags), ["resource_manager_endpoint"]);

@@ -1,6 +1,6 @@
 //! Acceptance-test harness: runs the real `terraform` binary in temporary directories against the provider
 //! built by cargo, installed into a temporary filesystem mirror (AutoMTLS on, as for users).
-#![allow(dead_code)] // each test binary uses a different part of the harness
+#![allow(dead_code, unused_imports)] // each test binary uses a different part of the harness
 
 pub mod consistency;
 
@@ -9,72 +9,31 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 pub const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-modelrouter");
-pub const EMULATOR_BINARY: &str = env!("CARGO_BIN_EXE_modelrouter-emulator");
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Environment variables a developer's shell may hold that would make a test depend on that shell.
-const HOST_ENV_TO_CLEAR: &[&str] = &[
-    "TF_CLI_CONFIG_FILE",
-    "TF_LOG",
-    "TF_LOG_PROVIDER",
-    "TF_LOG_PATH",
-    "TF_DISABLE_PLUGIN_TLS",
-    "TF_PLUGIN_CACHE_DIR",
-    "TF_DATA_DIR",
-    "ARM_TENANT_ID",
-    "ARM_CLIENT_ID",
-    "ARM_CLIENT_SECRET",
-    "ARM_USE_OIDC",
-    "ARM_OIDC_TOKEN",
-    "ARM_OIDC_TOKEN_FILE_PATH",
-    "ARM_USE_MSI",
-    "ARM_USE_CLI",
-    "ARM_ACCESS_TOKEN",
-    "ARM_ENVIRONMENT",
-    "ARM_RESOURCE_MANAGER_ENDPOINT",
-    "AZURE_FEDERATED_TOKEN_FILE",
-    "ACTIONS_ID_TOKEN_REQUEST_URL",
-    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-];
-
-/// A filesystem mirror holding the freshly built provider, and a CLI config that uses only it.
-pub struct Mirror {
-    _dir: tempfile::TempDir,
-    pub cli_config: PathBuf,
+/// The `modelrouter-emulator` binary. It belongs to the `modelrouter-emulator` package, so cargo gives this package's
+/// tests no `CARGO_BIN_EXE_` for it: it is looked up in the profile directory this test executable was built into
+/// (`target/<profile>/deps/<test>` → `target/<profile>/`), where `cargo build --workspace` (scripts/test.sh) puts it.
+pub fn emulator_binary() -> PathBuf {
+    let test_executable = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = test_executable.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let binary = profile_dir.join(format!("modelrouter-emulator{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.is_file(),
+        "{} does not exist: build it first with `cargo build --workspace` (scripts/test.sh does) or \
+         `cargo build -p modelrouter-emulator`",
+        binary.display()
+    );
+    binary
 }
 
-pub fn mirror() -> &'static Mirror {
-    static MIRROR: OnceLock<Mirror> = OnceLock::new();
-    MIRROR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir for the mirror");
-        let platform = format!("{}_{}", std::env::consts::OS, go_arch());
-        let package = dir.path().join("registry.terraform.io/modelrouter/modelrouter").join(VERSION).join(platform);
-        std::fs::create_dir_all(&package).expect("mirror package dir");
-        let executable = package.join(format!("terraform-provider-modelrouter_v{VERSION}"));
-        std::os::unix::fs::symlink(PROVIDER_BINARY, &executable).expect("link the provider into the mirror");
-        let cli_config = dir.path().join("terraformrc");
-        std::fs::write(&cli_config, mirror_cli_config(dir.path())).expect("write CLI config");
-        Mirror { _dir: dir, cli_config }
-    })
-}
+pub use tf_harness::{mirror_cli_config, platform};
 
-/// A Terraform CLI configuration that installs modelrouter/modelrouter only from the filesystem mirror at `root`
-/// (packed or unpacked layout) and never from a registry.
-pub fn mirror_cli_config(root: &Path) -> String {
-    format!(
-        "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = \
-         [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n  direct {{\n    exclude = \
-         [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n}}\n",
-        root.display()
-    )
-}
-
-fn go_arch() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    }
+/// The filesystem mirror holding the freshly built provider (one per test process), with a CLI config that uses
+/// only it.
+pub fn mirror() -> &'static tf_harness::Mirror {
+    static MIRROR: OnceLock<tf_harness::Mirror> = OnceLock::new();
+    MIRROR.get_or_init(|| tf_harness::Mirror::new(Path::new(PROVIDER_BINARY), VERSION).expect("the provider mirror"))
 }
 
 /// What one terraform command printed.
@@ -118,9 +77,7 @@ pub struct Workdir {
 
 impl Workdir {
     pub fn new(main_tf: &str) -> Self {
-        let dir = tempfile::tempdir().expect("temp workdir");
-        std::fs::write(dir.path().join("main.tf"), main_tf).expect("write main.tf");
-        Workdir { dir, env: Vec::new() }
+        Workdir { dir: tf_harness::workdir(main_tf).expect("temp workdir with main.tf"), env: Vec::new() }
     }
 
     pub fn path(&self) -> &Path {
@@ -137,16 +94,7 @@ impl Workdir {
 
     /// A terraform command in this directory, with the test mirror and none of the host's TF_/ARM_ settings.
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("terraform");
-        command.args(args).current_dir(self.dir.path());
-        for key in HOST_ENV_TO_CLEAR {
-            command.env_remove(key);
-        }
-        command
-            .env("TF_CLI_CONFIG_FILE", &mirror().cli_config)
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_IN_AUTOMATION", "1")
-            .env("TF_INPUT", "0");
+        let mut command = tf_harness::terraform(self.dir.path(), &mirror().cli_config(), args);
         for (key, value) in &self.env {
             command.env(key, value);
         }

@@ -22,7 +22,8 @@ mod reads;
 
 pub use reads::{READ_API_VERSION, normalize_location};
 
-/// The ARM api-version used for deployment calls unless configured otherwise.
+/// The ARM api-version used for deployment calls unless configured otherwise (the provider block's `api_version`
+/// defaults to it). `routing` first appears in this version.
 pub const DEFAULT_API_VERSION: &str = "2025-10-01-preview";
 /// The api-version used to read the account.
 pub const ACCOUNT_API_VERSION: &str = "2025-10-01-preview";

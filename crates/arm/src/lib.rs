@@ -37,3 +37,4 @@ pub use id::{AccountId, DeploymentId, IdError};
 pub use model::{Account, Deployment, DeploymentModel, DeploymentProperties, ModelProviderData, Routing, Sku};
 pub use offer::{CapacityLimits, CapacityViolation, LocationModel, ModelSku, OfferedModel, Usage, UsageName};
 pub use retry::RetryPolicy;
+pub use transport::parse_base_url;

@@ -20,7 +20,8 @@ use crate::retry::{RetryPolicy, retry_after};
 
 pub(crate) const CORRELATION_HEADER: &str = "x-ms-correlation-request-id";
 
-/// True for `localhost`, `*.localhost`, 127.0.0.0/8 and ::1.
+/// True for `localhost`, `*.localhost`, 127.0.0.0/8 and ::1. RFC 6761 §6.3 reserves `localhost.` and every name
+/// under it for the loopback interface, so `emulator.localhost` is as local as `localhost`.
 pub fn is_loopback_host(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => {
@@ -38,13 +39,18 @@ pub fn check_endpoint_security(url: &Url) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback_host(url) => Ok(()),
-        "http" => Err("http:// is only allowed for loopback hosts (localhost, 127.0.0.1, ::1); use https://".into()),
+        "http" => Err(format!(
+            "http:// is only allowed for loopback hosts (localhost, *.localhost, 127.0.0.0/8, ::1), not `{}`; use \
+             https:// so the bearer token is never sent unencrypted",
+            url.host_str().unwrap_or_default()
+        )),
         other => Err(format!("unsupported scheme `{other}`")),
     }
 }
 
-/// Parses and vets the ARM base URL. Called from `ArmClient::new`, before any connection exists.
-pub(crate) fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
+/// Parses and vets the ARM base URL: the one definition of which endpoints may receive a bearer token. Called from
+/// `ArmClient::new`, before any connection exists, and by the provider's validation of `resource_manager_endpoint`.
+pub fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     let url =
         Url::parse(raw).map_err(|e| ConfigError::InvalidEndpoint { url: raw.to_string(), reason: e.to_string() })?;
     check_endpoint_security(&url).map_err(|reason| ConfigError::InsecureEndpoint { url: raw.to_string(), reason })?;
@@ -479,6 +485,20 @@ mod tests {
         assert!(matches!(parse_base_url("http://example.com"), Err(ConfigError::InsecureEndpoint { .. })));
         assert!(matches!(parse_base_url("not a url"), Err(ConfigError::InvalidEndpoint { .. })));
         assert!(matches!(parse_base_url("https://x/?a=b"), Err(ConfigError::InvalidEndpoint { .. })));
+    }
+
+    /// RFC 6761: every name under `localhost.` is loopback; a name that merely starts with "localhost" is not.
+    #[test]
+    fn plain_http_to_a_localhost_subdomain_is_allowed_and_to_a_lookalike_is_not() {
+        for ok in ["http://emulator.localhost:8080", "http://a.b.localhost/", "http://EMULATOR.LOCALHOST.:9"] {
+            assert!(parse_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://localhost.evil.example", "http://evil-localhost", "http://localhostx:80"] {
+            let error = parse_base_url(bad).unwrap_err();
+            assert!(matches!(error, ConfigError::InsecureEndpoint { .. }), "{bad}: {error}");
+            let message = error.to_string();
+            assert!(message.contains("*.localhost") && message.contains("use https://"), "{message}");
+        }
     }
 
     #[test]

@@ -27,7 +27,10 @@ async fn azure_cli_token_is_used() {
     std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
     // SAFETY: the only test in this process; nothing else reads the environment concurrently.
-    unsafe { std::env::set_var("PATH", path) };
+    #[allow(unsafe_code)]
+    unsafe {
+        std::env::set_var("PATH", path)
+    };
 
     // use_cli defaults to true when nothing else is configured.
     let arm = client_with(&emu, AuthSettings::default());

@@ -12,6 +12,7 @@ use modelrouter_emulator::{MSI_IDENTITY_HEADER, Settings};
 async fn managed_identity_app_service() {
     let emu = emulator(Settings::default()).await;
     // SAFETY: single-threaded with respect to the environment: no other test runs in this process.
+    #[allow(unsafe_code)]
     unsafe {
         std::env::set_var("IDENTITY_ENDPOINT", format!("{}/msi/token", emu.base_url()));
         std::env::set_var("IDENTITY_HEADER", MSI_IDENTITY_HEADER);

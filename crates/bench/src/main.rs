@@ -175,7 +175,14 @@ fn run(args: &Args) -> Result<(), BenchError> {
     }
 
     let needs_mirror = args.runs("b") || args.runs("d") || args.runs("e");
-    let mirror = if needs_mirror { Some(terraform::Mirror::new(&provider, env!("CARGO_PKG_VERSION"))?) } else { None };
+    let mirror = if needs_mirror {
+        Some(
+            terraform::Mirror::new(&provider, env!("CARGO_PKG_VERSION"))
+                .map_err(BenchError::io("create the provider mirror"))?,
+        )
+    } else {
+        None
+    };
     let accounts = config::account_ids(args.accounts);
 
     if let Some(mirror) = &mirror {

@@ -1,65 +1,14 @@
-//! Driving the real `terraform` binary: a filesystem mirror holding the provider under test, and working
-//! directories whose commands are timed.
+//! Driving the real `terraform` binary: working directories whose commands are timed, on the shared harness
+//! (`tf-harness`: the mirror holding the provider under test, the directory, the clean environment).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::BenchError;
 use crate::rss::self_cpu;
 
-/// Variables a developer's shell may hold that would change what is measured (logging, caches, other configs).
-const HOST_ENV_TO_CLEAR: &[&str] = &[
-    "TF_CLI_CONFIG_FILE",
-    "TF_LOG",
-    "TF_LOG_CORE",
-    "TF_LOG_PROVIDER",
-    "TF_LOG_PATH",
-    "TF_DISABLE_PLUGIN_TLS",
-    "TF_PLUGIN_CACHE_DIR",
-    "TF_DATA_DIR",
-    "TF_CLI_ARGS",
-    "TF_CLI_ARGS_plan",
-    "TF_CLI_ARGS_apply",
-    "ARM_ACCESS_TOKEN",
-    "ARM_RESOURCE_MANAGER_ENDPOINT",
-];
-
-/// A filesystem mirror with the provider binary under test, and a CLI config that installs only from it.
-pub struct Mirror {
-    dir: tempfile::TempDir,
-}
-
-impl Mirror {
-    pub fn new(provider_binary: &Path, version: &str) -> Result<Mirror, BenchError> {
-        let dir = tempfile::tempdir().map_err(BenchError::io("temp dir for the mirror"))?;
-        let platform = format!("{}_{}", std::env::consts::OS, go_arch());
-        let package = dir.path().join("registry.terraform.io/modelrouter/modelrouter").join(version).join(platform);
-        std::fs::create_dir_all(&package).map_err(BenchError::io("create the mirror"))?;
-        std::os::unix::fs::symlink(provider_binary, package.join(format!("terraform-provider-modelrouter_v{version}")))
-            .map_err(BenchError::io("link the provider into the mirror"))?;
-        let config = format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = \
-             [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n  direct {{\n    exclude = \
-             [\"registry.terraform.io/modelrouter/modelrouter\"]\n  }}\n}}\n",
-            dir.path().display()
-        );
-        std::fs::write(dir.path().join("terraformrc"), config).map_err(BenchError::io("write the CLI config"))?;
-        Ok(Mirror { dir })
-    }
-
-    pub fn cli_config(&self) -> PathBuf {
-        self.dir.path().join("terraformrc")
-    }
-}
-
-fn go_arch() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    }
-}
+pub use tf_harness::Mirror;
 
 /// One Terraform working directory.
 pub struct Workdir {
@@ -80,25 +29,13 @@ pub struct Finished {
 
 impl Workdir {
     pub fn new(mirror: &Mirror, main_tf: &str) -> Result<Workdir, BenchError> {
-        let dir = tempfile::tempdir().map_err(BenchError::io("temp workdir"))?;
-        std::fs::write(dir.path().join("main.tf"), main_tf).map_err(BenchError::io("write main.tf"))?;
+        let dir = tf_harness::workdir(main_tf).map_err(BenchError::io("temp workdir with main.tf"))?;
         Ok(Workdir { dir, cli_config: mirror.cli_config() })
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("terraform");
-        command.args(args).current_dir(self.dir.path());
-        for key in HOST_ENV_TO_CLEAR {
-            command.env_remove(key);
-        }
-        command
-            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_IN_AUTOMATION", "1")
-            .env("TF_INPUT", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut command = tf_harness::terraform(self.dir.path(), &self.cli_config, args);
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         command
     }
 

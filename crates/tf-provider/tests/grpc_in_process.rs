@@ -488,3 +488,29 @@ async fn numbers_travel_as_decimal_strings_in_every_response_that_carries_state(
     // The private bytes Terraform sent come back as they were.
     assert_eq!(read.private, b"{\"k\": 1}".to_vec());
 }
+
+/// The three services share one listener (tf-provider's own dispatch, no web framework): health answers for
+/// "plugin" as go-plugin expects, and a service the plugin does not have is Unimplemented, not a hang or a reset.
+#[tokio::test]
+async fn health_is_served_beside_the_provider_and_unknown_services_are_unimplemented() {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+
+    let h = start().await;
+    let mut health = HealthClient::new(h.channel.clone());
+    let status = health.check(HealthCheckRequest { service: "plugin".into() }).await.unwrap().into_inner().status;
+    assert_eq!(status, ServingStatus::Serving as i32);
+
+    let mut grpc = tonic::client::Grpc::new(h.channel.clone());
+    grpc.ready().await.unwrap();
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static("/no.such.Service/Call");
+    let codec = tonic_prost::ProstCodec::<Empty, Empty>::default();
+    let error = grpc.unary(tonic::Request::new(Empty {}), path, codec).await.unwrap_err();
+    assert_eq!(error.code(), tonic::Code::Unimplemented, "{error:?}");
+    assert!(error.message().contains("/no.such.Service/Call"), "{error:?}");
+
+    // The provider service still answers on the same connection.
+    let mut client = h.client.clone();
+    client.get_schema(pb::get_provider_schema::Request {}).await.unwrap();
+    h.shutdown.cancel();
+}

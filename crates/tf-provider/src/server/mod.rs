@@ -10,6 +10,7 @@ pub mod controller;
 pub mod convert;
 pub mod grpc;
 pub mod handshake;
+mod routes;
 pub mod tls;
 
 use std::io::Write as _;
@@ -151,10 +152,8 @@ pub async fn serve_listener(
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter.set_service_status("plugin", tonic_health::ServingStatus::Serving).await;
 
-    let router = tonic::transport::Server::builder()
-        .add_service(provider_service)
-        .add_service(controller)
-        .add_service(health_service);
+    let services = routes::PluginServices { provider: provider_service, controller, health: health_service };
+    let server = tonic::transport::Server::builder();
 
     // After Shutdown, give in-flight requests a moment, then stop regardless of open connections.
     let signal = shutdown.clone().cancelled_owned();
@@ -164,7 +163,9 @@ pub async fn serve_listener(
     };
     let served = async {
         match tls {
-            Some(config) => router.serve_with_incoming_shutdown(tls::tls_incoming(listener, config), signal).await,
+            Some(config) => {
+                server.serve_with_incoming_shutdown(services, tls::tls_incoming(listener, config), signal).await
+            }
             None => {
                 // No Nagle (see tls::tls_incoming): small gRPC writes must not wait for delayed ACKs.
                 let incoming = tokio_stream::StreamExt::map(
@@ -176,7 +177,7 @@ pub async fn serve_listener(
                         accepted
                     },
                 );
-                router.serve_with_incoming_shutdown(incoming, signal).await
+                server.serve_with_incoming_shutdown(services, incoming, signal).await
             }
         }
     };

@@ -15,6 +15,7 @@ use futures::Stream;
 use rustls::DigitallySignedStruct;
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::pem::{self, PemObject};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DistinguishedName, ServerConfig, SignatureScheme};
@@ -31,7 +32,7 @@ pub enum TlsError {
     #[error("PLUGIN_CLIENT_CERT does not contain a PEM certificate")]
     NoClientCertificate,
     #[error("PLUGIN_CLIENT_CERT is not valid PEM: {0}")]
-    InvalidClientPem(#[source] io::Error),
+    InvalidClientPem(#[source] pem::Error),
     #[error("cannot generate the server certificate: {0}")]
     CertificateGeneration(#[from] rcgen::Error),
     #[error("cannot build the TLS configuration: {0}")]
@@ -49,14 +50,12 @@ pub fn install_default_crypto_provider() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
-/// The first certificate of a PEM document.
+/// The first certificate of a PEM document (sections of other kinds, such as keys, are skipped).
 pub fn parse_client_cert_pem(pem: &str) -> Result<CertificateDer<'static>, TlsError> {
-    let mut reader = pem.as_bytes();
-    match rustls_pemfile::certs(&mut reader).next() {
-        Some(Ok(cert)) => Ok(cert),
-        Some(Err(e)) => Err(TlsError::InvalidClientPem(e)),
-        None => Err(TlsError::NoClientCertificate),
-    }
+    CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|e| match e {
+        pem::Error::NoItemsFound => TlsError::NoClientCertificate,
+        other => TlsError::InvalidClientPem(other),
+    })
 }
 
 /// The server's certificate and key, generated per process like go-plugin does.
@@ -238,6 +237,23 @@ mod tests {
     #[test]
     fn bad_pem_is_an_error() {
         assert!(matches!(parse_client_cert_pem("hello"), Err(TlsError::NoClientCertificate)));
+        // A certificate section without its end marker is malformed, not merely absent.
+        let identity = ServerIdentity::generate().unwrap();
+        let pem = pem_of(&identity.cert_der);
+        let truncated = &pem[..pem.find("-----END").unwrap()];
+        assert!(matches!(parse_client_cert_pem(truncated), Err(TlsError::InvalidClientPem(_))));
+    }
+
+    #[test]
+    fn the_first_certificate_after_other_sections_is_taken() {
+        let first = ServerIdentity::generate().unwrap();
+        let second = ServerIdentity::generate().unwrap();
+        let pem = format!(
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n{}{}",
+            pem_of(&first.cert_der),
+            pem_of(&second.cert_der)
+        );
+        assert_eq!(parse_client_cert_pem(&pem).unwrap(), first.cert_der);
     }
 
     fn pem_of(der: &[u8]) -> String {

@@ -1,5 +1,6 @@
 //! `modelrouter-emulator`: a local stand-in for the Azure Resource Manager endpoints the provider calls.
-//! Everything lives in the `modelrouter-emulator` crate; this binary only hands it the command line.
+//! Everything lives in this crate's library; the binary only hands it the command line. It is a package of its own
+//! so that the provider's normal dependency graph carries no HTTP server stack.
 use std::process::ExitCode;
 
 #[tokio::main]

@@ -35,13 +35,18 @@ fn pick(choices: &[(u32, &'static str)]) -> impl Strategy<Value = &'static str> 
     prop::sample::select(pool)
 }
 
+/// One routing `model` block: name, format, version.
+type ModelSpec = (&'static str, Option<&'static str>, Option<&'static str>);
+/// The `routing` block: mode and model blocks.
+type RoutingSpec = (Option<&'static str>, Vec<ModelSpec>);
+
 #[derive(Debug, Clone)]
 struct RouterSpec {
     name_padding: bool,
     router_version: Option<&'static str>,
     sku_name: Option<&'static str>,
     capacity: Option<i64>,
-    routing: Option<(Option<&'static str>, Vec<(&'static str, Option<&'static str>, Option<&'static str>)>)>,
+    routing: Option<RoutingSpec>,
     rai_policy_name: Option<&'static str>,
     version_upgrade_option: Option<&'static str>,
     min_context_window: Option<i64>,

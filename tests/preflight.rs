@@ -47,7 +47,7 @@ fn refused(emu: &TestEmulator, wd: &Workdir, attribute: &str, needles: &[&str]) 
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "the plan should fail:\n{out:?}");
     let text = out.text();
-    assert!(text.contains(&format!("{attribute}")), "no error on {attribute}:\n{out:?}");
+    assert!(text.contains(&attribute.to_string()), "no error on {attribute}:\n{out:?}");
     for needle in needles {
         assert!(text.contains(needle), "the error lacks {needle:?}:\n{out:?}");
     }

@@ -46,7 +46,7 @@ fn assert_refused_at_plan(emu: &TestEmulator, wd: &Workdir, attribute: &str, val
     let text = out.text();
     assert!(text.contains("Leading or trailing whitespace") || text.contains("Unsupported"), "{out:?}");
     assert!(
-        text.contains(&format!("with modelrouter_")) && text.contains(attribute),
+        text.contains(&"with modelrouter_".to_string()) && text.contains(attribute),
         "no error on {attribute}:\n{out:?}"
     );
     assert!(text.contains(&format!("{value:?}")), "the value {value:?} is not quoted:\n{out:?}");

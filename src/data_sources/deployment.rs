@@ -155,10 +155,10 @@ impl DataSource for DeploymentDataSource {
 
     fn validate(&self, config: &Value) -> Diagnostics {
         let known = |a: &str| !config.get(a).is_unknown();
-        if [attr::ID, attr::ACCOUNT_ID, attr::NAME].into_iter().all(known) {
-            if let Err(diagnostic) = requested(config) {
-                return diagnostic.into();
-            }
+        if [attr::ID, attr::ACCOUNT_ID, attr::NAME].into_iter().all(known)
+            && let Err(diagnostic) = requested(config)
+        {
+            return diagnostic.into();
         }
         Diagnostics::new()
     }

@@ -152,14 +152,14 @@ fn schema() -> Schema {
 /// on the `catalog_file`, so that is judged at read.
 fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    if let Some(version) = config.get("router_version").as_str() {
-        if CatalogDate::parse(version).is_none() {
-            diags.error_at(
-                AttributePath::root().attr("router_version"),
-                "Invalid router version",
-                format!("router_version = {version:?} is not a router version: they are dates of the form YYYY-MM-DD."),
-            );
-        }
+    if let Some(version) = config.get("router_version").as_str()
+        && CatalogDate::parse(version).is_none()
+    {
+        diags.error_at(
+            AttributePath::root().attr("router_version"),
+            "Invalid router version",
+            format!("router_version = {version:?} is not a router version: they are dates of the form YYYY-MM-DD."),
+        );
     }
     diags
 }

@@ -119,38 +119,38 @@ pub fn schema() -> Schema {
 /// Checks the values that are known; unknown ones (e.g. from variables during `validate`) are skipped.
 pub fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    if let Some(environment) = config.get("environment").as_str() {
-        if CloudEnvironment::parse(environment).is_err() {
-            diags.error_at(
-                AttributePath::root().attr("environment"),
-                "Unsupported Azure environment",
-                format!(
-                    "environment = {environment:?} is not an Azure cloud this provider knows. Allowed values: {}.",
-                    quoted_list(&ENVIRONMENTS)
-                ),
-            );
-        }
+    if let Some(environment) = config.get("environment").as_str()
+        && CloudEnvironment::parse(environment).is_err()
+    {
+        diags.error_at(
+            AttributePath::root().attr("environment"),
+            "Unsupported Azure environment",
+            format!(
+                "environment = {environment:?} is not an Azure cloud this provider knows. Allowed values: {}.",
+                quoted_list(&ENVIRONMENTS)
+            ),
+        );
     }
-    if let Some(endpoint) = config.get("resource_manager_endpoint").as_str() {
-        if let Err(problem) = modelrouter_arm::parse_base_url(endpoint) {
-            diags.error_at(
-                AttributePath::root().attr("resource_manager_endpoint"),
-                "Invalid resource_manager_endpoint",
-                format!("resource_manager_endpoint = {endpoint:?}: {problem}"),
-            );
-        }
+    if let Some(endpoint) = config.get("resource_manager_endpoint").as_str()
+        && let Err(problem) = modelrouter_arm::parse_base_url(endpoint)
+    {
+        diags.error_at(
+            AttributePath::root().attr("resource_manager_endpoint"),
+            "Invalid resource_manager_endpoint",
+            format!("resource_manager_endpoint = {endpoint:?}: {problem}"),
+        );
     }
-    if let Some(api_version) = config.get("api_version").as_str() {
-        if !is_api_version(api_version) {
-            diags.error_at(
-                AttributePath::root().attr("api_version"),
-                "Invalid api_version",
-                format!(
-                    "api_version = {api_version:?} is not an ARM api-version. Expected a date such as \
+    if let Some(api_version) = config.get("api_version").as_str()
+        && !is_api_version(api_version)
+    {
+        diags.error_at(
+            AttributePath::root().attr("api_version"),
+            "Invalid api_version",
+            format!(
+                "api_version = {api_version:?} is not an ARM api-version. Expected a date such as \
                      \"{DEFAULT_API_VERSION}\" or \"2026-03-01\" (YYYY-MM-DD, optionally with a -preview suffix)."
-                ),
-            );
-        }
+            ),
+        );
     }
     diags
 }

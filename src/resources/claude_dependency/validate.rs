@@ -60,36 +60,36 @@ fn check_provider_data(
             "model_provider_data.organization_name must name the organization that accepts Anthropic's terms.",
         );
     }
-    if let Some(code) = country_code.filter(|c| c.trim() == *c) {
-        if !is_iso_3166_alpha2(code) {
-            let hint = if is_iso_3166_alpha2(&code.to_ascii_uppercase()) {
-                format!(" Write it in upper case: {:?}.", code.to_ascii_uppercase())
-            } else if code.eq_ignore_ascii_case("UK") {
-                " The United Kingdom's code is \"GB\".".to_owned()
-            } else {
-                String::new()
-            };
-            diags.error_at(
-                provider_data_path(attr::COUNTRY_CODE),
-                "Invalid country code",
-                format!(
-                    "model_provider_data.country_code = {code:?} is not an ISO 3166-1 alpha-2 country code (two \
+    if let Some(code) = country_code.filter(|c| c.trim() == *c)
+        && !is_iso_3166_alpha2(code)
+    {
+        let hint = if is_iso_3166_alpha2(&code.to_ascii_uppercase()) {
+            format!(" Write it in upper case: {:?}.", code.to_ascii_uppercase())
+        } else if code.eq_ignore_ascii_case("UK") {
+            " The United Kingdom's code is \"GB\".".to_owned()
+        } else {
+            String::new()
+        };
+        diags.error_at(
+            provider_data_path(attr::COUNTRY_CODE),
+            "Invalid country code",
+            format!(
+                "model_provider_data.country_code = {code:?} is not an ISO 3166-1 alpha-2 country code (two \
                      upper-case letters such as \"US\", \"DK\", \"GB\").{hint}"
-                ),
-            );
-        }
+            ),
+        );
     }
-    if let Some(industry) = industry.filter(|i| i.trim() == *i) {
-        if !INDUSTRIES.iter().any(|i| i.eq_ignore_ascii_case(industry)) {
-            diags.error_at(
-                provider_data_path(attr::INDUSTRY),
-                "Unsupported industry",
-                format!(
-                    "model_provider_data.industry = {industry:?} is not an industry Azure accepts. Allowed values: {}.",
-                    quoted_list(&INDUSTRIES)
-                ),
-            );
-        }
+    if let Some(industry) = industry.filter(|i| i.trim() == *i)
+        && !INDUSTRIES.iter().any(|i| i.eq_ignore_ascii_case(industry))
+    {
+        diags.error_at(
+            provider_data_path(attr::INDUSTRY),
+            "Unsupported industry",
+            format!(
+                "model_provider_data.industry = {industry:?} is not an industry Azure accepts. Allowed values: {}.",
+                quoted_list(&INDUSTRIES)
+            ),
+        );
     }
 }
 
@@ -173,16 +173,16 @@ pub fn check_against_catalog(
         }
         return;
     };
-    if let Some(version) = config.version.as_deref().filter(|_| changed) {
-        if catalog.models_routable_by(ANTHROPIC, catalog_name, version).is_empty() {
-            diags.warning_at(
-                path(attr::VERSION),
-                "No router can route to this version",
-                format!(
-                    "version = {version:?}: no model router version routes to {catalog_name} version {version}; the \
+    if let Some(version) = config.version.as_deref().filter(|_| changed)
+        && catalog.models_routable_by(ANTHROPIC, catalog_name, version).is_empty()
+    {
+        diags.warning_at(
+            path(attr::VERSION),
+            "No router can route to this version",
+            format!(
+                "version = {version:?}: no model router version routes to {catalog_name} version {version}; the \
                      routers route to version {catalog_version:?}. It deploys, but no router can use it."
-                ),
-            );
-        }
+            ),
+        );
     }
 }

@@ -95,18 +95,19 @@ impl Identity {
     /// `cognitive_account_id` where they are known.
     pub fn validate(&self, check_name: bool, diags: &mut Diagnostics) {
         let name_path = AttributePath::root().attr(attr::NAME);
-        if let Some(name) = self.name.as_deref().filter(|_| check_name) {
-            if let Err(problem) = check_deployment_name(name) {
-                diags.error_at(name_path, "Invalid deployment name", format!("name = {name:?}: {problem}"));
-            }
+        if let Some(name) = self.name.as_deref().filter(|_| check_name)
+            && let Err(problem) = check_deployment_name(name)
+        {
+            diags.error_at(name_path, "Invalid deployment name", format!("name = {name:?}: {problem}"));
         }
         let account_path = AttributePath::root().attr(attr::ACCOUNT_ID);
         if !check_trimmed(&self.account_id, &account_path, diags) {
             return;
         }
-        if let Some(id) = self.account_id.as_deref() {
-            if let Err(error) = AccountId::parse(id) {
-                diags.error_at(
+        if let Some(id) = self.account_id.as_deref()
+            && let Err(error) = AccountId::parse(id)
+        {
+            diags.error_at(
                     account_path,
                     "Invalid cognitive_account_id",
                     format!(
@@ -114,7 +115,6 @@ impl Identity {
                          Expected /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{name}}."
                     ),
                 );
-            }
         }
     }
 }

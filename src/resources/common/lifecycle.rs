@@ -224,10 +224,10 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             today: self.provider.today(),
         };
         let mut planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
-        if !diagnostics.has_errors() {
-            if let Some(request) = self.kind.preflight_request(&planned, prior.as_ref(), &catalog) {
-                diagnostics.extend(self.preflight(&request).await);
-            }
+        if !diagnostics.has_errors()
+            && let Some(request) = self.kind.preflight_request(&planned, prior.as_ref(), &catalog)
+        {
+            diagnostics.extend(self.preflight(&request).await);
         }
         let unsettled = private.unsettled_provisioning_state.clone().filter(|_| prior.is_some());
         let planned_state = match (&prior, unsettled) {
@@ -362,7 +362,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
     }
 
     /// The model for what Azure holds, with the id in the configuration's spelling.
-    fn from_arm(&self, base: &K::Model, deployment: &Deployment, account: Option<&Account>) -> K::Model {
+    fn state_for(&self, base: &K::Model, deployment: &Deployment, account: Option<&Account>) -> K::Model {
         let catalog = self.provider.catalog();
         let mut state = self.kind.state_from_arm(base, deployment, account, &catalog);
         let identity = state.identity().clone().with_id();
@@ -436,11 +436,11 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let account = match self.account(client, &id, deadline).await {
             Ok(account) => account,
             Err(error) => {
-                let state = self.from_arm(planned, &got, None);
+                let state = self.state_for(planned, &got, None);
                 return (Some(state), arm_error_diagnostic(&format!("read account {}", id.account), &error).into());
             }
         };
-        let state = self.from_arm(planned, &got, account.as_ref());
+        let state = self.state_for(planned, &got, account.as_ref());
         let mismatches = self.kind.write_mismatches(&asked, &got);
         if !mismatches.is_empty() {
             return (Some(state), readback_failure(verb, &id, &mismatches).into());
@@ -490,7 +490,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
             Diagnostics::from(arm_error_diagnostic(&format!("read account {}", id.account), &error))
         })?;
         let provisioning_state = deployment.provisioning_state().map(str::to_owned);
-        Ok(Some((self.from_arm(current, &deployment, account.as_ref()), provisioning_state)))
+        Ok(Some((self.state_for(current, &deployment, account.as_ref()), provisioning_state)))
     }
 
     async fn import_by_id(&self, configured: &Configured, raw_id: &str) -> Result<K::Model, Diagnostic> {
@@ -524,7 +524,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
             .account(client, &id, deadline)
             .await
             .map_err(|error| arm_error_diagnostic(&format!("read account {}", id.account), &error))?;
-        Ok(self.from_arm(&skeleton, &deployment, account.as_ref()))
+        Ok(self.state_for(&skeleton, &deployment, account.as_ref()))
     }
 }
 

@@ -354,33 +354,33 @@ fn check_model<'c>(
             ),
         );
     }
-    if let Some(version) = model.version.as_deref() {
-        if version != entry.version {
-            contradiction(
-                strict,
-                is_new,
-                diags,
-                format!(
-                    "routing model {:?} has version {version:?}, but router version {} routes to version {:?} of \
+    if let Some(version) = model.version.as_deref()
+        && version != entry.version
+    {
+        contradiction(
+            strict,
+            is_new,
+            diags,
+            format!(
+                "routing model {:?} has version {version:?}, but router version {} routes to version {:?} of \
                      it. Omit version to use the catalog's, or set version = {:?}.",
-                    entry.name, router.version, entry.version, entry.version
-                ),
-            );
-        }
+                entry.name, router.version, entry.version, entry.version
+            ),
+        );
     }
-    if let Some(format) = model.format.as_deref() {
-        if !format.eq_ignore_ascii_case(&entry.format) {
-            contradiction(
-                strict,
-                is_new,
-                diags,
-                format!(
-                    "routing model {:?} has format {format:?}, but the catalog lists it as format {:?}. Omit format \
+    if let Some(format) = model.format.as_deref()
+        && !format.eq_ignore_ascii_case(&entry.format)
+    {
+        contradiction(
+            strict,
+            is_new,
+            diags,
+            format!(
+                "routing model {:?} has format {format:?}, but the catalog lists it as format {:?}. Omit format \
                      to use the catalog's, or set format = {:?}.",
-                    entry.name, entry.format, entry.format
-                ),
-            );
-        }
+                entry.name, entry.format, entry.format
+            ),
+        );
     }
     if entry.preview && is_new {
         diags.warning_at(

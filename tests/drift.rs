@@ -276,3 +276,27 @@ fn the_drift_guide_commands_work_as_written() {
         assert!(out.text().contains("drift-router"), "{out:?}");
     }
 }
+
+/// The resource docs' way to let the portal own the capacity: `sku` is a single block, so the path has no index.
+#[test]
+fn ignore_changes_on_sku_capacity_works_as_documented() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/resources/deployment.md")).unwrap();
+    assert!(docs.contains("ignore_changes = [sku.capacity]"), "the docs no longer show it");
+    let emu = TestEmulator::start();
+    let config = default_router().replace(
+        "  routing {",
+        "  lifecycle {\n    ignore_changes = [sku.capacity]\n  }\n  sku {\n    capacity = 20\n  }\n  routing {",
+    );
+    let wd = workdir(&emu, &config);
+    wd.apply();
+    assert!(emu.emulator.patch_deployment(
+        &TestEmulator::deployment_id("drift-router"),
+        json!({"sku": {"name": "GlobalStandard", "capacity": 55}})
+    ));
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 0, "a capacity change in the portal is ignored:\n{out:?}");
+    // The azurerm habit is an error, not a silent no-op.
+    wd.write("main.tf", &format!("{}\n{}", emu.provider_block(), config.replace("sku.capacity", "sku[0].capacity")));
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 1, "{out:?}");
+}

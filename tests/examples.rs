@@ -179,6 +179,17 @@ fn quickstart_applies_a_router_with_its_claude_dependency() {
     assert!(emu.stored("model-router-quality").is_none() && emu.stored("claude-sonnet-4-5").is_none());
 }
 
+/// The README starts the emulator with a token and applies with the same token (a mismatch was a 401).
+#[test]
+fn litellm_readme_uses_the_token_it_starts_the_emulator_with() {
+    let readme = read(&examples().join("litellm/README.md"));
+    let after = |marker: &str| {
+        let start = readme.find(marker).unwrap_or_else(|| panic!("the README has no {marker:?}")) + marker.len();
+        readme[start..].split_whitespace().next().unwrap().trim_end_matches('\\').to_owned()
+    };
+    assert_eq!(after("--token "), after("access_token="));
+}
+
 /// The LiteLLM example as its README runs it: apply against the emulator, render the gateway config, and send a
 /// chat completion exactly as the rendered entry says; the answer comes from one of the router's routed models.
 #[test]

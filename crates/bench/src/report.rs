@@ -149,7 +149,7 @@ impl Report {
             let _ = writeln!(
                 md,
                 "| (d) ARM requests per resource, {} (N = {} over {} accounts) | {} = **{}** | account GETs: {} for {} \
-                 accounts; error answers: {} | {target} | |",
+                 accounts; plan-time region reads (models + usages lists): {}; error answers: {} | {target} | |",
                 step.step,
                 step.resources,
                 step.accounts,
@@ -157,6 +157,7 @@ impl Report {
                 trim_float(step.per_resource),
                 step.account_gets,
                 step.accounts,
+                step.preflight_reads,
                 step.error_answers
             );
         }

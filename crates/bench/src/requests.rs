@@ -24,6 +24,9 @@ pub enum RequestKind {
     OperationPoll,
     DeploymentList,
     AccountGet,
+    /// The plan-time checks against the live account (preflight): the region's models list and usages.
+    LocationModels,
+    LocationUsages,
     Other,
 }
 
@@ -45,6 +48,14 @@ impl RequestKind {
                 _ => RequestKind::Other,
             };
         }
+        if method == "GET" && path.contains("/providers/microsoft.cognitiveservices/locations/") {
+            if path.ends_with("/models") {
+                return RequestKind::LocationModels;
+            }
+            if path.ends_with("/usages") {
+                return RequestKind::LocationUsages;
+            }
+        }
         if method == "GET" && path.contains("/providers/microsoft.cognitiveservices/accounts/") {
             return RequestKind::AccountGet;
         }
@@ -60,6 +71,8 @@ impl RequestKind {
             RequestKind::OperationPoll => "poll",
             RequestKind::DeploymentList => "LIST",
             RequestKind::AccountGet => "account GET",
+            RequestKind::LocationModels => "models list",
+            RequestKind::LocationUsages => "usages list",
             RequestKind::Other => "other",
         }
     }
@@ -73,9 +86,12 @@ pub struct StepRequests {
     pub accounts: usize,
     /// Requests of each kind, in total.
     pub counts: BTreeMap<RequestKind, usize>,
-    /// Requests per resource, account GETs excluded (they are per account, reported in `account_gets`).
+    /// Requests per resource, account and region reads excluded (they are per account or region and provider
+    /// process, reported in `account_gets` and `preflight_reads`).
     pub per_resource: f64,
     pub account_gets: usize,
+    /// The region's models and usages lists the plan-time checks read (at most one each per region and process).
+    pub preflight_reads: usize,
     /// Answers that were errors (4xx other than the expected 404s, 5xx, dropped).
     pub error_answers: usize,
 }
@@ -92,16 +108,20 @@ impl StepRequests {
                 error_answers += 1;
             }
         }
-        let account_gets = counts.get(&RequestKind::AccountGet).copied().unwrap_or(0);
-        let per_resource = (log.len() - account_gets) as f64 / resources.max(1) as f64;
-        StepRequests { step, resources, accounts, counts, per_resource, account_gets, error_answers }
+        let count = |kind: RequestKind| counts.get(&kind).copied().unwrap_or(0);
+        let account_gets = count(RequestKind::AccountGet);
+        let preflight_reads = count(RequestKind::LocationModels) + count(RequestKind::LocationUsages);
+        let per_resource = (log.len() - account_gets - preflight_reads) as f64 / resources.max(1) as f64;
+        StepRequests { step, resources, accounts, counts, per_resource, account_gets, preflight_reads, error_answers }
     }
 
     /// "GET 1, PUT 1, poll 1" per resource.
     pub fn breakdown(&self) -> String {
         self.counts
             .iter()
-            .filter(|(kind, _)| **kind != RequestKind::AccountGet)
+            .filter(|(kind, _)| {
+                !matches!(kind, RequestKind::AccountGet | RequestKind::LocationModels | RequestKind::LocationUsages)
+            })
             .map(|(kind, n)| format!("{} {}", kind.label(), trim_float(*n as f64 / self.resources.max(1) as f64)))
             .collect::<Vec<_>>()
             .join(" + ")
@@ -180,6 +200,9 @@ mod tests {
         assert_eq!(RequestKind::of(&request("GET", ACCOUNT, 200)), RequestKind::AccountGet);
         assert_eq!(RequestKind::of(&request("GET", "/operations/abc", 200)), RequestKind::OperationPoll);
         assert_eq!(RequestKind::of(&request("GET", "/operationResults/abc", 202)), RequestKind::OperationPoll);
+        let location = "/subscriptions/s/providers/Microsoft.CognitiveServices/locations/eastus2";
+        assert_eq!(RequestKind::of(&request("GET", &format!("{location}/models"), 200)), RequestKind::LocationModels);
+        assert_eq!(RequestKind::of(&request("GET", &format!("{location}/usages"), 200)), RequestKind::LocationUsages);
     }
 
     #[test]

@@ -9,6 +9,28 @@ pub use modelrouter_arm::DEFAULT_API_VERSION;
 use modelrouter_arm::{AuthSettings, CloudEnvironment};
 use tf_provider::{Attribute, AttributePath, Block, Diagnostics, Schema, Type, Value};
 
+/// The provider block's argument names: the only place they are spelt (schema, checks and reading use these).
+pub mod attr {
+    pub const TENANT_ID: &str = "tenant_id";
+    pub const CLIENT_ID: &str = "client_id";
+    pub const CLIENT_SECRET: &str = "client_secret";
+    pub const CLIENT_CERTIFICATE_PATH: &str = "client_certificate_path";
+    pub const CLIENT_CERTIFICATE_PASSWORD: &str = "client_certificate_password";
+    pub const USE_OIDC: &str = "use_oidc";
+    pub const OIDC_TOKEN: &str = "oidc_token";
+    pub const OIDC_TOKEN_FILE_PATH: &str = "oidc_token_file_path";
+    pub const USE_MSI: &str = "use_msi";
+    pub const USE_CLI: &str = "use_cli";
+    pub const ACCESS_TOKEN: &str = "access_token";
+    pub const ENVIRONMENT: &str = "environment";
+    pub const RESOURCE_MANAGER_ENDPOINT: &str = "resource_manager_endpoint";
+    pub const API_VERSION: &str = "api_version";
+    pub const STRICT_CATALOG: &str = "strict_catalog";
+    pub const PREFLIGHT_CHECKS: &str = "preflight_checks";
+    pub const CATALOG_FILE: &str = "catalog_file";
+}
+use attr::*;
+
 /// The environments `environment` accepts.
 pub const ENVIRONMENTS: [&str; 3] = ["public", "usgovernment", "china"];
 
@@ -29,86 +51,83 @@ pub fn schema() -> Schema {
     let flag = |name: &str, description: &str| Attribute::optional(name, Type::Bool).describe(description);
     let block = Block::new()
         .describe("Manages Azure AI Foundry model router deployments through Azure Resource Manager.")
-        .attribute(string("tenant_id", "Microsoft Entra tenant id. Environment: `ARM_TENANT_ID`."))
+        .attribute(string(TENANT_ID, "Microsoft Entra tenant id. Environment: `ARM_TENANT_ID`."))
         .attribute(string(
-            "client_id",
+            CLIENT_ID,
             "Client id of the app registration or managed identity. Environment: `ARM_CLIENT_ID`.",
         ))
         .attribute(
-            string("client_secret", "Service principal client secret. Environment: `ARM_CLIENT_SECRET`.").sensitive(),
+            string(CLIENT_SECRET, "Service principal client secret. Environment: `ARM_CLIENT_SECRET`.").sensitive(),
         )
         .attribute(string(
-            "client_certificate_path",
+            CLIENT_CERTIFICATE_PATH,
             "PEM file with the service principal's certificate and unencrypted private key (RSA), used after \
              client_secret. Environment: `ARM_CLIENT_CERTIFICATE_PATH`.",
         ))
         .attribute(
             string(
-                "client_certificate_password",
+                CLIENT_CERTIFICATE_PASSWORD,
                 "Password of the certificate file. Environment: `ARM_CLIENT_CERTIFICATE_PASSWORD`.",
             )
             .sensitive(),
         )
         .attribute(flag(
-            "use_oidc",
+            USE_OIDC,
             "Authenticate with workload identity federation (GitHub Actions, Azure DevOps, Kubernetes). \
              Environment: `ARM_USE_OIDC`.",
         ))
         .attribute(
             string(
-                "oidc_token",
+                OIDC_TOKEN,
                 "The federated OIDC assertion itself. Environment: `ARM_OIDC_TOKEN`. In GitHub Actions the token \
                  is fetched from `ACTIONS_ID_TOKEN_REQUEST_URL` with `ACTIONS_ID_TOKEN_REQUEST_TOKEN` instead.",
             )
             .sensitive(),
         )
         .attribute(string(
-            "oidc_token_file_path",
+            OIDC_TOKEN_FILE_PATH,
             "Path of a file holding the federated OIDC assertion. Environment: `ARM_OIDC_TOKEN_FILE_PATH`, \
              then `AZURE_FEDERATED_TOKEN_FILE`.",
         ))
-        .attribute(flag("use_msi", "Authenticate with a managed identity. Environment: `ARM_USE_MSI`."))
-        .attribute(flag(
-            "use_cli",
-            "Authenticate with the Azure CLI login. Environment: `ARM_USE_CLI`. Default `true`.",
-        ))
+        .attribute(flag(USE_MSI, "Authenticate with a managed identity. Environment: `ARM_USE_MSI`."))
+        .attribute(flag(USE_CLI, "Authenticate with the Azure CLI login. Environment: `ARM_USE_CLI`. Default `true`."))
         .attribute(
             string(
-                "access_token",
+                ACCESS_TOKEN,
                 "A ready bearer token for Azure Resource Manager, e.g. from `az account get-access-token \
                  --resource https://management.azure.com`. Environment: `ARM_ACCESS_TOKEN`.",
             )
             .sensitive(),
         )
         .attribute(string(
-            "environment",
+            ENVIRONMENT,
             "Azure cloud: `public` (default), `usgovernment` or `china`. Environment: `ARM_ENVIRONMENT`.",
         ))
         .attribute(string(
-            "resource_manager_endpoint",
+            RESOURCE_MANAGER_ENDPOINT,
             "Overrides the cloud's Azure Resource Manager base URL (for example the local emulator). `http://` \
              is accepted only for loopback hosts. Environment: `ARM_RESOURCE_MANAGER_ENDPOINT`.",
         ))
         .attribute(string(
-            "api_version",
+            API_VERSION,
             &format!(
                 "ARM api-version for deployment calls. Default `{DEFAULT_API_VERSION}`, the first that carries routing."
             ),
         ))
         .attribute(flag(
-            "strict_catalog",
+            STRICT_CATALOG,
             "Default `true`: a model or router version missing from the embedded catalog is an error. `false` \
              makes it a warning and sends what was written (for models Azure adds before a provider release).",
         ))
         .attribute(flag(
-            "preflight_checks",
+            PREFLIGHT_CHECKS,
             "Default `true`: at plan time, check each deployment that is created or whose version or SKU changes \
              against the live account (account kind, the region's offer of the model, version and SKU, capacity \
              limits and remaining quota), so what Azure would refuse after a long apply fails in `plan`. A check \
              that cannot be made (403, missing data) is a warning saying what was not checked.",
         ))
         .attribute(string(
-            "catalog_file",
+            CATALOG_FILE,
             "Path to a catalog file in the embedded format (`router_versions`, `models`, flags) laid over the \
              embedded model table by router version and model name, so a team can follow Microsoft's table between \
              provider releases. Checked at `Configure`; errors name the line.",
@@ -119,11 +138,11 @@ pub fn schema() -> Schema {
 /// Checks the values that are known; unknown ones (e.g. from variables during `validate`) are skipped.
 pub fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    if let Some(environment) = config.get("environment").as_str()
+    if let Some(environment) = config.get(ENVIRONMENT).as_str()
         && CloudEnvironment::parse(environment).is_err()
     {
         diags.error_at(
-            AttributePath::root().attr("environment"),
+            AttributePath::root().attr(ENVIRONMENT),
             "Unsupported Azure environment",
             format!(
                 "environment = {environment:?} is not an Azure cloud this provider knows. Allowed values: {}.",
@@ -131,20 +150,20 @@ pub fn validate(config: &Value) -> Diagnostics {
             ),
         );
     }
-    if let Some(endpoint) = config.get("resource_manager_endpoint").as_str()
+    if let Some(endpoint) = config.get(RESOURCE_MANAGER_ENDPOINT).as_str()
         && let Err(problem) = modelrouter_arm::parse_base_url(endpoint)
     {
         diags.error_at(
-            AttributePath::root().attr("resource_manager_endpoint"),
+            AttributePath::root().attr(RESOURCE_MANAGER_ENDPOINT),
             "Invalid resource_manager_endpoint",
             format!("resource_manager_endpoint = {endpoint:?}: {problem}"),
         );
     }
-    if let Some(api_version) = config.get("api_version").as_str()
+    if let Some(api_version) = config.get(API_VERSION).as_str()
         && !is_api_version(api_version)
     {
         diags.error_at(
-            AttributePath::root().attr("api_version"),
+            AttributePath::root().attr(API_VERSION),
             "Invalid api_version",
             format!(
                 "api_version = {api_version:?} is not an ARM api-version. Expected a date such as \
@@ -160,27 +179,27 @@ pub fn read(config: &Value) -> ProviderConfig {
     let string = |name: &str| config.get(name).as_str().map(str::to_owned);
     let flag = |name: &str| config.get(name).as_bool();
     let auth = AuthSettings {
-        tenant_id: string("tenant_id"),
-        client_id: string("client_id"),
-        client_secret: string("client_secret").map(Into::into),
-        client_certificate_path: string("client_certificate_path"),
-        client_certificate_password: string("client_certificate_password").map(Into::into),
-        use_oidc: flag("use_oidc"),
-        oidc_token: string("oidc_token").map(Into::into),
-        oidc_token_file_path: string("oidc_token_file_path"),
-        use_msi: flag("use_msi"),
-        use_cli: flag("use_cli"),
-        access_token: string("access_token").map(Into::into),
-        environment: string("environment"),
-        resource_manager_endpoint: string("resource_manager_endpoint"),
+        tenant_id: string(TENANT_ID),
+        client_id: string(CLIENT_ID),
+        client_secret: string(CLIENT_SECRET).map(Into::into),
+        client_certificate_path: string(CLIENT_CERTIFICATE_PATH),
+        client_certificate_password: string(CLIENT_CERTIFICATE_PASSWORD).map(Into::into),
+        use_oidc: flag(USE_OIDC),
+        oidc_token: string(OIDC_TOKEN).map(Into::into),
+        oidc_token_file_path: string(OIDC_TOKEN_FILE_PATH),
+        use_msi: flag(USE_MSI),
+        use_cli: flag(USE_CLI),
+        access_token: string(ACCESS_TOKEN).map(Into::into),
+        environment: string(ENVIRONMENT),
+        resource_manager_endpoint: string(RESOURCE_MANAGER_ENDPOINT),
         ..AuthSettings::default()
     };
     ProviderConfig {
         auth,
-        api_version: string("api_version").unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
-        strict_catalog: flag("strict_catalog").unwrap_or(true),
-        catalog_file: string("catalog_file"),
-        preflight_checks: flag("preflight_checks").unwrap_or(true),
+        api_version: string(API_VERSION).unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
+        strict_catalog: flag(STRICT_CATALOG).unwrap_or(true),
+        catalog_file: string(CATALOG_FILE),
+        preflight_checks: flag(PREFLIGHT_CHECKS).unwrap_or(true),
     }
 }
 

@@ -64,7 +64,7 @@ impl Provider for ModelRouterProvider {
                 Ok(catalog) => catalog,
                 Err(error) => {
                     diags.error_at(
-                        AttributePath::root().attr("catalog_file"),
+                        AttributePath::root().attr(config::attr::CATALOG_FILE),
                         "Invalid catalog file",
                         format!("catalog_file = {path:?}: {error}"),
                     );
@@ -119,7 +119,7 @@ fn configuration_error_path(error: &modelrouter_arm::ConfigError) -> Option<Attr
     use modelrouter_arm::ConfigError;
     match error {
         ConfigError::InsecureEndpoint { .. } | ConfigError::InvalidEndpoint { .. } => {
-            Some(AttributePath::root().attr("resource_manager_endpoint"))
+            Some(AttributePath::root().attr(config::attr::RESOURCE_MANAGER_ENDPOINT))
         }
         _ => None,
     }

@@ -13,6 +13,8 @@ use tf_provider::{
 use crate::resources::common::text::quoted_list;
 
 pub const TYPE_NAME: &str = "modelrouter_supported_models";
+/// The one argument.
+const ROUTER_VERSION: &str = "router_version";
 
 /// Where "today" comes from when the data source decides which router versions are retired.
 pub type Clock = fn() -> CatalogDate;
@@ -101,7 +103,7 @@ fn schema() -> Schema {
              (Microsoft's table; see `table_revision`) with the provider's `catalog_file` laid over it.",
         )
         .attribute(
-            Attribute::optional("router_version", Type::String)
+            Attribute::optional(ROUTER_VERSION, Type::String)
                 .computed()
                 .describe("Router version whose models are listed. Default: the newest in the catalog."),
         )
@@ -152,11 +154,11 @@ fn schema() -> Schema {
 /// on the `catalog_file`, so that is judged at read.
 fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    if let Some(version) = config.get("router_version").as_str()
+    if let Some(version) = config.get(ROUTER_VERSION).as_str()
         && CatalogDate::parse(version).is_none()
     {
         diags.error_at(
-            AttributePath::root().attr("router_version"),
+            AttributePath::root().attr(ROUTER_VERSION),
             "Invalid router version",
             format!("router_version = {version:?} is not a router version: they are dates of the form YYYY-MM-DD."),
         );
@@ -169,14 +171,14 @@ fn read(catalog: &Catalog, today: CatalogDate, config: &Value) -> DataSourceRead
     if diagnostics.has_errors() {
         return DataSourceReadResponse { state: Value::Null, diagnostics };
     }
-    let selected = match config.get("router_version").as_str() {
+    let selected = match config.get(ROUTER_VERSION).as_str() {
         Some(version) => catalog.router_version(version),
         None => Some(catalog.default_router_version()),
     };
     let Some(selected) = selected else {
-        let version = config.get("router_version").as_str().unwrap_or_default().to_owned();
+        let version = config.get(ROUTER_VERSION).as_str().unwrap_or_default().to_owned();
         diagnostics.error_at(
-            AttributePath::root().attr("router_version"),
+            AttributePath::root().attr(ROUTER_VERSION),
             "Unknown router version",
             format!(
                 "router_version = {version:?} is not in this provider's catalog (table revision {}). Allowed \
@@ -190,7 +192,7 @@ fn read(catalog: &Catalog, today: CatalogDate, config: &Value) -> DataSourceRead
     let versions =
         |routers: Vec<&RouterVersion>| Value::List(routers.iter().map(|r| Value::string(&r.version)).collect());
     let state = Value::object([
-        ("router_version", Value::string(&selected.version)),
+        (ROUTER_VERSION, Value::string(&selected.version)),
         ("table_revision", Value::string(catalog.table_revision())),
         ("router_versions", versions(catalog.router_versions().iter().collect())),
         ("default_router_version", Value::string(&catalog.default_router_version().version)),

@@ -14,6 +14,10 @@ use tf_provider::{
 use crate::state::ProviderState;
 
 pub const TYPE_NAME: &str = "modelrouter_account_keys";
+use crate::resources::common::identity::attr::ACCOUNT_ID;
+const KEY1: &str = "key1";
+const KEY2: &str = "key2";
+const ENDPOINT: &str = "endpoint";
 
 /// How long listKeys and the account read may take together (ARM answers both in well under a second).
 const OPEN_TIMEOUT: Duration = Duration::from_secs(120);
@@ -29,7 +33,7 @@ impl AccountKeys {
 }
 
 fn account_id(config: &Value) -> Result<Option<AccountId>, Diagnostic> {
-    let Some(id) = config.get("cognitive_account_id").as_str() else {
+    let Some(id) = config.get(ACCOUNT_ID).as_str() else {
         return Ok(None);
     };
     AccountId::parse(id).map(Some).map_err(|error| {
@@ -40,7 +44,7 @@ fn account_id(config: &Value) -> Result<Option<AccountId>, Diagnostic> {
                  /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{name}}."
             ),
         )
-        .at(AttributePath::new("cognitive_account_id"))
+        .at(AttributePath::new(ACCOUNT_ID))
     })
 }
 
@@ -60,17 +64,17 @@ impl EphemeralResource for AccountKeys {
                      `value_wo`) or a gateway's environment.",
                 )
                 .attribute(
-                    Attribute::required("cognitive_account_id", Type::String)
+                    Attribute::required(ACCOUNT_ID, Type::String)
                         .describe("ARM id of the Azure AI Foundry (Cognitive Services) account."),
                 )
                 .attribute(
-                    Attribute::computed_only("key1", Type::String).sensitive().describe("The account's first key."),
+                    Attribute::computed_only(KEY1, Type::String).sensitive().describe("The account's first key."),
                 )
                 .attribute(
-                    Attribute::computed_only("key2", Type::String).sensitive().describe("The account's second key."),
+                    Attribute::computed_only(KEY2, Type::String).sensitive().describe("The account's second key."),
                 )
                 .attribute(
-                    Attribute::computed_only("endpoint", Type::String)
+                    Attribute::computed_only(ENDPOINT, Type::String)
                         .describe("The account's `properties.endpoint`, the base URL of its inference API."),
                 ),
         )
@@ -89,7 +93,7 @@ impl EphemeralResource for AccountKeys {
             Ok(None) => {
                 return OpenResponse::failed(
                     Diagnostic::error("Missing cognitive_account_id", "cognitive_account_id must be set.")
-                        .at(AttributePath::new("cognitive_account_id"))
+                        .at(AttributePath::new(ACCOUNT_ID))
                         .into(),
                 );
             }
@@ -106,7 +110,7 @@ impl EphemeralResource for AccountKeys {
                     format!("Cannot read the {what} of the account"),
                     format!("{what} of {account}: {error}"),
                 )
-                .at(AttributePath::new("cognitive_account_id"))
+                .at(AttributePath::new(ACCOUNT_ID))
                 .into(),
             )
         };
@@ -120,14 +124,14 @@ impl EphemeralResource for AccountKeys {
         };
         let details = match details {
             Ok(details) => details,
-            Err(error) => return failed("endpoint", error),
+            Err(error) => return failed(ENDPOINT, error),
         };
         OpenResponse {
             result: Value::object([
-                ("cognitive_account_id", req.config.get("cognitive_account_id").clone()),
-                ("key1", Value::string(keys.key1)),
-                ("key2", Value::string(keys.key2)),
-                ("endpoint", Value::opt_string(details.endpoint)),
+                (ACCOUNT_ID, req.config.get(ACCOUNT_ID).clone()),
+                (KEY1, Value::string(keys.key1)),
+                (KEY2, Value::string(keys.key2)),
+                (ENDPOINT, Value::opt_string(details.endpoint)),
             ]),
             private: Vec::new(),
             renew_at: None,

@@ -137,13 +137,20 @@ resource "modelrouter_claude_dependency" "haiku" {{
 
 #[test]
 fn refresh_only_is_clean_after_import_of_both_resources() {
-    let emu = TestEmulator::start();
+    let emu = TestEmulator::start_with(|options| {
+        options.settings.quirks.reverse_models = true;
+        options.settings.quirks.capitalize_mode = true;
+        options.settings.quirks.resourcegroups_lowercase = true;
+    });
     emu.emulator.seed_deployment(
         &TestEmulator::deployment_id("adopted"),
         json!({"sku": {"name": "GlobalStandard", "capacity": 12},
                "properties": {"model": {"format": "OpenAI", "name": "model-router", "version": "2025-11-18"},
                               "raiPolicyName": "Microsoft.DefaultV2",
-                              "versionUpgradeOption": "OnceNewDefaultVersionAvailable"}}),
+                              "versionUpgradeOption": "OnceNewDefaultVersionAvailable",
+                              "routing": {"mode": "cost", "models": [
+                                  {"format": "OpenAI", "name": "gpt-5-mini", "version": "2025-08-07"},
+                                  {"format": "OpenAI", "name": "gpt-5", "version": "2025-08-07"}]}}}),
     );
     emu.emulator.seed_deployment(
         &TestEmulator::deployment_id("claude-haiku-4-5"),
@@ -162,6 +169,11 @@ resource "modelrouter_deployment" "adopted" {{
   cognitive_account_id = "{ACCOUNT}"
   sku {{
     capacity = 12
+  }}
+  routing {{
+    mode = "cost"
+    model {{ name = "gpt-5-mini" }}
+    model {{ name = "gpt-5" }}
   }}
 }}
 import {{

@@ -201,8 +201,9 @@ mod tests {
         assert!(!format!("{signer:?}").contains("PRIVATE"));
     }
 
-    /// PKCS#12 files written by OpenSSL 3: its default (PBES2 AES-256-CBC, HMAC-SHA256 MAC) and the 3DES/SHA-1
-    /// scheme of Windows exports, for one throwaway RSA key whose certificate is `openssl-sp-cert.pem`.
+    /// PKCS#12 files written by OpenSSL 3: its default (PBES2 AES-256-CBC, HMAC-SHA256 MAC), also with an empty
+    /// password, and the 3DES/SHA-1 scheme of Windows exports, for one throwaway RSA key whose certificate is
+    /// `openssl-sp-cert.pem`.
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
     const FIXTURE_PASSWORD: &str = "fixture-pfx-password";
 
@@ -226,8 +227,14 @@ mod tests {
     fn opens_openssl_pkcs12_files_with_their_password() {
         let pem = std::fs::read(Path::new(FIXTURES).join("openssl-sp-cert.pem")).unwrap();
         let expected = URL_SAFE_NO_PAD.encode(Sha256::digest(CertificateDer::from_pem_slice(&pem).unwrap().as_ref()));
-        for name in ["openssl-aes256.pfx", "openssl-3des.pfx"] {
-            let signer = load_fixture(name, Some(FIXTURE_PASSWORD)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let files = [
+            ("openssl-aes256.pfx", Some(FIXTURE_PASSWORD)),
+            ("openssl-3des.pfx", Some(FIXTURE_PASSWORD)),
+            // Exported with an empty password (`-passout pass:`), read with client_certificate_password unset.
+            ("openssl-aes256-no-password.pfx", None),
+        ];
+        for (name, password) in files {
+            let signer = load_fixture(name, password).unwrap_or_else(|e| panic!("{name}: {e}"));
             let jwt = signer.assertion().unwrap();
             assert_eq!(part(&jwt, 0)["x5t#S256"], expected.as_str(), "{name}: the certificate's thumbprint");
             assert_eq!(part(&jwt, 0)["alg"], "RS256");

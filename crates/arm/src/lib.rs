@@ -26,7 +26,8 @@ pub mod retry;
 pub mod transport;
 
 pub use auth::{
-    AuthError, AuthSettings, CloudEnvironment, CredentialKind, CredentialTried, OidcSource, Secret, token_scope,
+    AuthError, AuthSettings, CertificateError, CloudEnvironment, CredentialKind, CredentialTried, OidcSource, Secret,
+    token_scope,
 };
 pub use client::{
     ACCOUNT_API_VERSION, AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, READ_API_VERSION,

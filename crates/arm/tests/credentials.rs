@@ -6,7 +6,9 @@ mod common;
 
 use base64::Engine;
 use common::*;
-use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind, AuthSettings, Secret};
+use modelrouter_arm::{
+    ArmClient, ArmError, ArmErrorKind, AuthError, AuthSettings, CertificateError, ClientConfig, ConfigError, Secret,
+};
 use modelrouter_emulator::{Emulator, Settings};
 use serde_json::Value;
 
@@ -194,22 +196,68 @@ async fn a_client_certificate_the_tenant_does_not_know_is_refused_naming_the_cau
     assert!(err.to_string().contains("failed signature validation"), "{err}");
 }
 
+/// azurerm users' usual file: a password-protected PKCS#12 export. Also one exported without a password, used with
+/// client_certificate_password unset.
+#[tokio::test]
+async fn client_certificate_from_a_pkcs12_file() {
+    for password in ["pfx-Pa55word", ""] {
+        let emu = emulator(Settings::default()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["modelrouter-sp".into()]).unwrap().self_signed(&key).unwrap();
+        emu.register_client_certificate(CLIENT, &cert.pem()).unwrap();
+        // Recognised by content: the name says nothing.
+        let path = dir.path().join("sp.cert");
+        std::fs::write(&path, pkcs12(&cert, Some(&key), password)).unwrap();
+        let settings = AuthSettings {
+            client_certificate_path: Some(path.to_string_lossy().into_owned()),
+            client_certificate_password: (!password.is_empty()).then(|| Secret::new(password)),
+            ..tls_settings(&emu, &dir)
+        };
+        let arm = client_with(&emu, settings);
+        let bearers = two_reads(&arm, &emu).await;
+        // The emulator verified the RS256 signature against the certificate taken out of the PKCS#12 file.
+        assert_issued_token_used(&emu, &bearers, "client_certificate");
+    }
+}
+
 #[tokio::test]
 async fn a_client_certificate_file_that_cannot_be_used_fails_when_the_client_is_built() {
     let emu = emulator(Settings::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sp.pfx");
-    std::fs::write(&path, [0x30, 0x82, 0x05, 0x00, 0x02, 0x01, 0x03]).unwrap();
-    let settings = AuthSettings {
-        resource_manager_endpoint: Some(emu.base_url()),
-        client_certificate_path: Some(path.to_string_lossy().into_owned()),
-        client_certificate_password: Some(Secret::new("pfx-password")),
-        ..tls_settings(&emu, &dir)
-    };
-    let err = modelrouter_arm::ArmClient::new(modelrouter_arm::ClientConfig::new(settings)).unwrap_err();
-    let text = err.to_string();
-    assert!(text.contains("client_certificate_path") && text.contains("openssl pkcs12"), "{text}");
-    assert!(!text.contains("pfx-password"));
+    let rsa = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let rsa_cert = rcgen::CertificateParams::new(vec!["sp".into()]).unwrap().self_signed(&rsa).unwrap();
+    let ec = rcgen::KeyPair::generate().unwrap();
+    let ec_cert = rcgen::CertificateParams::new(vec!["sp".into()]).unwrap().self_signed(&ec).unwrap();
+    let password = "pfx-password-7Qz";
+    let cases = [
+        // (file, the error expected with `password`)
+        (pkcs12(&rsa_cert, Some(&rsa), "the-real-password"), CertificateError::WrongPassword),
+        (pkcs12(&rsa_cert, None, password), CertificateError::NoPrivateKey),
+        (pkcs12(&ec_cert, Some(&ec), password), CertificateError::NotRsa { algorithm: "ECDSA".into() }),
+        (vec![0x30, 0x82, 0x05, 0x00, 0x02, 0x01, 0x03], CertificateError::NotACertificateFile),
+    ];
+    for (bytes, expected) in cases {
+        let path = dir.path().join("sp.pfx");
+        std::fs::write(&path, bytes).unwrap();
+        let settings = AuthSettings {
+            resource_manager_endpoint: Some(emu.base_url()),
+            client_certificate_path: Some(path.to_string_lossy().into_owned()),
+            client_certificate_password: Some(Secret::new(password)),
+            ..tls_settings(&emu, &dir)
+        };
+        let err = ArmClient::new(ClientConfig::new(settings)).unwrap_err();
+        let text = err.to_string();
+        let ConfigError::Auth(AuthError::Certificate { path: shown, error }) = err else {
+            panic!("expected a certificate error, got {text}")
+        };
+        assert_eq!(error, expected, "{text}");
+        assert_eq!(shown, path.display().to_string());
+        assert!(text.starts_with(&format!("invalid {}: certificate file ", expected.setting())), "{text}");
+        assert!(!text.contains(password) && !text.contains("the-real-password"), "no password in: {text}");
+    }
+    assert_eq!(CertificateError::WrongPassword.setting(), "client_certificate_password");
+    assert!(emu.token_grants().is_empty(), "refused before any token request");
 }
 
 #[tokio::test]

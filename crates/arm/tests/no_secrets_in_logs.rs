@@ -1,5 +1,5 @@
 //! A trace-level capture of everything (this crate, reqwest, hyper, rustls, azure_core/azure_identity) while
-//! every file-free credential kind (and the client certificate) authenticates and a create/read/list/delete with faults runs: no secret and no
+//! every file-free credential kind (and the client certificate, PEM and PKCS#12) authenticates and a create/read/list/delete with faults runs: no secret and no
 //! token may appear in it. One test per binary, because it installs the global subscriber.
 
 mod common;
@@ -8,7 +8,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use modelrouter_arm::{AuthSettings, Secret};
+use modelrouter_arm::{ArmClient, AuthSettings, ClientConfig, Secret};
 use modelrouter_emulator::{FaultAction, FaultRule, Settings};
 
 #[derive(Clone, Default)]
@@ -29,6 +29,8 @@ const OIDC_TOKEN: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJsb2ctdGVzdCJ9.b2lkYy1zZ
 const FILE_TOKEN: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJmaWxlLXRlc3QifQ.ZmlsZS1zZWNyZXQtc2ln";
 const GITHUB_REQUEST_TOKEN: &str = "ghs_RequestTokenThatMustNotLeak";
 const CERT_PASSWORD: &str = "cert-password-that-must-not-leak";
+const PFX_PASSWORD: &str = "pfx-password-that-must-not-leak";
+const WRONG_PFX_PASSWORD: &str = "wrong-pfx-password-that-must-not-leak";
 
 #[tokio::test]
 async fn trace_logs_contain_no_secret_and_no_token() {
@@ -52,6 +54,9 @@ async fn trace_logs_contain_no_secret_and_no_token() {
     let key_pem = key.serialize_pem();
     let cert_file = dir.path().join("sp.pem");
     std::fs::write(&cert_file, format!("{}{key_pem}", cert.pem())).unwrap();
+    // The same certificate and key in a password-protected PKCS#12 file.
+    let pfx_file = dir.path().join("sp.pfx");
+    std::fs::write(&pfx_file, pkcs12(&cert, Some(&key), PFX_PASSWORD)).unwrap();
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, FILE_TOKEN).unwrap();
     let tls = AuthSettings {
@@ -98,6 +103,11 @@ async fn trace_logs_contain_no_secret_and_no_token() {
             ..tls.clone()
         },
         AuthSettings {
+            client_certificate_path: Some(pfx_file.to_string_lossy().into_owned()),
+            client_certificate_password: Some(Secret::new(PFX_PASSWORD)),
+            ..tls.clone()
+        },
+        AuthSettings {
             use_oidc: Some(true),
             oidc_token_file_path: Some(token_file.to_string_lossy().into_owned()),
             ..tls.clone()
@@ -113,6 +123,16 @@ async fn trace_logs_contain_no_secret_and_no_token() {
         let arm = client_with(&emu, settings);
         arm.get_deployment(&deployment_id("logged-2"), deadline(10)).await.expect("authenticated");
     }
+    // A wrong PKCS#12 password is refused; neither password reaches the error or the logs.
+    let wrong = AuthSettings {
+        resource_manager_endpoint: Some(emu.base_url()),
+        client_certificate_path: Some(pfx_file.to_string_lossy().into_owned()),
+        client_certificate_password: Some(Secret::new(WRONG_PFX_PASSWORD)),
+        ..tls.clone()
+    };
+    let refused = ArmClient::new(ClientConfig::new(wrong)).expect_err("wrong password").to_string();
+    assert!(refused.contains("client_certificate_password"), "{refused}");
+    assert!(!refused.contains(WRONG_PFX_PASSWORD) && !refused.contains(PFX_PASSWORD), "{refused}");
 
     let log = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
     let requests = emu.requests();
@@ -123,6 +143,8 @@ async fn trace_logs_contain_no_secret_and_no_token() {
         FILE_TOKEN.into(),
         GITHUB_REQUEST_TOKEN.into(),
         CERT_PASSWORD.into(),
+        PFX_PASSWORD.into(),
+        WRONG_PFX_PASSWORD.into(),
     ];
     // Every line of the private key's base64 body.
     secrets.extend(key_pem.lines().filter(|l| !l.starts_with("-----") && l.len() >= 16).map(String::from));

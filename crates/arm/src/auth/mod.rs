@@ -14,9 +14,11 @@
 
 mod assertion;
 mod certificate;
+mod pfx;
 mod settings;
 mod token;
 
+pub use certificate::CertificateError;
 pub use settings::{
     AuthError, AuthSettings, CloudEnvironment, CredentialKind, CredentialTried, OidcSource, Secret, token_scope,
 };

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::certificate::CertificateError;
+
 /// A secret string. `Debug` and `Display` print `<redacted>`; use [`Secret::expose`] to read it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -44,6 +46,9 @@ impl fmt::Display for Secret {
 pub enum AuthError {
     #[error("invalid {setting}: {reason}")]
     InvalidSetting { setting: &'static str, reason: String },
+    /// The client certificate file cannot be used; `error.setting()` names the setting to correct.
+    #[error("invalid {}: certificate file {path}: {error}", .error.setting())]
+    Certificate { path: String, error: CertificateError },
     #[error("{credential} needs {missing}")]
     Incomplete { credential: &'static str, missing: String },
     #[error(
@@ -100,9 +105,10 @@ pub struct AuthSettings {
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
-    /// PEM file with the service principal's certificate and private key (env `ARM_CLIENT_CERTIFICATE_PATH`).
+    /// PKCS#12 (.pfx/.p12) or PEM file with the service principal's certificate and private key
+    /// (env `ARM_CLIENT_CERTIFICATE_PATH`).
     pub client_certificate_path: Option<String>,
-    /// Password of the certificate file (env `ARM_CLIENT_CERTIFICATE_PASSWORD`).
+    /// Password of the PKCS#12 certificate file; none = the empty password (env `ARM_CLIENT_CERTIFICATE_PASSWORD`).
     pub client_certificate_password: Option<Secret>,
     pub oidc_token: Option<Secret>,
     pub oidc_token_file_path: Option<String>,

@@ -97,3 +97,21 @@ pub fn count_containing(requests: &[RecordedRequest], method: &str, needle: &str
         .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path.to_lowercase().contains(&needle.to_lowercase()))
         .count()
 }
+
+/// A PKCS#12 (.pfx) file as `az`, PowerShell or Key Vault export a service principal's certificate: the certificate
+/// and its PKCS#8 key, encrypted and MAC-protected with `password` (PBES2 AES-256-CBC, HMAC-SHA256). `key = None`
+/// gives a file with the certificate alone.
+pub fn pkcs12(certificate: &rcgen::Certificate, key: Option<&rcgen::KeyPair>, password: &str) -> Vec<u8> {
+    use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain};
+    let certificate = p12_keystore::Certificate::from_der(certificate.der()).expect("certificate DER");
+    let entry = match key {
+        Some(key) => {
+            let key = PrivateKey::from_der(&key.serialize_der()).expect("PKCS#8 key");
+            KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new("sp", key, [certificate]))
+        }
+        None => KeyStoreEntry::Certificate(certificate),
+    };
+    let mut store = KeyStore::new();
+    store.add_entry("sp", entry);
+    store.writer(password).write().expect("PKCS#12 written")
+}

@@ -61,13 +61,14 @@ pub fn schema() -> Schema {
         )
         .attribute(string(
             CLIENT_CERTIFICATE_PATH,
-            "PEM file with the service principal's certificate and unencrypted private key (RSA), used after \
-             client_secret. Environment: `ARM_CLIENT_CERTIFICATE_PATH`.",
+            "PKCS#12 (`.pfx`/`.p12`, as azurerm) or PEM file with the service principal's certificate and RSA \
+             private key, used after client_secret. Environment: `ARM_CLIENT_CERTIFICATE_PATH`.",
         ))
         .attribute(
             string(
                 CLIENT_CERTIFICATE_PASSWORD,
-                "Password of the certificate file. Environment: `ARM_CLIENT_CERTIFICATE_PASSWORD`.",
+                "Password of the PKCS#12 file; unset means the empty password. Environment: \
+                 `ARM_CLIENT_CERTIFICATE_PASSWORD`.",
             )
             .sensitive(),
         )

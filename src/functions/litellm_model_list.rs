@@ -7,6 +7,7 @@
 //! and keeps the full name to price each request by the model Azure reports in the response, plus the
 //! router fee), `api_base` as the account's OpenAI v1 endpoint, the key as `os.environ/<variable>`.
 
+use crate::resources::deployment::schema::attr as router_attr;
 use tf_provider::function::{Parameter, Signature};
 use tf_provider::{Function, FunctionError, Type, Value};
 
@@ -128,13 +129,13 @@ fn entry(router: &Value, position: usize, options: &Options) -> Result<Value, Fu
     if router.entries().is_none() {
         return Err(FunctionError::argument(ROUTERS, format!("routers[{position}] must be an object.")));
     }
-    let name = router_string(router, position, "name")?;
-    let endpoint = router_string(router, position, "endpoint")?;
-    if !router.entries().is_some_and(|e| e.contains_key("routed_models")) {
+    let name = router_string(router, position, router_attr::NAME)?;
+    let endpoint = router_string(router, position, router_attr::ENDPOINT)?;
+    if !router.entries().is_some_and(|e| e.contains_key(router_attr::ROUTED_MODELS)) {
         // Not read, but its absence means this is not a router object (the contract's minimum shape).
-        router_string(router, position, "routed_models")?;
+        router_string(router, position, router_attr::ROUTED_MODELS)?;
     }
-    let window = router.get("effective_context_window");
+    let window = router.get(router_attr::EFFECTIVE_CONTEXT_WINDOW);
     let max_input_tokens = match window.inner() {
         Value::Null => Value::Null,
         Value::Number(n) if n.as_i64().is_some_and(|t| t > 0) => Value::Number(n.clone()),
@@ -196,7 +197,7 @@ impl Function for LitellmModelList {
         let options = options(arguments.get(OPTIONS))?;
         let list = match routers.inner() {
             Value::List(items) | Value::Tuple(items) | Value::Set(items) => items,
-            Value::Object(attributes) if attributes.contains_key("endpoint") => {
+            Value::Object(attributes) if attributes.contains_key(router_attr::ENDPOINT) => {
                 return Err(FunctionError::argument(
                     ROUTERS,
                     "routers must be a list; wrap a single router in brackets: [modelrouter_deployment.x].",

@@ -129,8 +129,11 @@ async fn synchronous_style_answers_the_final_state() {
 
 #[tokio::test]
 async fn one_write_at_a_time_per_account() {
-    let emulator = start(settings(LroStyle::AsyncOperation, 300)).await;
-    assert_eq!(put(&emulator, "first", &router_body(None)).await.status(), StatusCode::CREATED);
+    // Operations long enough that a loaded machine still sends the next writes while the first runs.
+    let emulator = start(settings(LroStyle::AsyncOperation, 3000)).await;
+    let first = put(&emulator, "first", &router_body(None)).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first_poll = header(&first, "azure-asyncoperation").expect("Azure-AsyncOperation").to_string();
     let second = put(&emulator, "second", &router_body(None)).await;
     assert_eq!(second.status(), StatusCode::CONFLICT);
     let body = json_of(second).await;
@@ -141,17 +144,25 @@ async fn one_write_at_a_time_per_account() {
     assert_eq!(delete(&emulator, "first").await.status(), StatusCode::CONFLICT);
     // Reads are not blocked.
     assert_eq!(get(&emulator, "first").await.status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(wait_until_done(&first_poll).await["status"], "Succeeded");
     assert_eq!(put(&emulator, "second", &router_body(None)).await.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]
 async fn hold_account_makes_writes_conflict() {
     let emulator = start(Settings::default()).await;
-    emulator.hold_account(&ACCOUNT.to_uppercase(), 200);
+    emulator.hold_account(&ACCOUNT.to_uppercase(), 2000);
     assert_eq!(put(&emulator, "router", &router_body(None)).await.status(), StatusCode::CONFLICT);
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(put(&emulator, "router", &router_body(None)).await.status(), StatusCode::CREATED);
+    // Once the hold ends, the same write goes through (polled, so a loaded machine cannot make it flaky).
+    let started = std::time::Instant::now();
+    let status = loop {
+        let status = put(&emulator, "router", &router_body(None)).await.status();
+        if status != StatusCode::CONFLICT || started.elapsed() > Duration::from_secs(20) {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(status, StatusCode::CREATED);
 }
 
 /// Polls an operation until it leaves `InProgress` (at most 20 s): the end of an operation is waited for, never

@@ -195,7 +195,6 @@ impl DataSource for DeploymentDataSource {
         };
         let base = RouterModel { identity: Identity::of(&id), ..RouterModel::default() };
         let mut router = RouterModel::from_arm(&base, &deployment, Some(&account), &configured.catalog);
-        router.identity = router.identity.with_id();
         router.timeouts = Field::Null;
         DataSourceReadResponse { state: to_data_value(&router), diagnostics: Diagnostics::new() }
     }

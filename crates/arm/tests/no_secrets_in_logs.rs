@@ -4,25 +4,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::*;
 use modelrouter_arm::{ArmClient, AuthSettings, ClientConfig, Secret};
 use modelrouter_emulator::{FaultAction, FaultRule, Settings};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 const CLIENT_SECRET: &str = "cs-Zq8~very-secret-client-secret";
 const OIDC_TOKEN: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJsb2ctdGVzdCJ9.b2lkYy1zZWNyZXQtc2ln";

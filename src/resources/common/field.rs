@@ -227,6 +227,11 @@ pub fn keep_prior_spelling(prior: &Field<String>, remote: &str) -> Field<String>
     }
 }
 
+/// Whether two known strings are the same ARM name or id (case-insensitive); false while either is not known.
+pub fn same_ignoring_case(a: &Field<String>, b: &Field<String>) -> bool {
+    a.as_deref().zip(b.as_deref()).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+}
+
 /// The configured value, except that a configured spelling differing from the prior one only in case plans the
 /// prior spelling (Terraform accepts "planned == prior" as semantically equal, and it avoids a replacement).
 pub fn plan_case_insensitive(configured: &Field<String>, prior: &Field<String>) -> Field<String> {

@@ -361,13 +361,9 @@ impl<K: DeploymentKind> DeploymentResource<K> {
             .collect()
     }
 
-    /// The model for what Azure holds, with the id in the configuration's spelling.
+    /// The model for what Azure holds (its id in the configuration's spelling: `Identity::from_arm`).
     fn state_for(&self, base: &K::Model, deployment: &Deployment, account: Option<&Account>) -> K::Model {
-        let catalog = self.provider.catalog();
-        let mut state = self.kind.state_from_arm(base, deployment, account, &catalog);
-        let identity = state.identity().clone().with_id();
-        *state.identity_mut() = identity;
-        state
+        self.kind.state_from_arm(base, deployment, account, &self.provider.catalog())
     }
 
     /// Create or update: checks, full PUT (read-modify-write on update), wait, read back, compare. Returns the new

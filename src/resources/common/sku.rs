@@ -3,7 +3,7 @@
 use modelrouter_arm::Sku;
 use tf_provider::{Attribute, AttributePath, Block, Diagnostics, NestedBlock, Nesting, Type, Value};
 
-use super::field::{Field, Nested, Num, keep_prior_spelling, plan_case_insensitive};
+use super::field::{Field, Nested, Num, keep_prior_spelling, plan_case_insensitive, same_ignoring_case};
 use super::identity::Identity;
 use super::text::{check_one_of, check_trimmed};
 
@@ -111,9 +111,7 @@ impl SkuModel {
 /// same deployment (same account and name) with the same SKU name, else none (a create or a replacement needs all
 /// of its capacity from the quota again).
 pub fn held_capacity(prior: Option<(&Identity, &SkuModel)>, planned: (&Identity, &SkuModel)) -> i64 {
-    let same = |a: &Field<String>, b: &Field<String>| {
-        a.as_deref().zip(b.as_deref()).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
-    };
+    let same = same_ignoring_case;
     match prior {
         Some((identity, sku))
             if same(&identity.account_id, &planned.0.account_id)

@@ -14,7 +14,7 @@ use super::model::{
     DEFAULT_CAPACITY, DEFAULT_MODE, ModelRef, RoutedModel, RouterModel, Routing, catalog_entry, catalog_router,
 };
 use super::schema::attr;
-use crate::resources::common::field::{Field, Num};
+use crate::resources::common::field::{Field, Num, same_ignoring_case};
 use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::PlanContext;
 
@@ -36,13 +36,7 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, ctx: &PlanCont
     let (routed_models, effective_context_window) = routed_set(ctx.catalog, &router_version, &routing);
     let identity =
         Identity::plan(&config.identity.account_id, config.identity.name.clone(), prior.map(|p| &p.identity));
-    let same_account = prior.is_some_and(|p| {
-        p.identity
-            .account_id
-            .as_deref()
-            .zip(identity.account_id.as_deref())
-            .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
-    });
+    let same_account = prior.is_some_and(|p| same_ignoring_case(&p.identity.account_id, &identity.account_id));
     // Server-filled values: unknown until Azure answers on create; then what Azure chose, so that a later change
     // in the portal is drift (a state from before this was remembered falls back to the prior value).
     let server_filled = |configured: &Field<String>, attribute: &str, prior: Option<&Field<String>>| {

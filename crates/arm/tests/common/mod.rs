@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: an in-process emulator and a client with fast retry timings.
 #![allow(dead_code)]
 
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use modelrouter_arm::{
@@ -114,4 +116,18 @@ pub fn pkcs12(certificate: &rcgen::Certificate, key: Option<&rcgen::KeyPair>, pa
     let mut store = KeyStore::new();
     store.add_entry("sp", entry);
     store.writer(password).write().expect("PKCS#12 written")
+}
+
+/// A log sink the tests read back: everything the subscriber wrote, to search for secrets.
+#[derive(Clone, Default)]
+pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -2,9 +2,9 @@
 //! serviceConnectionId=ID` with the job's access token as bearer answers `{"oidcToken": "<jwt>"}`, the service
 //! connection's federated token.
 
-use crate::tokens::{fake_jwt, unix_now};
+use crate::tokens::{fake_jwt, refuse_without_bearer, unix_now};
 use axum::extract::Query;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -18,13 +18,8 @@ pub(crate) struct AdoQuery {
 }
 
 pub(crate) async fn azure_devops_oidc(headers: HeaderMap, Query(query): Query<AdoQuery>) -> Response {
-    let has_bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .is_some_and(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty());
-    if !has_bearer {
-        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "Bearer token required"}))).into_response();
+    if let Some(refused) = refuse_without_bearer(&headers) {
+        return refused;
     }
     let (Some(connection), Some(_)) =
         (query.service_connection_id.filter(|c| !c.is_empty()), query.api_version.filter(|v| !v.is_empty()))

@@ -174,6 +174,18 @@ pub(crate) async fn msi_token(
     axum::Json(body).into_response()
 }
 
+/// The 401 a pipeline's token endpoint answers when the request carries no non-empty bearer token (GitHub's
+/// request token, Azure DevOps' system access token); `None` when it does.
+pub(crate) fn refuse_without_bearer(headers: &HeaderMap) -> Option<Response> {
+    let has_bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty());
+    (!has_bearer)
+        .then(|| (StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "Bearer token required"}))).into_response())
+}
+
 #[derive(Deserialize)]
 pub(crate) struct OidcQuery {
     audience: Option<String>,
@@ -182,13 +194,8 @@ pub(crate) struct OidcQuery {
 /// `GET /github/oidc?audience=...` (GitHub Actions `ACTIONS_ID_TOKEN_REQUEST_URL`): any non-empty bearer
 /// (`ACTIONS_ID_TOKEN_REQUEST_TOKEN`) is accepted; answers `{"value": "<jwt>"}`.
 pub(crate) async fn github_oidc(headers: HeaderMap, Query(query): Query<OidcQuery>) -> Response {
-    let has_bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .is_some_and(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty());
-    if !has_bearer {
-        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "Bearer token required"}))).into_response();
+    if let Some(refused) = refuse_without_bearer(&headers) {
+        return refused;
     }
     let now = unix_now();
     let audience = query.audience.unwrap_or_else(|| "api://AzureADTokenExchange".to_string());

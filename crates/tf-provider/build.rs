@@ -11,6 +11,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_server(true)
         // Client stubs are used by the in-process tests and are handy for tools.
         .build_client(true)
+        // Clients are for tests, which connect their own channel; no `connect` helper needing tonic's transport.
+        .build_transport(false)
         // RPCs we do not implement answer UNIMPLEMENTED, which Terraform tolerates for optional ones.
         .generate_default_stubs(true)
         .compile_fds(descriptors)?;

@@ -10,7 +10,7 @@
 //! - [`provider`]: the `Provider` / `Resource` / `DataSource` traits;
 //! - [`function`]: provider-defined functions (`Function`);
 //! - [`ephemeral`]: ephemeral resources (`EphemeralResource`);
-//! - [`server`]: the go-plugin handshake, AutoMTLS, the gRPC services and [`serve`];
+//! - [`server`]: the go-plugin handshake, AutoMTLS, HTTP/2 on the `h2` crate, the gRPC services and [`serve`];
 //! - [`logging`]: hclog-shaped JSON logs on stderr;
 //! - [`proto`]: the generated protocol types.
 

@@ -10,6 +10,7 @@ pub mod controller;
 pub mod convert;
 pub mod grpc;
 pub mod handshake;
+mod http2;
 mod routes;
 pub mod tls;
 
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::proto::plugin::grpc_controller_server::GrpcControllerServer;
 use crate::proto::tfplugin5::provider_server::ProviderServer;
@@ -56,8 +58,6 @@ pub enum ServeError {
     Runtime(#[source] std::io::Error),
     #[error("cannot read the listener address: {0}")]
     Listener(#[source] std::io::Error),
-    #[error("gRPC server failed: {0}")]
-    Transport(#[from] tonic::transport::Error),
 }
 
 /// Runs the plugin until Terraform shuts it down. Exit code 0 after Shutdown, 1 on any startup failure
@@ -127,13 +127,10 @@ async fn run(provider: Arc<dyn Provider>, options: ServeOptions) -> Result<(), S
         "plugin server started"
     );
 
-    match server.await {
-        Ok(result) => result,
-        Err(join_error) => {
-            tracing::error!(error = %join_error, "server task ended abnormally");
-            Ok(())
-        }
+    if let Err(join_error) = server.await {
+        tracing::error!(error = %join_error, "server task ended abnormally");
     }
+    Ok(())
 }
 
 /// Serves the provider on a bound listener until `shutdown` is cancelled (the Shutdown RPC cancels it
@@ -144,7 +141,7 @@ pub async fn serve_listener(
     listener: TcpListener,
     tls: Option<Arc<rustls::ServerConfig>>,
     shutdown: CancellationToken,
-) -> Result<(), ServeError> {
+) {
     let provider_service = ProviderServer::new(grpc::ProviderService::new(provider))
         .max_decoding_message_size(MAX_MESSAGE_SIZE)
         .max_encoding_message_size(MAX_MESSAGE_SIZE);
@@ -153,40 +150,44 @@ pub async fn serve_listener(
     health_reporter.set_service_status("plugin", tonic_health::ServingStatus::Serving).await;
 
     let services = routes::PluginServices { provider: provider_service, controller, health: health_service };
-    let server = tonic::transport::Server::builder();
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+
+    let connections = TaskTracker::new();
+    loop {
+        let (tcp, peer) = tokio::select! {
+            () = shutdown.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        // gRPC answers go out as several small writes (headers, data, trailers): with Nagle on, each RPC can wait
+        // for the client's delayed ACK (~40 ms). grpc-go disables Nagle; so do we.
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(%peer, error = %e, "cannot disable Nagle's algorithm");
+        }
+        let (services, shutdown, acceptor) = (services.clone(), shutdown.clone(), acceptor.clone());
+        connections.spawn(async move {
+            match acceptor {
+                Some(acceptor) => {
+                    if let Some(stream) = tls::accept(&acceptor, tcp, peer).await {
+                        http2::serve_connection(stream, services, shutdown).await;
+                    }
+                }
+                None => http2::serve_connection(tcp, services, shutdown).await,
+            }
+        });
+    }
 
     // After Shutdown, give in-flight requests a moment, then stop regardless of open connections.
-    let signal = shutdown.clone().cancelled_owned();
-    let deadline = async move {
-        shutdown.cancelled().await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    let served = async {
-        match tls {
-            Some(config) => {
-                server.serve_with_incoming_shutdown(services, tls::tls_incoming(listener, config), signal).await
-            }
-            None => {
-                // No Nagle (see tls::tls_incoming): small gRPC writes must not wait for delayed ACKs.
-                let incoming = tokio_stream::StreamExt::map(
-                    tokio_stream::wrappers::TcpListenerStream::new(listener),
-                    |accepted| {
-                        if let Ok(tcp) = &accepted {
-                            let _ = tcp.set_nodelay(true);
-                        }
-                        accepted
-                    },
-                );
-                server.serve_with_incoming_shutdown(services, incoming, signal).await
-            }
-        }
-    };
-    tokio::select! {
-        result = served => result.map_err(ServeError::from),
-        () = deadline => {
-            tracing::debug!("connections still open after the shutdown grace period; exiting anyway");
-            Ok(())
-        }
+    connections.close();
+    if tokio::time::timeout(SHUTDOWN_GRACE, connections.wait()).await.is_err() {
+        tracing::debug!("connections still open after the shutdown grace period; exiting anyway");
     }
 }
 

@@ -5,13 +5,12 @@
 //! rule out tonic's built-in TLS: webpki refuses a CA-flagged certificate as an end entity
 //! (`CaUsedAsEndEntity`), and only the aws-lc-rs crypto provider can verify P-521 signatures. So this module
 //! pins the client certificate by bytes, verifies handshake signatures with aws-lc-rs' algorithms, and feeds
-//! tokio-rustls streams to tonic.
+//! tokio-rustls streams to the HTTP/2 server.
 
-use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::Stream;
 use rustls::DigitallySignedStruct;
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
@@ -19,7 +18,7 @@ use rustls::pki_types::pem::{self, PemObject};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DistinguishedName, ServerConfig, SignatureScheme};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
@@ -171,48 +170,21 @@ pub fn server_config(
     Ok(Arc::new(config))
 }
 
-/// Accepts TCP connections and yields the ones that complete the TLS handshake. Each handshake runs in
-/// its own task so a slow or hostile client cannot hold up the others; failures are logged and dropped.
-pub fn tls_incoming(
-    listener: TcpListener,
-    config: Arc<ServerConfig>,
-) -> impl Stream<Item = Result<TlsStream<TcpStream>, io::Error>> + Send + 'static {
-    let (tx, rx) = tokio::sync::mpsc::channel(16);
-    let acceptor = TlsAcceptor::from(config);
-    tokio::spawn(async move {
-        loop {
-            // Stop accepting once the server dropped the stream.
-            let accepted = tokio::select! {
-                () = tx.closed() => break,
-                accepted = listener.accept() => accepted,
-            };
-            let (tcp, peer) = match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accepting a connection failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            // gRPC answers go out as several small writes (headers, data, trailers): with Nagle on, each RPC
-            // can wait for the client's delayed ACK (~40 ms). grpc-go disables Nagle; so do we.
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(%peer, error = %e, "cannot disable Nagle's algorithm");
-            }
-            let acceptor = acceptor.clone();
-            let connection_tx = tx.clone();
-            tokio::spawn(async move {
-                match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-                    Ok(Ok(stream)) => {
-                        let _ = connection_tx.send(Ok(stream)).await;
-                    }
-                    Ok(Err(e)) => tracing::warn!(%peer, error = %e, "TLS handshake refused"),
-                    Err(_) => tracing::warn!(%peer, "TLS handshake timed out"),
-                }
-            });
+/// Completes the TLS handshake on an accepted connection, or logs why not (a refused client certificate, a
+/// client that stalls) and gives up after [`HANDSHAKE_TIMEOUT`]. Runs in the connection's own task, so a slow or
+/// hostile client cannot hold up the others.
+pub async fn accept(acceptor: &TlsAcceptor, tcp: TcpStream, peer: SocketAddr) -> Option<TlsStream<TcpStream>> {
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+        Ok(Ok(stream)) => Some(stream),
+        Ok(Err(e)) => {
+            tracing::warn!(%peer, error = %e, "TLS handshake refused");
+            None
         }
-    });
-    tokio_stream::wrappers::ReceiverStream::new(rx)
+        Err(_) => {
+            tracing::warn!(%peer, "TLS handshake timed out");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -64,7 +64,10 @@ async fn get_schema_lists_provider_resources_and_data_sources() {
     assert_eq!(tags.r#type, br#"["map","string"]"#.to_vec());
     assert_eq!(block.block_types[0].type_name, "rule");
     assert!(schema.data_source_schemas.contains_key("fake_info"));
-    assert!(!schema.server_capabilities.unwrap().plan_destroy);
+    let capabilities = schema.server_capabilities.unwrap();
+    assert!(!capabilities.plan_destroy);
+    // Announced because nothing needs a GetSchema first: plan_then_apply_create runs on a fresh server without one.
+    assert!(capabilities.get_provider_schema_optional);
     assert!(schema.diagnostics.is_empty());
 }
 

@@ -75,7 +75,10 @@ impl ProviderService {
             provider: Some(schema_to_proto(&provider_schema)),
             server_capabilities: Some(pb::ServerCapabilities {
                 plan_destroy: false,
-                get_provider_schema_optional: false,
+                // Every RPC works on a fresh process without a GetSchema first (schemas are collected here, at
+                // construction), so Terraform may serve later provider processes of a command from its schema
+                // cache: one round trip less per process, and Terraform starts several per command.
+                get_provider_schema_optional: true,
                 move_resource_state: false,
             }),
             ..Default::default()

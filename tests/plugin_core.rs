@@ -165,3 +165,30 @@ fn running_the_binary_by_hand_explains_and_exits_1() {
     assert!(stderr.to_lowercase().contains("terraform"), "{stderr}");
     assert!(stderr.to_lowercase().contains("plugin"), "{stderr}");
 }
+
+/// The plugin announces `get_provider_schema_optional`, so Terraform serves every provider process of a command
+/// after the first from its schema cache: fewer GetSchema calls than provider processes, and the plan still works.
+#[test]
+fn later_provider_processes_of_a_command_are_not_asked_for_the_schema() {
+    let mut wd = Workdir::new(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{}}\n\ndata \"modelrouter_supported_models\" \"x\" {{}}\n\n\
+         output \"models\" {{\n  value = length(data.modelrouter_supported_models.x.models)\n}}\n"
+    ));
+    wd.init();
+    let log = wd.path().join("provider.log");
+    wd.set_env("TF_LOG_PROVIDER", "trace");
+    wd.set_env("TF_LOG_PATH", log.to_str().expect("utf-8 path"));
+    wd.ok(&["apply", "-auto-approve", "-no-color", "-input=false"]);
+
+    let log = std::fs::read_to_string(&log).expect("provider log");
+    let lines = |needle: &str| log.lines().filter(|line| line.contains(needle)).count();
+    let processes = lines("plugin server started");
+    let schema_calls = log.lines().filter(|line| line.contains("RPC started") && line.contains("GetSchema")).count();
+    eprintln!("{schema_calls} GetSchema calls for {processes} provider processes");
+    assert!(processes >= 2, "apply starts several provider processes; saw {processes}");
+    assert!(
+        schema_calls < processes,
+        "{schema_calls} GetSchema calls for {processes} provider processes: the schema cache was not used"
+    );
+    assert!(wd.outputs()["models"]["value"].as_u64().unwrap_or(0) > 0, "the plan and apply still work");
+}

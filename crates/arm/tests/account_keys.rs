@@ -8,14 +8,7 @@ use modelrouter_emulator::{FaultAction, FaultRule, Settings};
 
 #[tokio::test]
 async fn list_keys_reads_both_keys_retries_like_a_read_and_logs_neither() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .try_init()
-        .expect("the only subscriber of this test binary");
+    let capture = Capture::install_trace_subscriber();
 
     let emu = emulator(Settings::default()).await;
     // One throttled answer first: listKeys is a POST but changes nothing, so it is retried.

@@ -18,14 +18,7 @@ const WRONG_PFX_PASSWORD: &str = "wrong-pfx-password-that-must-not-leak";
 
 #[tokio::test]
 async fn trace_logs_contain_no_secret_and_no_token() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .try_init()
-        .expect("first subscriber in this process");
+    let capture = Capture::install_trace_subscriber();
 
     let emu = emulator(Settings { operation_delay_ms: 100, page_size: 1, ..Default::default() }).await;
     let dir = tempfile::tempdir().unwrap();

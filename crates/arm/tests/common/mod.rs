@@ -122,6 +122,22 @@ pub fn pkcs12(certificate: &rcgen::Certificate, key: Option<&rcgen::KeyPair>, pa
 #[derive(Clone, Default)]
 pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
 
+impl Capture {
+    /// Installs a trace-level subscriber writing everything into a new capture. It is the process's global
+    /// subscriber, so a test binary that uses it holds one test.
+    pub fn install_trace_subscriber() -> Capture {
+        let capture = Capture::default();
+        let writer = capture.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .try_init()
+            .expect("the only subscriber of this test binary");
+        capture
+    }
+}
+
 impl Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);

@@ -176,7 +176,7 @@ impl DataSource for DeploymentDataSource {
         };
         let client = &configured.client;
         let deadline = std::time::Instant::now() + Operation::Read.default_duration();
-        let deployment = match client.get_deployment(&id, deadline).await {
+        let deployment = match client.read_deployment(&id, deadline).await {
             Ok(Some(deployment)) => deployment,
             Ok(None) => {
                 return failed(

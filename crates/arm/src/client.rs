@@ -18,6 +18,7 @@ use crate::model::{Account, Deployment};
 use crate::retry::RetryPolicy;
 use crate::transport::{Intent, Operation, Response, Transport, is_loopback_host, parse_base_url};
 
+mod deployment_list;
 mod reads;
 
 pub use reads::{READ_API_VERSION, normalize_location};
@@ -92,6 +93,8 @@ struct Inner {
     accounts: Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Account>>>>,
     /// The models and usages lists (see [`reads`]).
     reads: reads::ReadCache,
+    /// The deployments lists behind [`ArmClient::read_deployment`] (see [`deployment_list`]).
+    deployment_lists: deployment_list::DeploymentLists,
     /// The credential chain as the settings configured it, for "no usable credential" errors.
     credentials_tried: Vec<crate::auth::CredentialTried>,
 }
@@ -144,6 +147,7 @@ impl ArmClient {
                 cancel: CancellationToken::new(),
                 accounts: Mutex::new(HashMap::new()),
                 reads: reads::ReadCache::default(),
+                deployment_lists: deployment_list::DeploymentLists::default(),
                 credentials_tried: settings.credentials_tried(),
             }),
         })
@@ -208,6 +212,7 @@ impl ArmClient {
         }
         .instrument(span)
         .await;
+        self.inner.deployment_lists.record_write(id, result.as_ref().ok().map(|d| Some(d.clone())));
         result.map_err(|e| e.after_acceptance(op.accepted))
     }
 
@@ -270,6 +275,7 @@ impl ArmClient {
         }
         .instrument(span)
         .await;
+        self.inner.deployment_lists.record_write(id, result.as_ref().ok().map(|()| None));
         result.map_err(|e| e.after_acceptance(op.accepted))
     }
 

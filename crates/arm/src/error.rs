@@ -72,6 +72,10 @@ pub enum ArmErrorKind {
     /// A URL (endpoint, poll URL, next page) that would send the bearer token in clear or to another host.
     #[error("refusing to send a bearer token to `{url}`: {reason}")]
     InsecureEndpoint { url: String, reason: String },
+    /// The account's deployments list, which this read was served from, failed for good. Shared by every read
+    /// that waited for that list, hence the `Arc`.
+    #[error("could not list the deployments of account {account}: {cause}")]
+    DeploymentList { account: String, cause: std::sync::Arc<ArmError> },
 }
 
 /// Every way an ARM call can fail: what happened ([`ArmErrorKind`]), whether Azure had (or may have) accepted
@@ -159,6 +163,7 @@ impl ArmError {
     pub fn code(&self) -> Option<&str> {
         match &self.kind {
             ArmErrorKind::Service { code, .. } | ArmErrorKind::OperationFailed { code, .. } => Some(code),
+            ArmErrorKind::DeploymentList { cause, .. } => cause.code(),
             _ => None,
         }
     }
@@ -167,6 +172,7 @@ impl ArmError {
     pub fn status(&self) -> Option<u16> {
         match &self.kind {
             ArmErrorKind::Service { status, .. } => Some(*status),
+            ArmErrorKind::DeploymentList { cause, .. } => cause.status(),
             _ => None,
         }
     }

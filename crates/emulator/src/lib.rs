@@ -215,6 +215,11 @@ impl Emulator {
         self.shared.inject(rule);
     }
 
+    /// Removes every fault rule (also those injected with `times: 0`).
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
     pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) {
         self.shared.update_settings(f);
     }

@@ -146,12 +146,13 @@ pub struct WriteContext<'a> {
 }
 
 impl WriteContext<'_> {
-    /// The account's deployments (one paged LIST).
+    /// The account's deployments (the client's list of the account, shared with the reads, with this process's
+    /// writes applied).
     pub async fn list_deployments(&self) -> Result<Vec<Deployment>, Diagnostics> {
-        self.client
-            .list_deployments(self.account, self.deadline)
-            .await
-            .map_err(|error| arm_error_diagnostic(&format!("list the deployments of {}", self.account), &error).into())
+        self.client.read_account_deployments(self.account, self.deadline).await.map_err(|error| {
+            let action = format!("read the other deployments of the account before writing {}", self.deployment);
+            arm_error_diagnostic(&action, &error).into()
+        })
     }
 }
 
@@ -477,7 +478,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let id = current.identity().deployment_id()?;
         let client = &configured.client;
         let deadline = deadline(current, Operation::Read);
-        let deployment = match client.get_deployment(&id, deadline).await {
+        let deployment = match client.read_deployment(&id, deadline).await {
             Ok(None) => return Ok(None),
             Ok(Some(deployment)) => deployment,
             Err(error) => return Err(arm_error_diagnostic(&format!("read {id}"), &error).into()),
@@ -503,7 +504,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let mut skeleton = K::Model::default();
         *skeleton.identity_mut() = Identity::of(&id);
         let deadline = deadline(&skeleton, Operation::Read);
-        let deployment = match client.get_deployment(&id, deadline).await {
+        let deployment = match client.read_deployment(&id, deadline).await {
             Ok(Some(deployment)) => deployment,
             Ok(None) => {
                 return Err(Diagnostic::error(

@@ -203,11 +203,13 @@ fn a_server_error_that_is_not_transient_fails_at_once_naming_it() {
     apply_ok(&wd, &[]);
     assert_eq!(assert_state_matches_emulator(&emu, &wd), ["router-501"]);
 
-    // A refresh that Azure refuses fails the plan naming the cause, and never drops the resource from state.
-    emu.emulator.inject(status(Some("GET"), Some("/deployments/router-501"), 1, 403, "AuthorizationFailed", None));
+    // A refresh that Azure refuses fails the plan naming the cause, and never drops the resource from state. The
+    // refresh reads the account's deployments list (issue 20), so that is what is refused.
+    emu.emulator.inject(status(Some("GET"), Some("/foundry-acc/deployments"), 1, 403, "AuthorizationFailed", None));
     let plan = wd.plan(&[]);
     assert_eq!(plan.code, 1, "{plan:?}");
     assert!(plan.text().contains("AuthorizationFailed"), "{plan:?}");
+    assert!(plan.text().contains(&format!("could not list the deployments of account {ACCOUNT}")), "{plan:?}");
     assert!(plan.text().contains("Cognitive Services Contributor"), "the hint says which role: {plan:?}");
     assert_eq!(assert_state_matches_emulator(&emu, &wd), ["router-501"], "still in state");
     wd.assert_plan_empty();

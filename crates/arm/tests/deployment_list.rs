@@ -206,3 +206,18 @@ async fn a_list_that_fails_for_good_fails_every_read_waiting_for_it_naming_the_a
     assert!(read(&arm, &deployment_id("d2")).await.is_some());
     assert_eq!(list_reads(&emu.requests()).0, 2);
 }
+
+#[tokio::test]
+async fn a_later_page_refused_by_the_read_throttle_is_retried_after_the_wait_it_names() {
+    let emu = fleet(7).await;
+    emu.update_settings(|s| {
+        s.read_throttle = Some(modelrouter_emulator::ReadThrottle { capacity: 2, refill_per_second: 2 })
+    });
+    let arm = client(&emu);
+    assert!(read(&arm, &deployment_id("d6")).await.is_some(), "the third page arrived after its 429");
+    let requests = emu.requests();
+    let throttled: Vec<&RecordedRequest> = requests.iter().filter(|r| r.status == 429).collect();
+    assert_eq!(throttled.len(), 1, "{requests:?}");
+    assert!(throttled[0].query.contains("skiptoken=6"), "the third page was throttled: {:?}", throttled[0]);
+    assert_eq!(list_reads(&requests), (1, 4, 0));
+}

@@ -80,11 +80,11 @@ pub(crate) async fn entry(
         correlation_id: correlation_id.clone(),
         user_agent: header_text("user-agent"),
     };
-    let (seq, fault) = {
-        let mut store = shared.lock();
-        let seq = store.record_request(recorded);
-        (seq, take_matching(&mut store.faults, method.as_str(), &path))
-    };
+    let seq = shared.lock().record_request(recorded);
+    if let Some(throttled) = crate::pacing::pace(&shared, &method, &path).await {
+        return finish(&shared, seq, &method, &path, correlation_id, throttled);
+    }
+    let fault = take_matching(&mut shared.lock().faults, method.as_str(), &path);
 
     let response = match fault {
         Some(FaultAction::DropConnection) => {

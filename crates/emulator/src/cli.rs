@@ -17,6 +17,9 @@ Options:
   --lro STYLE              async | location | provisioning-state | sync   (default: async)
   --operation-delay-ms N   how long PUT/DELETE operations run (default: 0)
   --page-size N            deployments per list page (default: 100)
+  --request-latency-ms N   delay every ARM and operation-poll request by N ms (default: 0)
+  --read-throttle C/R      token bucket per subscription for reads: C tokens, R refilled per second;
+                           empty answers 429 with Retry-After (`azure` = 250/25; default: off)
   --offers-file FILE       JSON of what regions offer: {\"models\": [...], \"quotas\": [...], \"forbid_reads\"}
                            (see README; default: model-router 2025-11-18 and the Claude models everywhere)
   --forbid-reads           answer 403 on the location models and usages lists
@@ -101,6 +104,8 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                 | "--lro"
                 | "--operation-delay-ms"
                 | "--page-size"
+                | "--request-latency-ms"
+                | "--read-throttle"
                 | "--ca-cert-out"
                 | "--offers-file"
         ) {
@@ -133,6 +138,15 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                     });
                 }
                 parsed.options.settings.page_size = size;
+            }
+            "--request-latency-ms" => parsed.options.settings.request_latency_ms = parse_number(flag, &value)?,
+            "--read-throttle" => {
+                let throttle = crate::ReadThrottle::parse(&value).map_err(|reason| CliError::InvalidValue {
+                    flag: flag.into(),
+                    value: value.clone(),
+                    reason,
+                })?;
+                parsed.options.settings.read_throttle = Some(throttle);
             }
             "--ca-cert-out" => parsed.ca_cert_out = Some(value),
             "--offers-file" => {
@@ -285,6 +299,9 @@ mod tests {
             "250",
             "--page-size",
             "2",
+            "--request-latency-ms",
+            "50",
+            "--read-throttle=20/5",
             "--ca-cert-out",
             "/tmp/ca.pem",
         ]))
@@ -295,6 +312,11 @@ mod tests {
         assert_eq!(parsed.options.settings.lro_style, LroStyle::ProvisioningState);
         assert_eq!(parsed.options.settings.operation_delay_ms, 250);
         assert_eq!(parsed.options.settings.page_size, 2);
+        assert_eq!(parsed.options.settings.request_latency_ms, 50);
+        assert_eq!(
+            parsed.options.settings.read_throttle,
+            Some(crate::ReadThrottle { capacity: 20, refill_per_second: 5 })
+        );
         assert_eq!(parsed.ca_cert_out.as_deref(), Some("/tmp/ca.pem"));
     }
 
@@ -304,5 +326,10 @@ mod tests {
         assert!(matches!(parse_args(&args(&["--port"])), Err(CliError::MissingValue { .. })));
         assert!(matches!(parse_args(&args(&["--lro", "fast"])), Err(CliError::InvalidValue { .. })));
         assert!(matches!(parse_args(&args(&["--page-size", "0"])), Err(CliError::InvalidValue { .. })));
+        let err = parse_args(&args(&["--read-throttle", "fast"])).unwrap_err();
+        assert!(
+            err.to_string().contains("--read-throttle: 'fast' is not valid: use CAPACITY/REFILL_PER_SECOND"),
+            "{err}"
+        );
     }
 }

@@ -13,6 +13,7 @@ mod ids;
 mod inference;
 mod lro;
 mod offers;
+mod pacing;
 mod pipelines;
 mod server;
 mod state;
@@ -22,6 +23,7 @@ mod tokens;
 pub use cli::run_cli;
 pub use faults::{FaultAction, FaultRule};
 pub use offers::{ModelOffer, Offers, Quota, SkuOffer};
+pub use pacing::{AZURE_READ_BUCKET, AZURE_READ_REFILL_PER_SECOND, ReadThrottle};
 pub use state::{LroStyle, Outcome, Quirks, RecordedRequest, Settings, TokenGrant};
 pub use tokens::MSI_IDENTITY_HEADER;
 

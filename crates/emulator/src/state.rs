@@ -87,6 +87,10 @@ pub struct Settings {
     pub quirks: Quirks,
     /// What regions offer, quotas, and the 403 switch of the read APIs (see `offers`).
     pub offers: crate::offers::Offers,
+    /// Added to every ARM and operation-poll request before it is answered (a region's round trip).
+    pub request_latency_ms: u64,
+    /// Azure Resource Manager's read throttle per subscription; `None`: reads are never throttled.
+    pub read_throttle: Option<crate::pacing::ReadThrottle>,
 }
 
 impl Default for Settings {
@@ -98,6 +102,8 @@ impl Default for Settings {
             page_size: 100,
             quirks: Quirks::default(),
             offers: crate::offers::Offers::default(),
+            request_latency_ms: 0,
+            read_throttle: None,
         }
     }
 }
@@ -186,6 +192,8 @@ pub(crate) struct Store {
     pub token_grants: Vec<TokenGrant>,
     /// Certificates registered for client certificate credentials, by `x5t#S256` thumbprint.
     pub client_certificates: HashMap<String, crate::client_certs::RegisteredCertificate>,
+    /// The read throttle's buckets (see `pacing`).
+    pub read_buckets: crate::pacing::ReadBuckets,
 }
 
 pub(crate) const DEFAULT_RAI_POLICY: &str = "Microsoft.DefaultV2";

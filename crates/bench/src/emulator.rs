@@ -13,6 +13,11 @@ pub struct BenchEmulator {
 impl BenchEmulator {
     /// Serves `accounts`; `operation_delay_ms` is how long each PUT/DELETE runs (0 = zero latency).
     pub fn start(accounts: &[String], operation_delay_ms: u64) -> Result<BenchEmulator, BenchError> {
+        BenchEmulator::start_with(accounts, Settings { operation_delay_ms, ..Settings::default() })
+    }
+
+    /// Serves `accounts` with these settings (latency, operation duration, read throttle, ...).
+    pub fn start_with(accounts: &[String], settings: Settings) -> Result<BenchEmulator, BenchError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("emulator")
@@ -22,7 +27,7 @@ impl BenchEmulator {
         let options = EmulatorOptions {
             accounts: accounts.iter().map(AccountSpec::new).collect(),
             static_token: Some(TOKEN.to_owned()),
-            settings: Settings { operation_delay_ms, ..Settings::default() },
+            settings,
             ..Default::default()
         };
         let emulator = runtime.block_on(Emulator::start(options))?;

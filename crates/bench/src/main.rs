@@ -2,12 +2,14 @@
 //! side in one run against the ARM emulator (see docs/performance.md; run it with scripts/bench.sh).
 //!
 //! (a) plugin start, (b) apply/plan of N routers against N `terraform_data`, (c) the provider's peak RSS,
-//! (d) ARM requests per resource and lifecycle step, (e) a write-contended account with slow operations.
+//! (d) ARM requests per resource and lifecycle step, (e) a write-contended account with slow operations, (f) a fleet
+//! against the service's pace (latency, operation time, read throttle).
 
 mod config;
 mod contention;
 mod emulator;
 mod error;
+mod fleet;
 mod handshake;
 mod machine;
 mod report;
@@ -35,7 +37,14 @@ usage: modelrouter-bench --provider PATH [options]
   --request-resources 10 routers for (d)
   --contention 20        routers in one account for (e)
   --operation-ms 1000    how long each emulated operation takes in (e)
-  --only a,b,d,e         run only these parts ((c) comes with (b))
+  --fleet 100,1000       router counts for (f)
+  --fleet-accounts 10    accounts the routers of (f) are spread over
+  --latency-ms 50        (f): every ARM request's round trip
+  --fleet-operation-ms 1000  (f): how long each PUT/DELETE operation runs
+  --read-throttle azure  (f): the read token bucket per subscription, C/R (capacity/refill per second), azure
+                         (250/25) or off
+  --fleet-page-size 100  (f): deployments per list page
+  --only a,b,d,e         run only these parts ((c) comes with (b); (f) runs only when named)
   --out DIR              also write DIR/bench.md and DIR/bench.json
 ";
 
@@ -49,6 +58,9 @@ struct Args {
     request_resources: usize,
     contention: usize,
     operation_ms: u64,
+    fleet: Vec<usize>,
+    fleet_accounts: usize,
+    pace: fleet::Pace,
     only: String,
     out: Option<PathBuf>,
 }
@@ -73,6 +85,14 @@ impl Args {
             request_resources: 10,
             contention: 20,
             operation_ms: 1000,
+            fleet: vec![100, 1000],
+            fleet_accounts: 10,
+            pace: fleet::Pace {
+                latency_ms: 50,
+                operation_ms: 1000,
+                read_throttle: Some(fleet::ReadThrottle::default()),
+                page_size: 100,
+            },
             only: "a,b,d,e".into(),
             out: None,
         };
@@ -91,6 +111,17 @@ impl Args {
                 "--request-resources" => args.request_resources = number(&flag, &value)?,
                 "--contention" => args.contention = number(&flag, &value)?,
                 "--operation-ms" => args.operation_ms = number(&flag, &value)?,
+                "--fleet" => args.fleet = list(&value)?,
+                "--fleet-accounts" => args.fleet_accounts = number(&flag, &value)?,
+                "--latency-ms" => args.pace.latency_ms = number(&flag, &value)?,
+                "--fleet-operation-ms" => args.pace.operation_ms = number(&flag, &value)?,
+                "--fleet-page-size" => args.pace.page_size = number(&flag, &value)?,
+                "--read-throttle" if value == "off" => args.pace.read_throttle = None,
+                "--read-throttle" => {
+                    let throttle =
+                        fleet::ReadThrottle::parse(&value).map_err(|e| BenchError::Usage(format!("{flag}: {e}")))?;
+                    args.pace.read_throttle = Some(throttle);
+                }
                 "--only" => args.only = value,
                 "--out" => args.out = Some(value.into()),
                 other => return Err(BenchError::Usage(format!("unknown flag {other}"))),
@@ -99,8 +130,11 @@ impl Args {
         if args.provider.as_os_str().is_empty() {
             return Err(BenchError::Usage("--provider is required".into()));
         }
-        if args.accounts == 0 {
-            return Err(BenchError::Usage("--accounts must be at least 1".into()));
+        if args.accounts == 0 || args.fleet_accounts == 0 {
+            return Err(BenchError::Usage("--accounts and --fleet-accounts must be at least 1".into()));
+        }
+        if args.pace.page_size == 0 {
+            return Err(BenchError::Usage("--fleet-page-size must be at least 1".into()));
         }
         Ok(args)
     }
@@ -156,6 +190,7 @@ fn run(args: &Args) -> Result<(), BenchError> {
         scale: Vec::new(),
         requests: Vec::new(),
         contention: None,
+        fleet: Vec::new(),
     };
 
     if args.runs("a") {
@@ -174,7 +209,7 @@ fn run(args: &Args) -> Result<(), BenchError> {
         }
     }
 
-    let needs_mirror = args.runs("b") || args.runs("d") || args.runs("e");
+    let needs_mirror = args.runs("b") || args.runs("d") || args.runs("e") || args.runs("f");
     let mirror = if needs_mirror {
         Some(
             terraform::Mirror::new(&provider, env!("CARGO_PKG_VERSION"))
@@ -203,6 +238,12 @@ fn run(args: &Args) -> Result<(), BenchError> {
         if args.runs("e") {
             eprintln!("(e) {} routers in one account, {} ms per operation", args.contention, args.operation_ms);
             report.contention = Some(contention::measure(mirror, args.contention, args.operation_ms)?);
+        }
+        if args.runs("f") {
+            for &routers in &args.fleet {
+                eprintln!("(f) fleet of {routers} routers over {} accounts, {:?}", args.fleet_accounts, args.pace);
+                report.fleet.push(fleet::measure(mirror, routers, args.fleet_accounts, args.pace)?);
+            }
         }
     }
 

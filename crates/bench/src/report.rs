@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::contention::ContentionResult;
+use crate::fleet::FleetResult;
 use crate::handshake::StartTimes;
 use crate::machine::Machine;
 use crate::requests::{StepRequests, trim_float};
@@ -28,6 +29,7 @@ pub struct Report {
     pub scale: Vec<ScaleResult>,
     pub requests: Vec<StepRequests>,
     pub contention: Option<ContentionResult>,
+    pub fleet: Vec<FleetResult>,
 }
 
 fn verdict(met: bool) -> &'static str {
@@ -53,6 +55,7 @@ impl Report {
         self.scale_rows(&mut md);
         self.request_rows(&mut md);
         self.contention_rows(&mut md);
+        self.fleet_rows(&mut md);
         md
     }
 
@@ -186,6 +189,50 @@ impl Report {
                         && c.terraform_exit_code == 0
                 )
             );
+        }
+    }
+
+    fn fleet_rows(&self, md: &mut String) {
+        for f in &self.fleet {
+            let throttle = match f.pace.read_throttle {
+                Some(t) => format!("read throttle {}/{} per s", t.capacity, t.refill_per_second),
+                None => "no read throttle".to_owned(),
+            };
+            for s in &f.steps {
+                let (target, met) = match s.step {
+                    "plan" => (
+                        "≤ 2 × the unavoidable requests, no 429 surfacing",
+                        verdict(s.total_requests <= 2 * s.unavoidable_requests && s.terraform_exit_code == 0),
+                    ),
+                    "apply" => {
+                        ("≤ 1.05 × the ideal", verdict(s.wall_ms <= 1.05 * s.ideal_ms && s.terraform_exit_code == 0))
+                    }
+                    _ => ("(shown)", ""),
+                };
+                let _ = writeln!(
+                    md,
+                    "| (f) `terraform {}`, {} routers over {} accounts, {} ms per request, {} ms per operation, {throttle} \
+                     | {:.2} s = **{:.2} ×** the ideal; {} requests ({}; account GETs {}, region reads {}) = {:.2} × the \
+                     unavoidable; 429s: {}; terraform errors: {} (exit {}) | ideal {:.2} s, {} requests | {target} | {met} |",
+                    s.step,
+                    f.routers,
+                    f.accounts,
+                    f.pace.latency_ms,
+                    f.pace.operation_ms,
+                    s.wall_ms / 1000.0,
+                    s.wall_ms / s.ideal_ms.max(1.0),
+                    s.total_requests,
+                    s.requests.breakdown_totals(),
+                    s.requests.account_gets,
+                    s.requests.preflight_reads,
+                    s.total_requests as f64 / s.unavoidable_requests.max(1) as f64,
+                    s.throttled,
+                    s.terraform_errors,
+                    s.terraform_exit_code,
+                    s.ideal_ms / 1000.0,
+                    s.unavoidable_requests,
+                );
+            }
         }
     }
 }

@@ -97,7 +97,7 @@ pub struct StepRequests {
 }
 
 impl StepRequests {
-    fn from_log(step: &'static str, resources: usize, accounts: usize, log: &[RecordedRequest]) -> StepRequests {
+    pub fn from_log(step: &'static str, resources: usize, accounts: usize, log: &[RecordedRequest]) -> StepRequests {
         let mut counts = BTreeMap::new();
         let mut error_answers = 0;
         for request in log {
@@ -115,14 +115,25 @@ impl StepRequests {
         StepRequests { step, resources, accounts, counts, per_resource, account_gets, preflight_reads, error_answers }
     }
 
-    /// "GET 1, PUT 1, poll 1" per resource.
-    pub fn breakdown(&self) -> String {
+    /// The per-resource kinds (account and region reads apart) with their totals.
+    fn resource_counts(&self) -> impl Iterator<Item = (RequestKind, usize)> + '_ {
         self.counts
             .iter()
             .filter(|(kind, _)| {
                 !matches!(kind, RequestKind::AccountGet | RequestKind::LocationModels | RequestKind::LocationUsages)
             })
-            .map(|(kind, n)| format!("{} {}", kind.label(), trim_float(*n as f64 / self.resources.max(1) as f64)))
+            .map(|(kind, n)| (*kind, *n))
+    }
+
+    /// "LIST 10 + GET 2": totals.
+    pub fn breakdown_totals(&self) -> String {
+        self.resource_counts().map(|(kind, n)| format!("{} {n}", kind.label())).collect::<Vec<_>>().join(" + ")
+    }
+
+    /// "GET 1 + PUT 1 + poll 1" per resource.
+    pub fn breakdown(&self) -> String {
+        self.resource_counts()
+            .map(|(kind, n)| format!("{} {}", kind.label(), trim_float(n as f64 / self.resources.max(1) as f64)))
             .collect::<Vec<_>>()
             .join(" + ")
     }

@@ -35,6 +35,12 @@ fn list_reads(requests: &[RecordedRequest]) -> (usize, usize, usize) {
     (first, pages.len(), singles)
 }
 
+/// `times` requests (0: all) of `method` to a path containing `path` answered with `status` and `code`.
+fn answer(method: &str, path: &str, times: u32, status: u16, code: &str) -> FaultRule {
+    let action = FaultAction::Status { status, code: code.into(), message: "injected".into(), retry_after_secs: None };
+    FaultRule { method: Some(method.into()), path_contains: Some(path.into()), times, action }
+}
+
 fn capacity(deployment: &modelrouter_arm::Deployment) -> Option<i64> {
     deployment.sku.as_ref().and_then(|s| s.capacity)
 }
@@ -116,17 +122,7 @@ async fn a_failed_write_makes_the_next_read_ask_azure() {
     let emu = fleet(2).await;
     let arm = client(&emu);
     assert!(read(&arm, &deployment_id("d0")).await.is_some());
-    emu.inject(FaultRule {
-        method: Some("PUT".into()),
-        path_contains: Some("/deployments/d0".into()),
-        times: 1,
-        action: FaultAction::Status {
-            status: 400,
-            code: "InvalidResourceProperties".into(),
-            message: "no".into(),
-            retry_after_secs: None,
-        },
-    });
+    emu.inject(answer("PUT", "/deployments/d0", 1, 400, "InvalidResourceProperties"));
     arm.put_deployment(&deployment_id("d0"), &body(7), deadline(10)).await.expect_err("refused");
     // Meanwhile someone else changed it: the read after the failed write sees Azure's state, not the list's.
     emu.patch_deployment(&format!("{ACCOUNT}/deployments/d0"), json!({"sku": {"capacity": 3}}));
@@ -139,28 +135,8 @@ async fn a_failed_write_makes_the_next_read_ask_azure() {
 async fn throttled_and_failing_list_pages_are_retried_like_any_read() {
     let emu = fleet(7).await;
     let arm = client(&emu);
-    emu.inject(FaultRule {
-        method: Some("GET".into()),
-        path_contains: Some("/deployments".into()),
-        times: 2,
-        action: FaultAction::Status {
-            status: 429,
-            code: "TooManyRequests".into(),
-            message: "slow down".into(),
-            retry_after_secs: None,
-        },
-    });
-    emu.inject(FaultRule {
-        method: Some("GET".into()),
-        path_contains: Some("/deployments".into()),
-        times: 1,
-        action: FaultAction::Status {
-            status: 503,
-            code: "ServiceUnavailable".into(),
-            message: "busy".into(),
-            retry_after_secs: None,
-        },
-    });
+    emu.inject(answer("GET", "/deployments", 2, 429, "TooManyRequests"));
+    emu.inject(answer("GET", "/deployments", 1, 503, "ServiceUnavailable"));
     assert!(read(&arm, &deployment_id("d6")).await.is_some());
     let requests = emu.requests();
     assert_eq!(requests.iter().filter(|r| r.status == 429).count(), 2);
@@ -172,17 +148,7 @@ async fn throttled_and_failing_list_pages_are_retried_like_any_read() {
 async fn a_list_that_fails_for_good_fails_every_read_waiting_for_it_naming_the_account() {
     let emu = fleet(3).await;
     let arm = client(&emu);
-    emu.inject(FaultRule {
-        method: Some("GET".into()),
-        path_contains: Some("/deployments".into()),
-        times: 0,
-        action: FaultAction::Status {
-            status: 403,
-            code: "AuthorizationFailed".into(),
-            message: "no list permission".into(),
-            retry_after_secs: None,
-        },
-    });
+    emu.inject(answer("GET", "/deployments", 0, 403, "AuthorizationFailed"));
     let mut tasks = Vec::new();
     for i in 0..3 {
         let arm = arm.clone();

@@ -257,7 +257,7 @@ mod tests {
     fn a_read_that_began_before_a_write_does_not_overwrite_it() {
         let lists = DeploymentLists::default();
         let id =
-            AccountId::parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a")
+            AccountId::parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct")
                 .unwrap()
                 .deployment("d");
         let account = lists.account(&id.account);

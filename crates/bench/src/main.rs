@@ -44,6 +44,7 @@ usage: modelrouter-bench --provider PATH [options]
   --read-throttle azure  (f): the read token bucket per subscription, C/R (capacity/refill per second), azure
                          (250/25) or off
   --fleet-page-size 100  (f): deployments per list page
+  --fleet-parallelism N  (f): terraform apply/destroy -parallelism (default: Terraform's, 10)
   --only a,b,d,e         run only these parts ((c) comes with (b); (f) runs only when named)
   --out DIR              also write DIR/bench.md and DIR/bench.json
 ";
@@ -92,6 +93,7 @@ impl Args {
                 operation_ms: 1000,
                 read_throttle: Some(fleet::ReadThrottle::default()),
                 page_size: 100,
+                parallelism: None,
             },
             only: "a,b,d,e".into(),
             out: None,
@@ -116,6 +118,7 @@ impl Args {
                 "--latency-ms" => args.pace.latency_ms = number(&flag, &value)?,
                 "--fleet-operation-ms" => args.pace.operation_ms = number(&flag, &value)?,
                 "--fleet-page-size" => args.pace.page_size = number(&flag, &value)?,
+                "--fleet-parallelism" => args.pace.parallelism = Some(number(&flag, &value)?),
                 "--read-throttle" if value == "off" => args.pace.read_throttle = None,
                 "--read-throttle" => {
                     let throttle =

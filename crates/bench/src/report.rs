@@ -194,6 +194,7 @@ impl Report {
 
     fn fleet_rows(&self, md: &mut String) {
         for f in &self.fleet {
+            let parallelism = f.pace.parallelism.map(|p| format!(", -parallelism={p}")).unwrap_or_default();
             let throttle = match f.pace.read_throttle {
                 Some(t) => format!("read throttle {}/{} per s", t.capacity, t.refill_per_second),
                 None => "no read throttle".to_owned(),
@@ -211,7 +212,7 @@ impl Report {
                 };
                 let _ = writeln!(
                     md,
-                    "| (f) `terraform {}`, {} routers over {} accounts, {} ms per request, {} ms per operation, {throttle} \
+                    "| (f) `terraform {}`, {} routers over {} accounts, {} ms per request, {} ms per operation, {throttle}{parallelism} \
                      | {:.2} s = **{:.2} ×** the ideal; {} requests ({}; account GETs {}, region reads {}) = {:.2} × the \
                      unavoidable; 429s: {}; terraform errors: {} (exit {}) | ideal {:.2} s, {} requests | {target} | {met} |",
                     s.step,

@@ -55,7 +55,7 @@ struct Written {
 /// What this client knows about one deployment better than the list does.
 #[derive(Clone)]
 enum Record {
-    Present(Deployment),
+    Present(Box<Deployment>),
     Gone,
     /// A write failed or may not have finished: only a GET can tell.
     Unsettled,
@@ -63,7 +63,7 @@ enum Record {
 
 /// How a read is answered.
 enum Lookup {
-    Known(Option<Deployment>),
+    Known(Option<Box<Deployment>>),
     /// The list cannot vouch for it: one GET.
     Get,
     /// Nothing recorded and the list not read yet.
@@ -89,7 +89,7 @@ impl DeploymentLists {
     /// A write to `id` ended: `Some(Some(d))` left `d`, `Some(None)` removed it, `None` left it unknown.
     pub(crate) fn record_write(&self, id: &DeploymentId, outcome: Option<Option<Deployment>>) {
         let record = match outcome {
-            Some(Some(deployment)) => Record::Present(deployment),
+            Some(Some(deployment)) => Record::Present(Box::new(deployment)),
             Some(None) => Record::Gone,
             None => Record::Unsettled,
         };
@@ -114,7 +114,7 @@ impl AccountDeployments {
         let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
         if written.generation == since {
             let record = match seen {
-                Some(deployment) => Record::Present(deployment.clone()),
+                Some(deployment) => Record::Present(Box::new(deployment.clone())),
                 None => Record::Gone,
             };
             written.records.insert(key, record);
@@ -128,7 +128,7 @@ impl AccountDeployments {
             (Some(Record::Unsettled), _) => Lookup::Get,
             (None, None) => Lookup::List,
             (None, Some(listed)) => match listed.get(key) {
-                Some(deployment) => Lookup::Known(Some(deployment.clone())),
+                Some(deployment) => Lookup::Known(Some(Box::new(deployment.clone()))),
                 // Created since the list was read, or a page missed it: only a GET can say it is gone.
                 None => Lookup::Get,
             },
@@ -151,7 +151,7 @@ impl ArmClient {
             lookup => lookup,
         };
         match lookup {
-            Lookup::Known(known) => Ok(known),
+            Lookup::Known(known) => Ok(known.map(|d| *d)),
             Lookup::Get | Lookup::List => self.confirm(&account, id, deadline).await,
         }
     }
@@ -170,7 +170,7 @@ impl ArmClient {
         for (key, record) in records {
             match record {
                 Record::Present(deployment) => {
-                    all.insert(key, deployment);
+                    all.insert(key, *deployment);
                 }
                 Record::Gone => {
                     all.remove(&key);
@@ -265,7 +265,7 @@ mod tests {
         let written = Deployment { name: Some("d".into()), ..Default::default() };
         lists.record_write(&id, Some(Some(written.clone())));
         account.record_read("d".into(), since, &None);
-        assert!(matches!(account.lookup("d", None), Lookup::Known(Some(d)) if d == written));
+        assert!(matches!(account.lookup("d", None), Lookup::Known(Some(d)) if *d == written));
         lists.record_write(&id, None);
         assert!(matches!(account.lookup("d", None), Lookup::Get));
         assert!(matches!(account.lookup("other", None), Lookup::List));

@@ -146,7 +146,7 @@ impl Report {
         for step in &self.requests {
             let target = match step.step {
                 "create" => "1 PUT + polls asked for + 1 GET",
-                "refresh" => "1 GET",
+                "refresh" => "1 LIST per account",
                 _ => "(shown)",
             };
             let _ = writeln!(

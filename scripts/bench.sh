@@ -7,6 +7,7 @@
 #
 #   scripts/bench.sh                      # the full run (about 10 minutes on 2 cores)
 #   scripts/bench.sh --sizes 1,50 --only a,b
+#   scripts/bench.sh --only f --fleet 100,1000   # (f): a fleet at 50 ms per request, 1 s operations, read throttle
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

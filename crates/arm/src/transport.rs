@@ -252,13 +252,26 @@ impl Transport {
         body: Option<&[u8]>,
         intent: Intent,
     ) -> Result<Response, ArmError> {
+        self.send_with_headers(op, method, url, body, intent, &[]).await
+    }
+
+    /// [`Transport::send`] with extra request headers (preconditions such as `If-Match`).
+    pub async fn send_with_headers(
+        &self,
+        op: &mut Operation,
+        method: Method,
+        url: &Url,
+        body: Option<&[u8]>,
+        intent: Intent,
+        headers: &[(&str, &str)],
+    ) -> Result<Response, ArmError> {
         let mut attempt: u32 = 0;
         // When the current run of unreachable-endpoint failures began.
         let mut unreachable_since: Option<Instant> = None;
         loop {
             let started = Instant::now();
             let sent = AtomicBool::new(false);
-            let guarded = op.guard(async { Ok(self.attempt(op, method.clone(), url, body, &sent).await) }).await;
+            let guarded = op.guard(async { Ok(self.attempt(op, method.clone(), url, body, headers, &sent).await) }).await;
             let outcome = match guarded {
                 Ok(outcome) => outcome,
                 Err(stopped) => {
@@ -339,6 +352,7 @@ impl Transport {
         method: Method,
         url: &Url,
         body: Option<&[u8]>,
+        headers: &[(&str, &str)],
         sent: &AtomicBool,
     ) -> Result<Response, AttemptError> {
         let token = self.tokens.token().await.map_err(|e| AttemptError::Fatal(op.error(ArmErrorKind::Auth(e))))?;
@@ -360,6 +374,9 @@ impl Transport {
             .header(header::ACCEPT, "application/json")
             .header(CORRELATION_HEADER, op.correlation_id.as_str())
             .header("x-ms-client-request-id", uuid::Uuid::new_v4().to_string());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(body) = body {
             request = request.header(header::CONTENT_TYPE, "application/json").body(body.to_vec());
         }

@@ -181,6 +181,8 @@ mod tests {
             bearer_token: None,
             correlation_id: None,
             user_agent: None,
+            precondition: None,
+            read_only_fields: Vec::new(),
         }
     }
 

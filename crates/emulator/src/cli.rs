@@ -20,6 +20,9 @@ Options:
   --offers-file FILE       JSON of what regions offer: {\"models\": [...], \"quotas\": [...], \"forbid_reads\"}
                            (see README; default: model-router 2025-11-18 and the Claude models everywhere)
   --forbid-reads           answer 403 on the location models and usages lists
+  --refuse-preview-api-versions
+                           answer 400 NoRegisteredProviderFound to every -preview api-version (retired previews)
+  --refuse-api-version V   answer 400 NoRegisteredProviderFound to api-version V too (repeatable; a lagging cloud)
   --ca-cert-out FILE       write the TLS listener's certificate (PEM) to FILE
   --help                   print this help
 
@@ -92,6 +95,10 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
             parsed.options.settings.offers.forbid_reads = true;
             continue;
         }
+        if flag == "--refuse-preview-api-versions" {
+            parsed.options.settings.api_versions.refuse_previews = true;
+            continue;
+        }
         if !matches!(
             flag,
             "--port"
@@ -103,6 +110,7 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                 | "--page-size"
                 | "--ca-cert-out"
                 | "--offers-file"
+                | "--refuse-api-version"
         ) {
             return Err(CliError::UnknownArgument(arg.clone()));
         }
@@ -135,6 +143,7 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                 parsed.options.settings.page_size = size;
             }
             "--ca-cert-out" => parsed.ca_cert_out = Some(value),
+            "--refuse-api-version" => parsed.options.settings.api_versions.refused.push(value),
             "--offers-file" => {
                 let text = std::fs::read_to_string(&value)
                     .map_err(|source| CliError::ReadFile { path: value.clone(), source })?;
@@ -296,6 +305,20 @@ mod tests {
         assert_eq!(parsed.options.settings.operation_delay_ms, 250);
         assert_eq!(parsed.options.settings.page_size, 2);
         assert_eq!(parsed.ca_cert_out.as_deref(), Some("/tmp/ca.pem"));
+    }
+
+    #[test]
+    fn api_version_refusals() {
+        let parsed = parse_args(&args(&[
+            "--refuse-preview-api-versions",
+            "--refuse-api-version",
+            "2026-09-01",
+            "--refuse-api-version=2026-07-01",
+        ]))
+        .expect("valid flags");
+        let policy = &parsed.options.settings.api_versions;
+        assert!(policy.refuse_previews);
+        assert_eq!(policy.refused, ["2026-09-01", "2026-07-01"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! See `README.md` in this crate for the routes, the long-running-operation styles and the admin API.
 
 mod admin;
+mod api_versions;
 mod arm;
 mod cli;
 mod client_certs;
@@ -19,6 +20,7 @@ mod state;
 mod tls;
 mod tokens;
 
+pub use api_versions::{ApiVersionPolicy, KNOWN_API_VERSIONS};
 pub use cli::run_cli;
 pub use faults::{FaultAction, FaultRule};
 pub use offers::{ModelOffer, Offers, Quota, SkuOffer};
@@ -245,6 +247,12 @@ impl Emulator {
     /// JSON merge-patch of a stored deployment, out of band; false when it does not exist.
     pub fn patch_deployment(&self, id: &str, merge: serde_json::Value) -> bool {
         self.shared.patch_deployment(id, &merge)
+    }
+
+    /// Arms an out-of-band edit (JSON merge patch, new etag) that lands right after the next GET of the deployment:
+    /// a portal edit between a client's read and its write. False when the id is not a deployment id.
+    pub fn edit_after_next_read(&self, id: &str, merge: serde_json::Value) -> bool {
+        self.shared.edit_after_next_read(id, merge)
     }
 
     /// Removes a deployment out of band; false when it did not exist.

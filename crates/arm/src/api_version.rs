@@ -118,10 +118,16 @@ mod tests {
         let unpinned = ApiVersion::new(None);
         assert_eq!(unpinned.current(), DEFAULT_API_VERSION);
         assert_eq!(unpinned.fall_back("2026-09-01", "BadRequest", NO_PROVIDER), None, "another error code");
-        assert_eq!(unpinned.fall_back("2026-09-01", "NoRegisteredProviderFound", NO_PROVIDER).as_deref(), Some("2026-03-01"));
+        assert_eq!(
+            unpinned.fall_back("2026-09-01", "NoRegisteredProviderFound", NO_PROVIDER).as_deref(),
+            Some("2026-03-01")
+        );
         assert_eq!(unpinned.current(), "2026-03-01");
         // A request that was already out with the old version retries with the new one.
-        assert_eq!(unpinned.fall_back("2026-09-01", "NoRegisteredProviderFound", NO_PROVIDER).as_deref(), Some("2026-03-01"));
+        assert_eq!(
+            unpinned.fall_back("2026-09-01", "NoRegisteredProviderFound", NO_PROVIDER).as_deref(),
+            Some("2026-03-01")
+        );
         // Once only: a refusal of the fallback itself is final.
         assert_eq!(unpinned.fall_back("2026-03-01", "InvalidApiVersionParameter", NO_PROVIDER), None);
 

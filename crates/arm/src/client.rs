@@ -186,8 +186,7 @@ impl ArmClient {
         let headers: Vec<(&str, &str)> = precondition.and_then(Precondition::header).into_iter().collect();
         let version = self.inner.api_version.current();
         let url = self.inner.transport.arm_url(path, &version);
-        let response =
-            self.inner.transport.send_with_headers(op, method.clone(), &url, body, intent, &headers).await?;
+        let response = self.inner.transport.send_with_headers(op, method.clone(), &url, body, intent, &headers).await?;
         if response.status != StatusCode::BAD_REQUEST {
             return Ok((response, url));
         }

@@ -29,11 +29,11 @@ pub mod retry;
 pub mod transport;
 pub mod write;
 
+pub use api_version::newest_usable as newest_usable_api_version;
 pub use auth::{
     AuthError, AuthSettings, CertificateError, CloudEnvironment, CredentialKind, CredentialTried, OidcSource, Secret,
     token_scope,
 };
-pub use api_version::newest_usable as newest_usable_api_version;
 pub use client::{
     AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, FIRST_GA_WITH_ROUTING, default_user_agent,
     normalize_location,

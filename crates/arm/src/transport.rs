@@ -271,7 +271,8 @@ impl Transport {
         loop {
             let started = Instant::now();
             let sent = AtomicBool::new(false);
-            let guarded = op.guard(async { Ok(self.attempt(op, method.clone(), url, body, headers, &sent).await) }).await;
+            let guarded =
+                op.guard(async { Ok(self.attempt(op, method.clone(), url, body, headers, &sent).await) }).await;
             let outcome = match guarded {
                 Ok(outcome) => outcome,
                 Err(stopped) => {

@@ -9,8 +9,8 @@ use crate::faults::{ConnectionKiller, FaultAction, take_matching};
 use crate::ids::{AccountPath, ArmTarget, deployment_key, parse_arm_path};
 use crate::lro;
 use crate::state::{
-    Account, Deployment, LroStyle, OperationKind, Quirks, RecordedRequest, Store, edit_out_of_band,
-    fill_server_fields, is_anthropic, properties_mut, read_only_fields, set_provisioning_state,
+    Account, Deployment, LroStyle, OperationKind, Quirks, RecordedRequest, Store, edit_out_of_band, fill_server_fields,
+    is_anthropic, properties_mut, read_only_fields, set_provisioning_state,
 };
 use axum::Extension;
 use axum::body::Bytes;
@@ -397,8 +397,7 @@ fn deployment_action(shared: &Shared, account: &AccountPath, name: &str, action:
     };
     let sku = text_at(&deployment.body, "/sku/name").unwrap_or_default();
     if !["Standard", "GlobalStandard", "DataZoneStandard"].iter().any(|s| s.eq_ignore_ascii_case(sku)) {
-        return invalid_properties(format!("Deployments of type '{sku}' cannot be paused or resumed."))
-            .into_response();
+        return invalid_properties(format!("Deployments of type '{sku}' cannot be paused or resumed.")).into_response();
     }
     if let Some(properties) = properties_mut(&mut deployment.body) {
         properties.insert("deploymentState".into(), json!(state));

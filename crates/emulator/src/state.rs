@@ -324,9 +324,7 @@ pub(crate) fn read_only_fields(body: &Value) -> Vec<String> {
             None => {}
             Some((array, field)) => {
                 let len = body.pointer(array).and_then(Value::as_array).map_or(0, Vec::len);
-                found.extend(
-                    (0..len).map(|i| format!("{array}/{i}{field}")).filter(|p| body.pointer(p).is_some()),
-                );
+                found.extend((0..len).map(|i| format!("{array}/{i}{field}")).filter(|p| body.pointer(p).is_some()));
             }
         }
     }

@@ -3,13 +3,14 @@
 use tf_provider::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
 
 use super::model::{DEFAULT_CAPACITY, INDUSTRIES};
-use crate::resources::common::{sku, timeouts};
+use crate::resources::common::{sku, state, tags, timeouts};
 
 /// The attribute names of `modelrouter_claude_dependency`: the only place they are spelt (the schema below and the
 /// typed model in `model.rs` both use these).
 pub mod attr {
     pub use crate::resources::common::identity::attr::{ACCOUNT_ID, ID, NAME};
     pub use crate::resources::common::sku::attr::SKU;
+    pub use crate::resources::common::state::attr::{RAI_POLICY_NAME, VERSION_UPGRADE_OPTION};
     pub use crate::resources::common::timeouts::ATTRIBUTE as TIMEOUTS;
     pub const MODEL: &str = "model";
     pub const VERSION: &str = "version";
@@ -80,5 +81,6 @@ pub fn schema() -> Schema {
             max_items: 1,
         })
         .block(timeouts::block());
+    let block = tags::add_attributes(state::add_attributes(state::content_attributes(block)));
     Schema { version: 0, block }
 }

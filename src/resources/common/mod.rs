@@ -2,6 +2,7 @@
 //! user-typed strings, the deployment lifecycle, the read-back check and error diagnostics.
 
 pub mod claude_guard;
+pub mod conditional_write;
 pub mod errors;
 pub mod field;
 pub mod identity;
@@ -9,6 +10,8 @@ pub mod lifecycle;
 pub mod private;
 pub mod readback;
 pub mod sku;
+pub mod state;
+pub mod tags;
 pub mod text;
 pub mod timeouts;
 pub mod values;

@@ -13,6 +13,8 @@ use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::readback;
 use crate::resources::common::sku::SkuModel;
+use crate::resources::common::state::{self, Serving};
+use crate::resources::common::tags::Tags;
 use crate::resources::common::timeouts::Timeouts;
 
 /// The model a router deployment deploys.
@@ -25,9 +27,6 @@ pub const DEFAULT_MODE: &str = "balanced";
 
 /// Units of 1,000 tokens per minute; the portal's default for a new router.
 pub const DEFAULT_CAPACITY: i64 = 10;
-
-pub const VERSION_UPGRADE_OPTIONS: [&str; 3] =
-    ["OnceNewDefaultVersionAvailable", "OnceCurrentVersionExpired", "NoAutoUpgrade"];
 
 /// A `modelrouter_deployment` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -42,6 +41,8 @@ pub struct RouterModel {
     pub endpoint: Field<String>,
     pub sku: SkuModel,
     pub routing: Field<Routing>,
+    pub tags: Tags,
+    pub serving: Serving,
     pub timeouts: Field<Timeouts>,
 }
 
@@ -84,6 +85,8 @@ impl ResourceModel for RouterModel {
             endpoint: Field::parse(value.get(ENDPOINT)),
             sku: SkuModel::parse(value.get(SKU)),
             routing: Field::parse_nested(value.get(ROUTING)),
+            tags: Tags::parse(value),
+            serving: Serving::parse(value),
             timeouts: Field::parse_nested(value.get(TIMEOUTS)),
         }
     }
@@ -102,6 +105,8 @@ impl ResourceModel for RouterModel {
             (ROUTING, self.routing.nested_value()),
             (TIMEOUTS, self.timeouts.nested_value()),
         ]);
+        pairs.extend(self.tags.attributes());
+        pairs.extend(self.serving.attributes());
         Value::object(pairs)
     }
 
@@ -114,13 +119,14 @@ impl ResourceModel for RouterModel {
     fn timeouts(&self) -> &Field<Timeouts> {
         &self.timeouts
     }
-    fn mark_resend(&mut self) {
-        self.routed_models = Field::Unknown;
+    fn serving(&self) -> &Serving {
+        &self.serving
     }
     fn azure_chosen(&self, _catalog: &Catalog) -> Vec<(&'static str, String)> {
         [(RAI_POLICY_NAME, &self.rai_policy_name), (VERSION_UPGRADE_OPTION, &self.version_upgrade_option)]
             .into_iter()
             .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
+            .chain(self.serving.azure_chosen())
             .collect()
     }
 }
@@ -236,14 +242,6 @@ impl RouterModel {
             version: router_version,
             extra: previous_model_extra,
         });
-        // Read-only on the wire: never echo it back.
-        properties.provisioning_state = None;
-        if let Some(policy) = self.rai_policy_name.known() {
-            properties.rai_policy_name = Some(policy.clone());
-        }
-        if let Some(option) = self.version_upgrade_option.known() {
-            properties.version_upgrade_option = Some(option.clone());
-        }
         properties.routing = match &self.routing {
             Field::Known(routing) => {
                 let router = catalog_router(catalog, &self.router_version);
@@ -274,6 +272,9 @@ impl RouterModel {
             }
             _ => None,
         };
+        state::content_to_body(&self.rai_policy_name, &self.version_upgrade_option, body);
+        self.tags.apply_to_body(body);
+        self.serving.apply_to_body(body);
     }
 
     /// The model for what Azure holds. `base` is the prior state (or the plan, after a write): it supplies what Azure
@@ -301,6 +302,8 @@ impl RouterModel {
             },
             sku: SkuModel::from_arm(&base.sku, deployment.sku.as_ref()),
             routing: routing_from_arm(&base.routing, properties.routing.as_ref()),
+            tags: Tags::from_arm(&base.tags, deployment),
+            serving: Serving::from_arm(deployment),
             timeouts: base.timeouts.clone(),
         };
         let (routed, effective) = super::plan::routed_set(catalog, &state.router_version, &state.routing);
@@ -431,6 +434,11 @@ mod tests {
                 ]),
             ),
             ("timeouts", Value::Null),
+            ("tags", Value::map([("team", Value::unknown())])),
+            ("tags_all", Value::unknown()),
+            ("deployment_state", Value::string("Paused")),
+            ("service_tier", Value::Null),
+            ("provisioning_state", Value::string("Failed")),
         ]);
         assert_eq!(RouterModel::parse(&value).to_value(), value);
     }

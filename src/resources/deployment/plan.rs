@@ -17,6 +17,8 @@ use super::schema::attr;
 use crate::resources::common::field::{Field, Num, same_ignoring_case};
 use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::PlanContext;
+use crate::resources::common::state::{Serving, server_filled};
+use crate::resources::common::tags::Tags;
 
 /// Paths whose change replaces the deployment (Terraform keeps only those that actually changed).
 pub fn requires_replace() -> Vec<AttributePath> {
@@ -37,14 +39,6 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, ctx: &PlanCont
     let identity =
         Identity::plan(&config.identity.account_id, config.identity.name.clone(), prior.map(|p| &p.identity));
     let same_account = prior.is_some_and(|p| same_ignoring_case(&p.identity.account_id, &identity.account_id));
-    // Server-filled values: unknown until Azure answers on create; then what Azure chose, so that a later change
-    // in the portal is drift (a state from before this was remembered falls back to the prior value).
-    let server_filled = |configured: &Field<String>, attribute: &str, prior: Option<&Field<String>>| {
-        configured.clone().or_else(|| match (remembered.chosen(attribute), prior) {
-            (Some(chosen), Some(_)) => Field::string(chosen),
-            (_, prior) => prior.cloned().unwrap_or(Field::Unknown),
-        })
-    };
     RouterModel {
         identity,
         router_version,
@@ -52,11 +46,13 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, ctx: &PlanCont
             &config.rai_policy_name,
             attr::RAI_POLICY_NAME,
             prior.map(|p| &p.rai_policy_name),
+            remembered,
         ),
         version_upgrade_option: server_filled(
             &config.version_upgrade_option,
             attr::VERSION_UPGRADE_OPTION,
             prior.map(|p| &p.version_upgrade_option),
+            remembered,
         ),
         min_context_window: config.min_context_window.clone(),
         effective_context_window,
@@ -67,6 +63,8 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, ctx: &PlanCont
         },
         sku: config.sku.plan(prior.map(|p| &p.sku), DEFAULT_CAPACITY),
         routing,
+        tags: Tags::plan(&config.tags, &ctx.default_tags),
+        serving: Serving::plan(&config.serving, prior.map(|p| &p.serving), remembered),
         timeouts: config.timeouts.clone(),
     }
 }

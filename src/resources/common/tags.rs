@@ -127,7 +127,7 @@ pub fn validate(tags: &Value, path: AttributePath, diags: &mut Diagnostics) {
                 .map(|_| format!("a tag value has at most {MAX_VALUE_LENGTH} characters"))
         };
         if let Some(problem) = problem {
-            diags.error_at(path.clone(), "Invalid tag", format!("tags[{name:?}]: {problem}."));
+            diags.error_at(path.clone(), "Invalid tag", format!("{path}[{name:?}]: {problem}."));
         }
     }
 }

@@ -95,6 +95,14 @@ output "router_state" {{
     )
 }
 
+/// A Claude dependency and a router routing to it, applied.
+fn deployed(emu: &TestEmulator) -> Workdir {
+    let wd = Workdir::new(&format!("{}{}{}", provider(emu, ""), claude(""), router(10, "")));
+    wd.init();
+    wd.apply();
+    wd
+}
+
 fn paths_with(emu: &TestEmulator, fragment: &str) -> usize {
     emu.emulator.requests().iter().filter(|r| r.path.contains(fragment)).count()
 }
@@ -250,9 +258,7 @@ fn tags_and_default_tags_are_sent_merged_drift_is_repaired_and_removal_converges
 #[test]
 fn a_router_paused_out_of_band_is_drift_that_apply_resumes_and_paused_on_purpose_stays_paused() {
     let emu = TestEmulator::start();
-    let wd = Workdir::new(&format!("{}{}{}", provider(&emu, ""), claude(""), router(10, "")));
-    wd.init();
-    wd.apply();
+    let wd = deployed(&emu);
     let router_id = TestEmulator::deployment_id("router");
     assert!(emu.emulator.patch_deployment(&router_id, json!({"properties": {"deploymentState": "Paused"}})));
 
@@ -271,29 +277,17 @@ fn a_router_paused_out_of_band_is_drift_that_apply_resumes_and_paused_on_purpose
     wd.assert_plan_empty();
 
     // On purpose: the router is paused, the Claude dependency too, and both stay so.
-    wd.write(
-        "main.tf",
-        &format!(
-            "{}{}{}",
-            provider(&emu, ""),
-            claude("  deployment_state = \"Paused\""),
-            router(10, "  deployment_state = \"Paused\"")
-        ),
-    );
+    let paused = |capacity| {
+        let state = "  deployment_state = \"Paused\"";
+        format!("{}{}{}", provider(&emu, ""), claude(state), router(capacity, state))
+    };
+    wd.write("main.tf", &paused(10));
     wd.apply();
     assert_eq!(emu.stored("router").unwrap()["properties"]["deploymentState"], "Paused");
     assert_eq!(emu.stored(CLAUDE).unwrap()["properties"]["deploymentState"], "Paused");
     wd.assert_plan_empty();
     // A paused router's update keeps it paused: the PUT never carries the state.
-    wd.write(
-        "main.tf",
-        &format!(
-            "{}{}{}",
-            provider(&emu, ""),
-            claude("  deployment_state = \"Paused\""),
-            router(12, "  deployment_state = \"Paused\"")
-        ),
-    );
+    wd.write("main.tf", &paused(12));
     wd.apply();
     let stored = emu.stored("router").unwrap();
     assert_eq!(
@@ -309,9 +303,7 @@ fn a_router_paused_out_of_band_is_drift_that_apply_resumes_and_paused_on_purpose
 #[test]
 fn a_failed_router_is_visible_drift_and_the_next_apply_repairs_it() {
     let emu = TestEmulator::start();
-    let wd = Workdir::new(&format!("{}{}{}", provider(&emu, ""), claude(""), router(10, "")));
-    wd.init();
-    wd.apply();
+    let wd = deployed(&emu);
     let router_id = TestEmulator::deployment_id("router");
     assert!(emu.emulator.patch_deployment(&router_id, json!({"properties": {"provisioningState": "Failed"}})));
 
@@ -332,9 +324,7 @@ fn a_failed_router_is_visible_drift_and_the_next_apply_repairs_it() {
 #[test]
 fn a_portal_edit_between_the_providers_read_and_write_survives_a_saved_plan_update() {
     let emu = TestEmulator::start();
-    let wd = Workdir::new(&format!("{}{}{}", provider(&emu, ""), claude(""), router(10, "")));
-    wd.init();
-    wd.apply();
+    let wd = deployed(&emu);
     wd.write("main.tf", &format!("{}{}{}", provider(&emu, ""), claude(""), router(25, "")));
     let out = wd.run(&["plan", "-no-color", "-input=false", "-out=update.tfplan"]);
     assert_eq!(out.code, 0, "{out:?}");

@@ -186,7 +186,7 @@ impl ArmClient {
         let headers: Vec<(&str, &str)> = precondition.and_then(Precondition::header).into_iter().collect();
         let version = self.inner.api_version.current();
         let url = self.inner.transport.arm_url(path, &version);
-        let response = self.inner.transport.send_with_headers(op, method.clone(), &url, body, intent, &headers).await?;
+        let response = self.inner.transport.send(op, method.clone(), &url, body, intent, &headers).await?;
         if response.status != StatusCode::BAD_REQUEST {
             return Ok((response, url));
         }
@@ -195,7 +195,7 @@ impl ArmClient {
             return Ok((response, url));
         };
         let url = self.inner.transport.arm_url(path, &fallback);
-        let response = self.inner.transport.send_with_headers(op, method, &url, body, intent, &headers).await?;
+        let response = self.inner.transport.send(op, method, &url, body, intent, &headers).await?;
         Ok((response, url))
     }
 
@@ -289,7 +289,7 @@ impl ArmClient {
                 }
             }
         }
-        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read, &[]).await?;
         match response.status {
             StatusCode::OK => response.json("the deployment", op),
             _ => Err(response.into_error(op)),

@@ -242,21 +242,9 @@ impl Transport {
         Ok(url)
     }
 
-    /// Sends one request, retrying throttling, transient failures and `RequestConflict` within the deadline.
+    /// Sends one request with extra `headers` (preconditions such as `If-Match`), retrying throttling, transient failures and `RequestConflict` within the deadline.
     /// Answers that are not retried (success or not) are returned as they are.
     pub async fn send(
-        &self,
-        op: &mut Operation,
-        method: Method,
-        url: &Url,
-        body: Option<&[u8]>,
-        intent: Intent,
-    ) -> Result<Response, ArmError> {
-        self.send_with_headers(op, method, url, body, intent, &[]).await
-    }
-
-    /// [`Transport::send`] with extra request headers (preconditions such as `If-Match`).
-    pub async fn send_with_headers(
         &self,
         op: &mut Operation,
         method: Method,

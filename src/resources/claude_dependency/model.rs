@@ -12,7 +12,7 @@ use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::readback;
 use crate::resources::common::sku::SkuModel;
-use crate::resources::common::state::{self, Serving};
+use crate::resources::common::state::{Content, Serving};
 use crate::resources::common::tags::Tags;
 use crate::resources::common::timeouts::Timeouts;
 
@@ -32,8 +32,7 @@ pub struct ClaudeModel {
     pub routable_by: Field<Vec<String>>,
     pub sku: SkuModel,
     pub provider_data: Field<ProviderData>,
-    pub rai_policy_name: Field<String>,
-    pub version_upgrade_option: Field<String>,
+    pub content: Content,
     pub tags: Tags,
     pub serving: Serving,
     pub timeouts: Field<Timeouts>,
@@ -82,8 +81,7 @@ impl ResourceModel for ClaudeModel {
             },
             sku: SkuModel::parse(value.get(SKU)),
             provider_data: Field::parse_nested(value.get(MODEL_PROVIDER_DATA)),
-            rai_policy_name: Field::parse(value.get(RAI_POLICY_NAME)),
-            version_upgrade_option: Field::parse(value.get(VERSION_UPGRADE_OPTION)),
+            content: Content::parse(value),
             tags: Tags::parse(value),
             serving: Serving::parse(value),
             timeouts: Field::parse_nested(value.get(TIMEOUTS)),
@@ -107,9 +105,8 @@ impl ResourceModel for ClaudeModel {
             (SKU, self.sku.to_value()),
             (MODEL_PROVIDER_DATA, self.provider_data.nested_value()),
             (TIMEOUTS, self.timeouts.nested_value()),
-            (RAI_POLICY_NAME, self.rai_policy_name.to_value()),
-            (VERSION_UPGRADE_OPTION, self.version_upgrade_option.to_value()),
         ]);
+        pairs.extend(self.content.attributes());
         pairs.extend(self.tags.attributes());
         pairs.extend(self.serving.attributes());
         Value::object(pairs)
@@ -133,12 +130,7 @@ impl ResourceModel for ClaudeModel {
             (Some(model), Some(version)) if catalog_model(catalog, model).is_none() => Some((VERSION, version.clone())),
             _ => None,
         };
-        [(RAI_POLICY_NAME, &self.rai_policy_name), (VERSION_UPGRADE_OPTION, &self.version_upgrade_option)]
-            .into_iter()
-            .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
-            .chain(version)
-            .chain(self.serving.azure_chosen())
-            .collect()
+        self.content.azure_chosen().chain(version).chain(self.serving.azure_chosen()).collect()
     }
 }
 
@@ -163,7 +155,7 @@ impl ClaudeModel {
             country_code: text(&data.country_code),
             industry: text(&data.industry).to_ascii_lowercase(),
         });
-        state::content_to_body(&self.rai_policy_name, &self.version_upgrade_option, body);
+        self.content.apply_to_body(body);
         self.tags.apply_to_body(body);
         self.serving.apply_to_body(body);
     }
@@ -182,8 +174,7 @@ impl ClaudeModel {
             state.format = Field::from_option(model.format.clone());
         }
         state.sku = SkuModel::from_arm(&base.sku, deployment.sku.as_ref());
-        state.rai_policy_name = Field::from_option(deployment.properties.rai_policy_name.clone());
-        state.version_upgrade_option = Field::from_option(deployment.properties.version_upgrade_option.clone());
+        state.content = Content::from_arm(deployment);
         state.tags = Tags::from_arm(&base.tags, deployment);
         state.serving = Serving::from_arm(deployment);
         // Azure's GET may omit modelProviderData: then the state keeps what was configured, so no diff appears.

@@ -9,7 +9,7 @@ use crate::resources::common::ANTHROPIC;
 use crate::resources::common::field::{Field, plan_case_insensitive};
 use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::PlanContext;
-use crate::resources::common::state::{Serving, server_filled};
+use crate::resources::common::state::{Content, Serving};
 use crate::resources::common::tags::Tags;
 
 /// Paths whose change replaces the deployment.
@@ -56,18 +56,7 @@ pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>, ctx: &PlanCont
         routable_by: routable,
         sku: config.sku.plan(prior.map(|p| &p.sku), DEFAULT_CAPACITY),
         provider_data: plan_provider_data(&config.provider_data, prior.map(|p| &p.provider_data)),
-        rai_policy_name: server_filled(
-            &config.rai_policy_name,
-            attr::RAI_POLICY_NAME,
-            prior.map(|p| &p.rai_policy_name),
-            remembered,
-        ),
-        version_upgrade_option: server_filled(
-            &config.version_upgrade_option,
-            attr::VERSION_UPGRADE_OPTION,
-            prior.map(|p| &p.version_upgrade_option),
-            remembered,
-        ),
+        content: Content::plan(&config.content, prior.map(|p| &p.content), remembered),
         tags: Tags::plan(&config.tags, &ctx.default_tags),
         serving: Serving::plan(&config.serving, prior.map(|p| &p.serving), remembered),
         timeouts: config.timeouts.clone(),

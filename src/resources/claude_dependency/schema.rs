@@ -10,7 +10,6 @@ use crate::resources::common::{sku, state, tags, timeouts};
 pub mod attr {
     pub use crate::resources::common::identity::attr::{ACCOUNT_ID, ID, NAME};
     pub use crate::resources::common::sku::attr::SKU;
-    pub use crate::resources::common::state::attr::{RAI_POLICY_NAME, VERSION_UPGRADE_OPTION};
     pub use crate::resources::common::timeouts::ATTRIBUTE as TIMEOUTS;
     pub const MODEL: &str = "model";
     pub const VERSION: &str = "version";

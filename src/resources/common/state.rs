@@ -76,28 +76,6 @@ pub fn content_attributes(block: Block) -> Block {
         ))
 }
 
-/// Checks `rai_policy_name` and `version_upgrade_option` as configured.
-pub fn validate_content(
-    rai_policy_name: &Field<String>,
-    version_upgrade_option: &Field<String>,
-    diags: &mut Diagnostics,
-) {
-    let upgrade_path = path(attr::VERSION_UPGRADE_OPTION);
-    if check_trimmed(version_upgrade_option, &upgrade_path, diags) {
-        check_one_of(version_upgrade_option, &upgrade_path, "version_upgrade_option", &VERSION_UPGRADE_OPTIONS, diags);
-    }
-    if check_trimmed(rai_policy_name, &path(attr::RAI_POLICY_NAME), diags)
-        && rai_policy_name.as_deref().is_some_and(str::is_empty)
-    {
-        diags.error_at(
-            path(attr::RAI_POLICY_NAME),
-            "Empty rai_policy_name",
-            "rai_policy_name must name a content filter such as \"Microsoft.DefaultV2\"; omit it to keep the \
-             service's default.",
-        );
-    }
-}
-
 /// A value Azure fills in when the configuration leaves it unset: unknown until Azure answers on create; then what
 /// Azure chose (remembered), so that a later change outside Terraform is drift. A state from before this was
 /// remembered keeps its prior value.
@@ -113,13 +91,90 @@ pub fn server_filled(
     })
 }
 
-/// Writes the content settings that are known into a PUT body (unset ones keep what Azure holds).
-pub fn content_to_body(rai_policy_name: &Field<String>, version_upgrade_option: &Field<String>, body: &mut Deployment) {
-    if let Some(policy) = rai_policy_name.known() {
-        body.properties.rai_policy_name = Some(policy.clone());
+/// `rai_policy_name` and `version_upgrade_option`: left unset, Azure's choice (see [`server_filled`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Content {
+    pub rai_policy_name: Field<String>,
+    pub version_upgrade_option: Field<String>,
+}
+
+impl Content {
+    pub fn parse(value: &Value) -> Content {
+        Content {
+            rai_policy_name: Field::parse(value.get(attr::RAI_POLICY_NAME)),
+            version_upgrade_option: Field::parse(value.get(attr::VERSION_UPGRADE_OPTION)),
+        }
     }
-    if let Some(option) = version_upgrade_option.known() {
-        body.properties.version_upgrade_option = Some(option.clone());
+
+    pub fn attributes(&self) -> [(&'static str, Value); 2] {
+        [
+            (attr::RAI_POLICY_NAME, self.rai_policy_name.to_value()),
+            (attr::VERSION_UPGRADE_OPTION, self.version_upgrade_option.to_value()),
+        ]
+    }
+
+    pub fn validate(&self, diags: &mut Diagnostics) {
+        let upgrade_path = path(attr::VERSION_UPGRADE_OPTION);
+        if check_trimmed(&self.version_upgrade_option, &upgrade_path, diags) {
+            check_one_of(
+                &self.version_upgrade_option,
+                &upgrade_path,
+                "version_upgrade_option",
+                &VERSION_UPGRADE_OPTIONS,
+                diags,
+            );
+        }
+        if check_trimmed(&self.rai_policy_name, &path(attr::RAI_POLICY_NAME), diags)
+            && self.rai_policy_name.as_deref().is_some_and(str::is_empty)
+        {
+            diags.error_at(
+                path(attr::RAI_POLICY_NAME),
+                "Empty rai_policy_name",
+                "rai_policy_name must name a content filter such as \"Microsoft.DefaultV2\"; omit it to keep the \
+                 service's default.",
+            );
+        }
+    }
+
+    pub fn plan(config: &Content, prior: Option<&Content>, remembered: &PrivateState) -> Content {
+        Content {
+            rai_policy_name: server_filled(
+                &config.rai_policy_name,
+                attr::RAI_POLICY_NAME,
+                prior.map(|p| &p.rai_policy_name),
+                remembered,
+            ),
+            version_upgrade_option: server_filled(
+                &config.version_upgrade_option,
+                attr::VERSION_UPGRADE_OPTION,
+                prior.map(|p| &p.version_upgrade_option),
+                remembered,
+            ),
+        }
+    }
+
+    pub fn from_arm(deployment: &Deployment) -> Content {
+        Content {
+            rai_policy_name: Field::from_option(deployment.properties.rai_policy_name.clone()),
+            version_upgrade_option: Field::from_option(deployment.properties.version_upgrade_option.clone()),
+        }
+    }
+
+    /// Writes the settings that are known into a PUT body (unset ones keep what Azure holds).
+    pub fn apply_to_body(&self, body: &mut Deployment) {
+        if let Some(policy) = self.rai_policy_name.known() {
+            body.properties.rai_policy_name = Some(policy.clone());
+        }
+        if let Some(option) = self.version_upgrade_option.known() {
+            body.properties.version_upgrade_option = Some(option.clone());
+        }
+    }
+
+    /// The values Azure chose, to remember.
+    pub fn azure_chosen(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        [(attr::RAI_POLICY_NAME, &self.rai_policy_name), (attr::VERSION_UPGRADE_OPTION, &self.version_upgrade_option)]
+            .into_iter()
+            .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
     }
 }
 

@@ -13,7 +13,7 @@ use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::readback;
 use crate::resources::common::sku::SkuModel;
-use crate::resources::common::state::{self, Serving};
+use crate::resources::common::state::{Content, Serving};
 use crate::resources::common::tags::Tags;
 use crate::resources::common::timeouts::Timeouts;
 
@@ -33,8 +33,7 @@ pub const DEFAULT_CAPACITY: i64 = 10;
 pub struct RouterModel {
     pub identity: Identity,
     pub router_version: Field<String>,
-    pub rai_policy_name: Field<String>,
-    pub version_upgrade_option: Field<String>,
+    pub content: Content,
     pub min_context_window: Field<Num>,
     pub effective_context_window: Field<Num>,
     pub routed_models: Field<Vec<RoutedModel>>,
@@ -77,8 +76,7 @@ impl ResourceModel for RouterModel {
         RouterModel {
             identity: Identity::parse(value),
             router_version: Field::parse(value.get(ROUTER_VERSION)),
-            rai_policy_name: Field::parse(value.get(RAI_POLICY_NAME)),
-            version_upgrade_option: Field::parse(value.get(VERSION_UPGRADE_OPTION)),
+            content: Content::parse(value),
             min_context_window: Field::parse(value.get(MIN_CONTEXT_WINDOW)),
             effective_context_window: Field::parse(value.get(EFFECTIVE_CONTEXT_WINDOW)),
             routed_models: parse_elements(value.get(ROUTED_MODELS)),
@@ -95,8 +93,6 @@ impl ResourceModel for RouterModel {
         let mut pairs: Vec<(&str, Value)> = self.identity.attributes().into();
         pairs.extend([
             (ROUTER_VERSION, self.router_version.to_value()),
-            (RAI_POLICY_NAME, self.rai_policy_name.to_value()),
-            (VERSION_UPGRADE_OPTION, self.version_upgrade_option.to_value()),
             (MIN_CONTEXT_WINDOW, self.min_context_window.to_value()),
             (EFFECTIVE_CONTEXT_WINDOW, self.effective_context_window.to_value()),
             (ROUTED_MODELS, list_value(&self.routed_models)),
@@ -105,6 +101,7 @@ impl ResourceModel for RouterModel {
             (ROUTING, self.routing.nested_value()),
             (TIMEOUTS, self.timeouts.nested_value()),
         ]);
+        pairs.extend(self.content.attributes());
         pairs.extend(self.tags.attributes());
         pairs.extend(self.serving.attributes());
         Value::object(pairs)
@@ -123,11 +120,7 @@ impl ResourceModel for RouterModel {
         &self.serving
     }
     fn azure_chosen(&self, _catalog: &Catalog) -> Vec<(&'static str, String)> {
-        [(RAI_POLICY_NAME, &self.rai_policy_name), (VERSION_UPGRADE_OPTION, &self.version_upgrade_option)]
-            .into_iter()
-            .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
-            .chain(self.serving.azure_chosen())
-            .collect()
+        self.content.azure_chosen().chain(self.serving.azure_chosen()).collect()
     }
 }
 
@@ -272,7 +265,7 @@ impl RouterModel {
             }
             _ => None,
         };
-        state::content_to_body(&self.rai_policy_name, &self.version_upgrade_option, body);
+        self.content.apply_to_body(body);
         self.tags.apply_to_body(body);
         self.serving.apply_to_body(body);
     }
@@ -290,8 +283,7 @@ impl RouterModel {
         let mut state = RouterModel {
             identity: Identity::from_arm(&base.identity, deployment.name.as_deref()),
             router_version: Field::from_option(properties.model.as_ref().and_then(|m| m.version.clone())),
-            rai_policy_name: Field::from_option(properties.rai_policy_name.clone()),
-            version_upgrade_option: Field::from_option(properties.version_upgrade_option.clone()),
+            content: Content::from_arm(deployment),
             min_context_window: base.min_context_window.clone(),
             effective_context_window: Field::Null,
             routed_models: Field::Null,

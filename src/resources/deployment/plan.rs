@@ -17,7 +17,7 @@ use super::schema::attr;
 use crate::resources::common::field::{Field, Num, same_ignoring_case};
 use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::PlanContext;
-use crate::resources::common::state::{Serving, server_filled};
+use crate::resources::common::state::{Content, Serving};
 use crate::resources::common::tags::Tags;
 
 /// Paths whose change replaces the deployment (Terraform keeps only those that actually changed).
@@ -42,18 +42,7 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, ctx: &PlanCont
     RouterModel {
         identity,
         router_version,
-        rai_policy_name: server_filled(
-            &config.rai_policy_name,
-            attr::RAI_POLICY_NAME,
-            prior.map(|p| &p.rai_policy_name),
-            remembered,
-        ),
-        version_upgrade_option: server_filled(
-            &config.version_upgrade_option,
-            attr::VERSION_UPGRADE_OPTION,
-            prior.map(|p| &p.version_upgrade_option),
-            remembered,
-        ),
+        content: Content::plan(&config.content, prior.map(|p| &p.content), remembered),
         min_context_window: config.min_context_window.clone(),
         effective_context_window,
         routed_models,
@@ -235,7 +224,7 @@ mod tests {
         assert_eq!(model.name.as_deref(), Some("GPT-5-mini"), "the configuration's spelling is kept");
         assert_eq!(model.format.as_deref(), Some("OpenAI"));
         assert_eq!(model.version.as_deref(), Some("2025-08-07"));
-        assert!(planned.rai_policy_name.is_unknown());
+        assert!(planned.content.rai_policy_name.is_unknown());
         assert!(planned.endpoint.is_unknown());
         let routed = planned.routed_models.known().expect("known at plan");
         assert_eq!(routed.len(), 1);
@@ -247,8 +236,8 @@ mod tests {
         let mut prior =
             planned(&config(&["gpt-5-mini", "gpt-5"]), None, &PlanContext::for_tests(true, &PrivateState::default()));
         prior.identity.id = Field::string(format!("{ACCOUNT}/deployments/router"));
-        prior.rai_policy_name = Field::string("Microsoft.DefaultV2");
-        prior.version_upgrade_option = Field::string("OnceNewDefaultVersionAvailable");
+        prior.content.rai_policy_name = Field::string("Microsoft.DefaultV2");
+        prior.content.version_upgrade_option = Field::string("OnceNewDefaultVersionAvailable");
         prior.endpoint = Field::string("https://a.openai.azure.com/");
         assert_eq!(
             planned(

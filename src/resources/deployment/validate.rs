@@ -16,8 +16,8 @@ use super::model::{MODES, ModelRef, RouterModel, catalog_entry, catalog_router};
 use super::schema::attr;
 use crate::resources::common::field::Field;
 use crate::resources::common::lifecycle::PlanContext;
+use crate::resources::common::tags;
 use crate::resources::common::text::{check_one_of, check_trimmed, quoted_list};
-use crate::resources::common::{state, tags};
 
 fn path(attr: &str) -> AttributePath {
     AttributePath::root().attr(attr)
@@ -36,7 +36,7 @@ pub fn check_structure(config: &RouterModel, diags: &mut Diagnostics) {
     config.identity.validate(true, diags);
     config.sku.validate(diags);
     check_trimmed(&config.router_version, &path(attr::ROUTER_VERSION), diags);
-    state::validate_content(&config.rai_policy_name, &config.version_upgrade_option, diags);
+    config.content.validate(diags);
     config.serving.validate(diags);
     tags::validate(&config.tags.tags, path(tags::attr::TAGS), diags);
     match (&config.min_context_window, config.min_context_window.whole()) {
@@ -545,7 +545,7 @@ mod tests {
                 "router_version",
             ),
             (
-                Box::new(|c: &mut RouterModel| c.rai_policy_name = Field::string(" Microsoft.DefaultV2 ")),
+                Box::new(|c: &mut RouterModel| c.content.rai_policy_name = Field::string(" Microsoft.DefaultV2 ")),
                 "rai_policy_name",
             ),
             (Box::new(|c: &mut RouterModel| *c = config(&[" gpt-5-mini", "gpt-5"])), "routing.model"),

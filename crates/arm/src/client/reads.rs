@@ -111,7 +111,7 @@ impl ArmClient {
             let response = match &next {
                 // The first page: the client's api-version (with its fallback); the next ones as Azure links them.
                 None => self.request(op, Method::GET, path, None, Intent::Read, None).await?.0,
-                Some(url) => transport.send(op, Method::GET, url, None, Intent::Read).await?,
+                Some(url) => transport.send(op, Method::GET, url, None, Intent::Read, &[]).await?,
             };
             if response.status != StatusCode::OK {
                 return Err(response.into_error(op));

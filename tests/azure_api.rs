@@ -319,6 +319,11 @@ fn a_failed_router_is_visible_drift_and_the_next_apply_repairs_it() {
     assert_eq!(emu.requests("PUT").len(), 1, "the configuration is sent again");
     assert_eq!(emu.stored("router").unwrap()["properties"]["provisioningState"], "Succeeded");
     wd.assert_plan_empty();
+    // A no-op refresh written to state keeps every resource's private bytes.
+    let private = wd.private_state();
+    assert!(private.iter().any(|(_, bytes)| !bytes.is_empty()), "private state holds what Azure chose: {private:?}");
+    wd.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color", "-input=false"]);
+    assert_eq!(wd.private_state(), private);
 }
 
 #[test]

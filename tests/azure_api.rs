@@ -353,6 +353,24 @@ fn a_portal_edit_between_the_providers_read_and_write_survives_a_saved_plan_upda
 }
 
 #[test]
+fn a_deployment_that_keeps_changing_under_the_update_fails_it_after_bounded_retries_overwriting_nothing() {
+    let emu = TestEmulator::start();
+    let wd = deployed(&emu);
+    wd.write("main.tf", &format!("{}{}{}", provider(&emu, ""), claude(""), router(30, "")));
+    let id = TestEmulator::deployment_id("router");
+    // Every read of the update (the first and each re-read) is followed by another portal edit.
+    assert!(emu.emulator.edit_after_reads(&id, json!({"properties": {"spilloverDeploymentName": "busy"}}), 10));
+    emu.emulator.clear_requests();
+    let out = wd.run(&["apply", "-no-color", "-auto-approve", "-input=false", "-refresh=false"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = out.text();
+    assert!(text.contains("Deployment changed during the update") && text.contains("4 times"), "{out:?}");
+    let puts: Vec<u16> = emu.requests("PUT").iter().map(|r| r.status).collect();
+    assert_eq!(puts, [412, 412, 412, 412], "one write and three re-applies, all refused");
+    assert_eq!(emu.stored("router").unwrap()["sku"]["capacity"], 10, "nothing was overwritten");
+}
+
+#[test]
 fn creates_never_replace_and_the_claude_dependency_takes_content_filter_upgrade_option_and_service_tier() {
     let emu = TestEmulator::start();
     let extra = r#"

@@ -84,11 +84,11 @@ impl Shared {
         true
     }
 
-    pub(crate) fn edit_after_next_read(&self, id: &str, merge: Value) -> bool {
+    pub(crate) fn edit_after_reads(&self, id: &str, merge: Value, reads: u32) -> bool {
         let Some((account, name)) = parse_deployment_id(id) else {
             return false;
         };
-        self.lock().edits_after_read.insert(deployment_key(&account, &name), merge);
+        self.lock().edits_after_read.insert(deployment_key(&account, &name), (merge, reads.max(1)));
         true
     }
 
@@ -233,7 +233,7 @@ async fn edit_after_read(
     Path(id): Path<String>,
     Json(merge): Json<Value>,
 ) -> Response {
-    if shared.edit_after_next_read(&id, merge) {
+    if shared.edit_after_reads(&id, merge, 1) {
         StatusCode::NO_CONTENT.into_response()
     } else {
         admin_error(StatusCode::BAD_REQUEST, format!("'{id}' is not a deployment id"))

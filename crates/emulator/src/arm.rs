@@ -361,10 +361,13 @@ fn get_deployment(shared: &Shared, account: &AccountPath, name: &str) -> Respons
     };
     let response = axum::Json(render_deployment(&deployment.body, &store.settings.quirks)).into_response();
     // A portal edit armed to land between this read and the reader's write.
-    if let Some(merge) = store.edits_after_read.remove(&key)
-        && let Some(deployment) = store.deployments.get_mut(&key)
-    {
-        edit_out_of_band(&mut deployment.body, &merge);
+    if let Some((merge, left)) = store.edits_after_read.remove(&key) {
+        if left > 1 {
+            store.edits_after_read.insert(key.clone(), (merge.clone(), left - 1));
+        }
+        if let Some(deployment) = store.deployments.get_mut(&key) {
+            edit_out_of_band(&mut deployment.body, &merge);
+        }
     }
     response
 }

@@ -252,7 +252,12 @@ impl Emulator {
     /// Arms an out-of-band edit (JSON merge patch, new etag) that lands right after the next GET of the deployment:
     /// a portal edit between a client's read and its write. False when the id is not a deployment id.
     pub fn edit_after_next_read(&self, id: &str, merge: serde_json::Value) -> bool {
-        self.shared.edit_after_next_read(id, merge)
+        self.shared.edit_after_reads(id, merge, 1)
+    }
+
+    /// [`Emulator::edit_after_next_read`] for each of the next `reads` GETs: a writer that keeps changing it.
+    pub fn edit_after_reads(&self, id: &str, merge: serde_json::Value, reads: u32) -> bool {
+        self.shared.edit_after_reads(id, merge, reads)
     }
 
     /// Removes a deployment out of band; false when it did not exist.

@@ -194,9 +194,9 @@ pub(crate) struct Store {
     pub faults: Vec<ActiveFault>,
     pub issued_tokens: HashSet<String>,
     pub token_grants: Vec<TokenGrant>,
-    /// Out-of-band edits (JSON merge patches) that land right after the next GET of a deployment, by key: a portal
-    /// edit between a client's read and its write.
-    pub edits_after_read: HashMap<String, Value>,
+    /// Out-of-band edits (JSON merge patches) that land right after the next GETs of a deployment, by key, with how
+    /// many reads are still followed by one: a portal edit between a client's read and its write.
+    pub edits_after_read: HashMap<String, (Value, u32)>,
     /// Certificates registered for client certificate credentials, by `x5t#S256` thumbprint.
     pub client_certificates: HashMap<String, crate::client_certs::RegisteredCertificate>,
 }

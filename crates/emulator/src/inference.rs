@@ -26,7 +26,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{MethodRouter, post};
 use serde_json::{Value, json};
 
 pub(crate) use turn::PromptCache;
@@ -43,13 +43,13 @@ use crate::ids::{AccountPath, deployment_key};
 /// The inference routes, merged into the base router.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/accounts/{account}/openai/v1/chat/completions", post(v1_chat_completions))
-        .route("/accounts/{account}/openai/v1/responses", post(v1_responses))
+        .route("/accounts/{account}/openai/v1/chat/completions", handler(Surface::V1, Api::ChatCompletions))
+        .route("/accounts/{account}/openai/v1/responses", handler(Surface::V1, Api::Responses))
         .route(
             "/accounts/{account}/openai/deployments/{deployment}/chat/completions",
-            post(deployment_chat_completions),
+            handler(Surface::Versioned, Api::ChatCompletions),
         )
-        .route("/accounts/{account}/openai/responses", post(versioned_responses))
+        .route("/accounts/{account}/openai/responses", handler(Surface::Versioned, Api::Responses))
 }
 
 /// The inference base URL of an account: what its `properties.endpoint` says.
@@ -165,51 +165,24 @@ enum Surface {
     Versioned,
 }
 
-async fn v1_chat_completions(
-    State(shared): State<Arc<Shared>>,
-    Path(account): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    respond(serve(&shared, &account, None, Surface::V1, Api::ChatCompletions, &headers, &body))
-}
-
-async fn v1_responses(
-    State(shared): State<Arc<Shared>>,
-    Path(account): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    respond(serve(&shared, &account, None, Surface::V1, Api::Responses, &headers, &body))
-}
-
-async fn deployment_chat_completions(
-    State(shared): State<Arc<Shared>>,
-    Path((account, deployment)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    respond(require_api_version(&query).and_then(|()| {
-        serve(&shared, &account, Some(&deployment), Surface::Versioned, Api::ChatCompletions, &headers, &body)
-    }))
-}
-
-async fn versioned_responses(
-    State(shared): State<Arc<Shared>>,
-    Path(account): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    respond(
-        require_api_version(&query)
-            .and_then(|()| serve(&shared, &account, None, Surface::Versioned, Api::Responses, &headers, &body)),
+/// The handler of one (surface, API) pair; path parameters `account` and, on the deployments route, `deployment`.
+fn handler(surface: Surface, api: Api) -> MethodRouter<Arc<Shared>> {
+    post(
+        move |State(shared): State<Arc<Shared>>,
+              Path(path): Path<HashMap<String, String>>,
+              Query(query): Query<HashMap<String, String>>,
+              headers: HeaderMap,
+              body: Bytes| async move {
+            let account = path.get("account").map(String::as_str).unwrap_or_default();
+            let deployment = path.get("deployment").map(String::as_str);
+            let served = match surface {
+                Surface::Versioned => require_api_version(&query),
+                Surface::V1 => Ok(()),
+            }
+            .and_then(|()| serve(&shared, account, deployment, surface, api, &headers, &body));
+            served.unwrap_or_else(IntoResponse::into_response)
+        },
     )
-}
-
-fn respond(result: Result<Response, InferenceError>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 fn require_api_version(query: &HashMap<String, String>) -> Result<(), InferenceError> {

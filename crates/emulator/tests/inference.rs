@@ -38,6 +38,15 @@ async fn endpoint(emulator: &Emulator) -> String {
     account["properties"]["endpoint"].as_str().expect("endpoint").to_owned()
 }
 
+/// An emulator with the deployment `router` routing over `models` in `mode`: it, the account's endpoint and key1.
+async fn serving(mode: &str, models: &[(&str, &str)]) -> (Emulator, String, String) {
+    let emulator = start(Settings::default()).await;
+    router(&emulator, "router", mode, models).await;
+    let endpoint = endpoint(&emulator).await;
+    let (key1, _) = keys(&emulator).await;
+    (emulator, endpoint, key1)
+}
+
 async fn chat(endpoint: &str, key: &str, body: Value) -> reqwest::Response {
     client()
         .post(format!("{endpoint}openai/v1/chat/completions"))
@@ -89,10 +98,7 @@ async fn list_and_regenerate_keys() {
 
 #[tokio::test]
 async fn twenty_prompts_are_answered_within_the_subset_and_follow_a_portal_change() {
-    let emulator = start(Settings::default()).await;
-    router(&emulator, "router", "balanced", &SUBSET).await;
-    let endpoint = endpoint(&emulator).await;
-    let (key1, _) = keys(&emulator).await;
+    let (emulator, endpoint, key1) = serving("balanced", &SUBSET).await;
 
     let allowed = answer_names(&SUBSET);
     let mut answered = BTreeSet::new();
@@ -176,10 +182,7 @@ async fn streaming_ends_with_usage_then_done() {
 
 #[tokio::test]
 async fn unknown_deployment_and_bad_credentials_answer_as_azure() {
-    let emulator = start(Settings::default()).await;
-    router(&emulator, "router", "balanced", &SUBSET).await;
-    let endpoint = endpoint(&emulator).await;
-    let (key1, _) = keys(&emulator).await;
+    let (emulator, endpoint, key1) = serving("balanced", &SUBSET).await;
 
     let missing = chat(&endpoint, &key1, prompt("no-such-deployment", "hi")).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
@@ -229,10 +232,7 @@ fn weather_tool() -> Value {
 
 #[tokio::test]
 async fn a_tool_call_round_trip() {
-    let emulator = start(Settings::default()).await;
-    router(&emulator, "router", "balanced", &SUBSET).await;
-    let endpoint = endpoint(&emulator).await;
-    let (key1, _) = keys(&emulator).await;
+    let (_emulator, endpoint, key1) = serving("balanced", &SUBSET).await;
     let url = format!("{endpoint}openai/v1/chat/completions");
     let mut messages = vec![json!({"role": "user", "content": "What is the weather in Paris?"})];
 
@@ -331,10 +331,7 @@ async fn usage_reports_reasoning_and_cached_tokens_and_reasoning_effort_is_check
 
 #[tokio::test]
 async fn the_responses_api_answers_whole_and_streamed_on_both_routes() {
-    let emulator = start(Settings::default()).await;
-    router(&emulator, "router", "quality", &SUBSET).await;
-    let endpoint = endpoint(&emulator).await;
-    let (key1, _) = keys(&emulator).await;
+    let (_emulator, endpoint, key1) = serving("quality", &SUBSET).await;
     let allowed = answer_names(&SUBSET);
 
     let v1 = format!("{endpoint}openai/v1/responses");
@@ -431,10 +428,7 @@ async fn the_responses_api_answers_whole_and_streamed_on_both_routes() {
 
 #[tokio::test]
 async fn a_paused_deployment_answers_423_until_resumed() {
-    let emulator = start(Settings::default()).await;
-    router(&emulator, "router", "balanced", &SUBSET).await;
-    let endpoint = endpoint(&emulator).await;
-    let (key1, _) = keys(&emulator).await;
+    let (emulator, endpoint, key1) = serving("balanced", &SUBSET).await;
     let admin = |state: &str| {
         client()
             .patch(format!("{}/admin/deployments{}", emulator.base_url(), deployment_id("router")))

@@ -86,14 +86,15 @@ fn content_text(content: &Value) -> String {
     }
 }
 
-/// Where a function tool keeps its name and schema: nested under `function` (chat) or flat (Responses).
+/// Which API's spelling a request uses: chat nests a function tool under `function` and says `reasoning_effort`;
+/// Responses keeps tools flat and says `reasoning.effort`.
 #[derive(Clone, Copy)]
-enum ToolLayout {
-    Nested,
-    Flat,
+enum Dialect {
+    Chat,
+    Responses,
 }
 
-fn read_tools(request: &Value, layout: ToolLayout) -> Result<Vec<FunctionTool>, InferenceError> {
+fn read_tools(request: &Value, dialect: Dialect) -> Result<Vec<FunctionTool>, InferenceError> {
     let Some(tools) = request.get("tools").filter(|t| !t.is_null()) else {
         return Ok(Vec::new());
     };
@@ -106,14 +107,14 @@ fn read_tools(request: &Value, layout: ToolLayout) -> Result<Vec<FunctionTool>, 
             // Built-in tools (web search, code interpreter, ...) are accepted and never called by the emulator.
             continue;
         }
-        let function = match layout {
-            ToolLayout::Nested => &tool["function"],
-            ToolLayout::Flat => tool,
+        let function = match dialect {
+            Dialect::Chat => &tool["function"],
+            Dialect::Responses => tool,
         };
         let Some(name) = function["name"].as_str().filter(|n| !n.is_empty()) else {
-            let param = match layout {
-                ToolLayout::Nested => format!("tools[{i}].function.name"),
-                ToolLayout::Flat => format!("tools[{i}].name"),
+            let param = match dialect {
+                Dialect::Chat => format!("tools[{i}].function.name"),
+                Dialect::Responses => format!("tools[{i}].name"),
             };
             return Err(InferenceError::invalid(&param, format!("Missing required parameter: '{param}'.")));
         };
@@ -122,7 +123,7 @@ fn read_tools(request: &Value, layout: ToolLayout) -> Result<Vec<FunctionTool>, 
     Ok(functions)
 }
 
-fn read_tool_choice(request: &Value, layout: ToolLayout, tools: &[FunctionTool]) -> Result<ToolChoice, InferenceError> {
+fn read_tool_choice(request: &Value, dialect: Dialect, tools: &[FunctionTool]) -> Result<ToolChoice, InferenceError> {
     const CHOICES: [&str; 3] = ["none", "auto", "required"];
     let choice = match &request["tool_choice"] {
         Value::Null => return Ok(if tools.is_empty() { ToolChoice::None } else { ToolChoice::Auto }),
@@ -133,9 +134,9 @@ fn read_tool_choice(request: &Value, layout: ToolLayout, tools: &[FunctionTool])
             other => return Err(InferenceError::invalid_value("tool_choice", other, &CHOICES)),
         },
         Value::Object(_) => {
-            let named = match layout {
-                ToolLayout::Nested => &request["tool_choice"]["function"]["name"],
-                ToolLayout::Flat => &request["tool_choice"]["name"],
+            let named = match dialect {
+                Dialect::Chat => &request["tool_choice"]["function"]["name"],
+                Dialect::Responses => &request["tool_choice"]["name"],
             };
             let Some(name) = named.as_str() else {
                 return Err(InferenceError::invalid(
@@ -163,6 +164,28 @@ fn read_tool_choice(request: &Value, layout: ToolLayout, tools: &[FunctionTool])
 }
 
 impl Conversation {
+    /// The conversation read so far, with what the request sets beside it: tools, tool choice, effort, stream.
+    fn with_options(
+        request: &Value,
+        dialect: Dialect,
+        text: String,
+        last: LastTurn,
+    ) -> Result<Conversation, InferenceError> {
+        let tools = read_tools(request, dialect)?;
+        let effort = match dialect {
+            Dialect::Chat => Effort::parse("reasoning_effort", &request["reasoning_effort"])?,
+            Dialect::Responses => Effort::parse("reasoning.effort", &request["reasoning"]["effort"])?,
+        };
+        Ok(Conversation {
+            text,
+            last,
+            tool_choice: read_tool_choice(request, dialect, &tools)?,
+            tools,
+            effort,
+            stream: request["stream"].as_bool() == Some(true),
+        })
+    }
+
     /// A chat completions request: `messages` (system, user, assistant with `tool_calls`, tool), `tools`,
     /// `tool_choice`, `reasoning_effort`, `stream`.
     pub(crate) fn from_chat(request: &Value) -> Result<Conversation, InferenceError> {
@@ -190,15 +213,7 @@ impl Conversation {
                 _ => LastTurn::Other,
             };
         }
-        let tools = read_tools(request, ToolLayout::Nested)?;
-        Ok(Conversation {
-            text,
-            last,
-            tool_choice: read_tool_choice(request, ToolLayout::Nested, &tools)?,
-            tools,
-            effort: Effort::parse("reasoning_effort", &request["reasoning_effort"])?,
-            stream: request["stream"].as_bool() == Some(true),
-        })
+        Conversation::with_options(request, Dialect::Chat, text, last)
     }
 
     /// A Responses request: `instructions`, `input` (a string, or items: messages, `function_call`,
@@ -250,15 +265,7 @@ impl Conversation {
                 ));
             }
         }
-        let tools = read_tools(request, ToolLayout::Flat)?;
-        Ok(Conversation {
-            text,
-            last,
-            tool_choice: read_tool_choice(request, ToolLayout::Flat, &tools)?,
-            tools,
-            effort: Effort::parse("reasoning.effort", &request["reasoning"]["effort"])?,
-            stream: request["stream"].as_bool() == Some(true),
-        })
+        Conversation::with_options(request, Dialect::Responses, text, last)
     }
 }
 

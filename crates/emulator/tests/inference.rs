@@ -457,10 +457,8 @@ async fn a_paused_deployment_answers_423_until_resumed() {
 
 #[tokio::test]
 async fn the_key_is_a_bearer_token_on_the_v1_routes_only() {
-    let emulator = start(Settings::default()).await;
-    router(&emulator, "router", "balanced", &SUBSET).await;
-    let endpoint = endpoint(&emulator).await;
-    let (key1, key2) = keys(&emulator).await;
+    let (emulator, endpoint, key1) = serving("balanced", &SUBSET).await;
+    let (_, key2) = keys(&emulator).await;
     let bearer = |url: String, token: String, body: Value| async move {
         client().post(url).bearer_auth(token).json(&body).send().await.expect("answered")
     };

@@ -32,9 +32,11 @@ pub(crate) enum Effort {
     Low,
     Medium,
     High,
+    XHigh,
 }
 
-const EFFORTS: [&str; 5] = ["none", "minimal", "low", "medium", "high"];
+/// The values Azure documents for `ReasoningEffort`.
+const EFFORTS: [&str; 6] = ["none", "minimal", "low", "medium", "high", "xhigh"];
 
 impl Effort {
     fn parse(param: &str, value: &Value) -> Result<Option<Effort>, InferenceError> {
@@ -49,6 +51,7 @@ impl Effort {
             "low" => Effort::Low,
             "medium" => Effort::Medium,
             "high" => Effort::High,
+            "xhigh" => Effort::XHigh,
             other => return Err(InferenceError::invalid_value(param, other, &EFFORTS)),
         };
         Ok(Some(effort))

@@ -202,6 +202,7 @@ impl Turn {
                 Effort::Low => visible,
                 Effort::Medium => 4 * visible,
                 Effort::High => 16 * visible,
+                Effort::XHigh => 32 * visible,
             }
         } else {
             0

@@ -192,8 +192,9 @@ fn require_api_version(query: &HashMap<String, String>) -> Result<(), InferenceE
     }
 }
 
-/// Checks the credentials: an `api-key` header must be one of the account's keys; a bearer is an account key on
-/// the v1 surface when it has a key's shape (32 hex digits), otherwise an access token the ARM routes accept.
+/// Checks the credentials: an `api-key` header must be one of the account's keys. A bearer passes when it is one of
+/// the keys (v1 routes only) or an access token the ARM routes accept; a bearer of a key's shape (32 hex digits)
+/// that is neither is a wrong key on the v1 routes, where keys are expected, and an invalid token elsewhere.
 fn authorize(shared: &Shared, account_key: &str, headers: &HeaderMap, surface: Surface) -> Result<(), InferenceError> {
     let header_text = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let keys = shared.keys.get(account_key);
@@ -203,17 +204,22 @@ fn authorize(shared: &Shared, account_key: &str, headers: &HeaderMap, surface: S
     let Some(token) = header_text(header::AUTHORIZATION.as_str()).and_then(|h| h.strip_prefix("Bearer ")) else {
         return Err(InferenceError::InvalidKey);
     };
-    let key_shaped = token.len() == 32 && token.chars().all(|c| c.is_ascii_hexdigit());
-    if surface == Surface::V1 && key_shaped {
-        // Azure's v1 API takes the key as a bearer (`OpenAI(api_key=<key>)`, LiteLLM's azure_ai provider).
-        return if keys.iter().any(|k| k == token) { Ok(()) } else { Err(InferenceError::InvalidKey) };
+    // Azure's v1 API takes the key as a bearer (`OpenAI(api_key=<key>)`, LiteLLM's azure_ai provider).
+    if surface == Surface::V1 && keys.iter().any(|k| k == token) {
+        return Ok(());
     }
-    let accepted = !key_shaped
-        && match &shared.static_token {
-            None => !token.is_empty(),
-            Some(expected) => token == expected || shared.lock().issued_tokens.contains(token),
-        };
-    if accepted { Ok(()) } else { Err(InferenceError::InvalidToken) }
+    let issued = || shared.lock().issued_tokens.contains(token);
+    if shared.static_token.as_deref() == Some(token) || issued() {
+        return Ok(());
+    }
+    let key_shaped = token.len() == 32 && token.chars().all(|c| c.is_ascii_hexdigit());
+    match (key_shaped, surface, &shared.static_token) {
+        (true, Surface::V1, _) => Err(InferenceError::InvalidKey),
+        (true, Surface::Versioned, _) | (false, _, Some(_)) => Err(InferenceError::InvalidToken),
+        // Without `--token` the emulator accepts any bearer, as its ARM routes do.
+        (false, _, None) if !token.is_empty() => Ok(()),
+        (false, _, None) => Err(InferenceError::InvalidToken),
+    }
 }
 
 /// One inference request: the account and deployment resolved, credentials and state checked, the request read,

@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::*;
-use modelrouter_emulator::{Emulator, Settings};
+use modelrouter_emulator::{AccountSpec, Emulator, EmulatorOptions, Settings};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -490,4 +490,15 @@ async fn the_key_is_a_bearer_token_on_the_v1_routes_only() {
     let other_token =
         bearer(format!("{endpoint}openai/v1/chat/completions"), "not-the-token".into(), prompt("router", "hi")).await;
     assert_eq!(other_token.status(), StatusCode::UNAUTHORIZED);
+
+    // Without `--token` any access token passes, as on the ARM routes; a wrong key is still a wrong key.
+    let lax = Emulator::start(EmulatorOptions { accounts: vec![AccountSpec::new(ACCOUNT)], ..Default::default() })
+        .await
+        .expect("emulator starts");
+    router(&lax, "router", "balanced", &SUBSET).await;
+    let lax_endpoint = format!("{}/accounts/acct1/openai/v1/chat/completions", lax.base_url());
+    let any_token = bearer(lax_endpoint.clone(), "anything".into(), prompt("router", "hi")).await;
+    assert_eq!(any_token.status(), StatusCode::OK);
+    let wrong_key = bearer(lax_endpoint, "0123456789abcdef0123456789abcdef".into(), prompt("router", "hi")).await;
+    assert_eq!(wrong_key.status(), StatusCode::UNAUTHORIZED);
 }

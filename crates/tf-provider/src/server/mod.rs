@@ -9,6 +9,8 @@
 pub mod controller;
 pub mod convert;
 pub mod grpc;
+mod identity;
+mod list;
 pub mod handshake;
 mod http2;
 mod routes;

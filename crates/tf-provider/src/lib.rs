@@ -31,7 +31,9 @@ pub mod value;
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use ephemeral::{CloseRequest, EphemeralResource, OpenRequest, OpenResponse, RenewRequest, RenewResponse};
 pub use function::{Function, FunctionError, Parameter, Signature};
-pub use identity::{IdentityAttribute, IdentitySchema, ResourceIdentity, UpgradeIdentityRequest, UpgradeIdentityResponse};
+pub use identity::{
+    IdentityAttribute, IdentitySchema, ResourceIdentity, UpgradeIdentityRequest, UpgradeIdentityResponse,
+};
 pub use list::{ListItem, ListRequest, ListResource, ListResult};
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, DataSourceReadResponse, ImportRequest, ImportResponse,

@@ -53,7 +53,11 @@ impl ResourceEntry {
     }
 
     /// An identity Terraform sent; ignored for a type without identity (Terraform sends none for those).
-    fn decode_identity(&self, what: &str, data: Option<&pb::ResourceIdentityData>) -> Result<Option<Value>, Diagnostics> {
+    fn decode_identity(
+        &self,
+        what: &str,
+        data: Option<&pb::ResourceIdentityData>,
+    ) -> Result<Option<Value>, Diagnostics> {
         self.identity().map_or(Ok(None), |codec| codec.decode(what, data))
     }
 

@@ -46,7 +46,9 @@ impl IdentityCodec<'_> {
         let data = encode_dynamic(identity, self.ty).map_err(|e| {
             Diagnostics::from(Diagnostic::error(
                 "Provider produced an invalid identity",
-                format!("The resource identity does not match the identity schema: {e}. This is a bug in the provider."),
+                format!(
+                    "The resource identity does not match the identity schema: {e}. This is a bug in the provider."
+                ),
             ))
         })?;
         Ok(Some(pb::ResourceIdentityData { identity_data: Some(data) }))
@@ -57,18 +59,16 @@ impl IdentityCodec<'_> {
     pub fn check_unchanged(&self, stored: Option<&Value>, state: &Value) -> Diagnostics {
         let now = self.identity.of_state(state);
         match stored {
-            Some(stored) if !now.is_null() && stored.is_wholly_known() && *stored != now => {
-                Diagnostic::error(
-                    "Unexpected identity change",
-                    format!(
-                        "Terraform stored the identity {} for this resource, but the object now has the identity {}. \
+            Some(stored) if !now.is_null() && stored.is_wholly_known() && *stored != now => Diagnostic::error(
+                "Unexpected identity change",
+                format!(
+                    "Terraform stored the identity {} for this resource, but the object now has the identity {}. \
                          An identity names one remote object for its whole life. This is a bug in the provider.",
-                        describe(stored),
-                        describe(&now)
-                    ),
-                )
-                .into()
-            }
+                    describe(stored),
+                    describe(&now)
+                ),
+            )
+            .into(),
             _ => Diagnostics::new(),
         }
     }

@@ -9,10 +9,10 @@
 pub mod controller;
 pub mod convert;
 pub mod grpc;
-mod identity;
-mod list;
 pub mod handshake;
 mod http2;
+mod identity;
+mod list;
 mod routes;
 pub mod tls;
 

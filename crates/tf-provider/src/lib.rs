@@ -29,7 +29,8 @@ pub use ephemeral::{CloseRequest, EphemeralResource, OpenRequest, OpenResponse, 
 pub use function::{Function, FunctionError, Parameter, Signature};
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, DataSourceReadResponse, ImportRequest, ImportResponse,
-    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, UpgradeRequest, UpgradeResponse,
+    MoveRequest, MoveResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    UpgradeRequest, UpgradeResponse,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use server::{ServeOptions, serve};

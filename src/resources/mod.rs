@@ -11,6 +11,7 @@ use common::lifecycle::DeploymentResource;
 pub mod claude_dependency;
 pub mod common;
 pub mod deployment;
+pub mod moves;
 
 /// Every managed resource type this provider serves.
 pub fn all(state: &Arc<ProviderState>) -> Vec<Arc<dyn Resource>> {

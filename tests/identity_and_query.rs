@@ -444,3 +444,39 @@ fn a_terraform_1_11_shaped_request_is_answered_as_before() {
     assert!(errors(&import.diagnostics).is_empty());
     assert_eq!(undv(import.imported_resources[0].state.clone(), &rig.ty(ROUTER)).get("name").as_str(), Some("legacy"));
 }
+
+/// A `moved` block from `azurerm_cognitive_deployment` (Terraform >= 1.12 sends the source identity along): the
+/// moved router comes with the identity azurerm gave the same deployment.
+#[test]
+fn a_moved_router_comes_with_its_identity() {
+    let mut rig = Rig::new();
+    let source = json!({
+        "id": TestEmulator::deployment_id("moved"),
+        "name": "moved",
+        "cognitive_account_id": ACCOUNT,
+        "dynamic_throttling_enabled": false,
+        "model": [{"format": "OpenAI", "name": "model-router", "version": "2025-11-18"}],
+        "rai_policy_name": "Microsoft.DefaultV2",
+        "sku": [{"name": "GlobalStandard", "tier": "", "size": "", "family": "", "capacity": 10}],
+        "version_upgrade_option": "OnceNewDefaultVersionAvailable",
+        "timeouts": null
+    });
+    let source_identity = json!({"subscription_id": "11111111-2222-3333-4444-555555555555",
+        "resource_group_name": "rg-acceptance", "account_name": "foundry-acc", "name": "moved"});
+    let raw = |value: &serde_json::Value| {
+        Some(pb::RawState { json: value.to_string().into_bytes(), flatmap: Default::default() })
+    };
+    let request = pb::move_resource_state::Request {
+        source_provider_address: "registry.terraform.io/hashicorp/azurerm".into(),
+        source_type_name: "azurerm_cognitive_deployment".into(),
+        source_schema_version: 0,
+        source_state: raw(&source),
+        target_type_name: ROUTER.into(),
+        source_identity: raw(&source_identity),
+        ..Default::default()
+    };
+    let moved = rig.runtime.block_on(rig.client.move_resource_state(request)).unwrap().into_inner();
+    assert!(errors(&moved.diagnostics).is_empty(), "{:?}", moved.diagnostics);
+    assert_eq!(undv(moved.target_state, &rig.ty(ROUTER)).get("name").as_str(), Some("moved"));
+    assert_eq!(identity_of(moved.target_identity), expected_identity("moved"));
+}

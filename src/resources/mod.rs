@@ -12,6 +12,7 @@ use common::listing::DeploymentList;
 pub mod claude_dependency;
 pub mod common;
 pub mod deployment;
+pub mod moves;
 
 /// Every managed resource type this provider serves.
 pub fn all(state: &Arc<ProviderState>) -> Vec<Arc<dyn Resource>> {

@@ -37,7 +37,8 @@ pub use identity::{
 pub use list::{ListItem, ListRequest, ListResource, ListResult};
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, DataSourceReadResponse, ImportRequest, ImportResponse,
-    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, UpgradeRequest, UpgradeResponse,
+    MoveRequest, MoveResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    UpgradeRequest, UpgradeResponse,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use server::{ServeOptions, serve};

@@ -18,10 +18,10 @@ use tf_provider::value::msgpack;
 use tf_provider::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, CloseRequest, ConfigureRequest, DataSource,
     DataSourceReadResponse, Diagnostics, EphemeralResource, Function, FunctionError, IdentityAttribute, IdentitySchema,
-    ImportRequest, ImportResponse, ListItem, ListRequest, ListResource, ListResult, NestedBlock, OpenRequest,
-    OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, RenewRequest,
-    RenewResponse, Resource, ResourceIdentity, Schema, Signature, Type, UpgradeRequest, UpgradeResponse, Value,
-    async_trait, provider::upgrade_with_current_schema,
+    ImportRequest, ImportResponse, ListItem, ListRequest, ListResource, ListResult, MoveRequest, MoveResponse,
+    NestedBlock, OpenRequest, OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
+    RenewRequest, RenewResponse, Resource, ResourceIdentity, Schema, Signature, Type, UpgradeRequest, UpgradeResponse,
+    Value, async_trait, provider::upgrade_with_current_schema,
 };
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
@@ -283,6 +283,30 @@ impl Resource for HostileThing {
         }
         let state = Value::object([("id", Value::string(req.id.clone())), ("name", Value::string(req.id))]);
         ImportResponse { state, private: Vec::new(), diagnostics }
+    }
+
+    fn accepts_moves(&self) -> bool {
+        true
+    }
+
+    /// Reads the source JSON with its own schema; the source type "panic" panics, "buggy" returns an unknown id (a
+    /// provider defect the server must catch).
+    async fn move_state(&self, req: MoveRequest) -> MoveResponse {
+        self.calls.hit();
+        if req.source_type_name == PANIC_NAME {
+            panic!("deliberate panic in move");
+        }
+        let decoded = upgrade_with_current_schema(&req.source_state, &resource_block().value_type());
+        let mut diagnostics = decoded.diagnostics;
+        diagnostics.extend(check_name(&decoded.upgraded_state, "move"));
+        if decoded.upgraded_state.is_null() && !diagnostics.has_errors() {
+            diagnostics.error("Nothing to move", "the source state is null");
+        }
+        let mut target_state = decoded.upgraded_state;
+        if req.source_type_name == "buggy" && !target_state.is_null() {
+            target_state.set_attr("id", Value::unknown());
+        }
+        MoveResponse { target_state, target_private: Vec::new(), diagnostics }
     }
 
     fn upgrade(&self, req: UpgradeRequest) -> UpgradeResponse {
@@ -893,6 +917,79 @@ async fn hostile_import_ids_and_legacy_state_are_diagnostics() {
         .expect("an OK response")
         .into_inner();
     assert_eq!(error_summaries(&r.diagnostics).as_deref(), Some("Unsupported legacy state"));
+    assert_still_serving(&mut h.client).await;
+}
+
+fn move_request(source_type_name: &str, json: &[u8], target_type_name: &str) -> pb::move_resource_state::Request {
+    pb::move_resource_state::Request {
+        source_provider_address: "registry.terraform.io/hostile/elsewhere".into(),
+        source_type_name: source_type_name.into(),
+        source_schema_version: 3,
+        source_state: Some(pb::RawState { json: json.to_vec(), flatmap: Default::default() }),
+        target_type_name: target_type_name.into(),
+        source_private: b"\xff\x00 not json".to_vec(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn hostile_moved_state_is_an_error_diagnostic_and_never_a_target_state() {
+    let mut h = start().await;
+    let schema = h.client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    assert!(schema.server_capabilities.unwrap().move_resource_state, "announced: hostile_thing takes moves");
+    let deep = nested(100_000, b'[', b"");
+    let long_name = format!(r#"{{"name": "{}", "capacity": "twelve"}}"#, "x".repeat(1 << 20));
+    let mut cases: Vec<(&str, pb::move_resource_state::Request)> = vec![
+        ("no JSON at all", move_request("legacy", b"", "hostile_thing")),
+        ("JSON garbage", move_request("legacy", b"{not json", "hostile_thing")),
+        ("JSON array", move_request("legacy", b"[1, 2, 3]", "hostile_thing")),
+        ("JSON null", move_request("legacy", b"null", "hostile_thing")),
+        ("JSON deeply nested", move_request("legacy", &deep, "hostile_thing")),
+        ("invalid UTF-8", move_request("legacy", b"{\"name\": \"\xff\xfe\"}", "hostile_thing")),
+        ("wrong attribute type", move_request("legacy", br#"{"name": {"a": 1}}"#, "hostile_thing")),
+        ("a megabyte name and a wrong number", move_request("legacy", long_name.as_bytes(), "hostile_thing")),
+        ("required attribute missing", move_request("legacy", br#"{"tags": {}}"#, "hostile_thing")),
+        ("a panic in the resource", move_request(PANIC_NAME, br#"{"name": "ok"}"#, "hostile_thing")),
+        ("an unknown value from the resource", move_request("buggy", br#"{"name": "ok"}"#, "hostile_thing")),
+    ];
+    let mut flatmap_only = move_request("legacy", b"", "hostile_thing");
+    flatmap_only.source_state =
+        Some(pb::RawState { json: Vec::new(), flatmap: [("name".to_string(), "x".to_string())].into_iter().collect() });
+    cases.push(("pre-0.12 flatmap state", flatmap_only));
+    let mut no_state = move_request("legacy", b"", "hostile_thing");
+    no_state.source_state = None;
+    cases.push(("no source state", no_state));
+    let mut failures = Vec::new();
+    for (what, request) in cases {
+        match h.client.move_resource_state(request).await {
+            Err(status) => failures.push(format!("{what}: gRPC error {status:?}")),
+            Ok(r) => {
+                let r = r.into_inner();
+                if error_summaries(&r.diagnostics).is_none() {
+                    failures.push(format!("{what}: no error diagnostic"));
+                }
+                if r.target_state.is_some() {
+                    failures.push(format!("{what}: a target state came back next to the error"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+
+    let before = h.calls.count();
+    for target in ["nope", "", "hostile_info" /* a data source */, "hostile_thing\0"] {
+        let r = h.client.move_resource_state(move_request("legacy", br#"{"name": "ok"}"#, target)).await;
+        let r = r.expect("an OK response").into_inner();
+        assert_eq!(error_summaries(&r.diagnostics).as_deref(), Some("Unknown resource type"), "{target:?}");
+    }
+    assert_eq!(h.calls.count(), before, "no handler runs for an unknown target type");
+
+    // And a good move still works afterwards.
+    let r = h.client.move_resource_state(move_request("legacy", br#"{"name": "ok"}"#, "hostile_thing")).await;
+    let r = r.expect("an OK response").into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let moved = msgpack::decode(&r.target_state.expect("a state").msgpack, &resource_block().value_type()).unwrap();
+    assert_eq!(moved.get("name").as_str(), Some("ok"));
     assert_still_serving(&mut h.client).await;
 }
 

@@ -214,6 +214,30 @@ async fn import_by_id_and_by_identity_return_the_identity() {
 }
 
 #[tokio::test]
+async fn a_moved_state_comes_with_its_identity() {
+    let mut h = start().await;
+    let r = h
+        .client
+        .move_resource_state(pb::move_resource_state::Request {
+            source_provider_address: "registry.terraform.io/example/legacy".into(),
+            source_type_name: "fake_legacy_thing".into(),
+            source_schema_version: 1,
+            source_state: Some(pb::RawState { json: br#"{"label":"beta"}"#.to_vec(), flatmap: Default::default() }),
+            target_type_name: "fake_thing".into(),
+            // Terraform >= 1.12 sends the source's identity too; the target's is derived from the moved state.
+            source_identity: Some(pb::RawState { json: br#"{"label":"beta"}"#.to_vec(), flatmap: Default::default() }),
+            source_identity_schema_version: 0,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(undv(r.target_state, &thing_type()).get("id").as_str(), Some("id-beta"));
+    assert_eq!(unidentity(r.target_identity), Value::object([("id", Value::string("id-beta"))]));
+}
+
+#[tokio::test]
 async fn stored_identities_are_upgraded_to_the_current_schema() {
     let mut h = start().await;
     let upgrade = |json: &[u8]| pb::upgrade_resource_identity::Request {

@@ -27,8 +27,8 @@ use crate::list::{ListRequest, ListResource};
 use crate::proto::tfplugin5 as pb;
 use crate::proto::tfplugin5::provider_server::Provider as ProviderRpc;
 use crate::provider::{
-    ApplyRequest, ConfigureRequest, DataSource, ImportRequest, PlanRequest, Provider, ReadRequest, Resource,
-    UpgradeRequest,
+    ApplyRequest, ConfigureRequest, DataSource, ImportRequest, MoveRequest, PlanRequest, Provider, ReadRequest,
+    Resource, UpgradeRequest,
 };
 use crate::schema::Block;
 use crate::value::{Type, Value};
@@ -114,6 +114,7 @@ impl ProviderService {
                 // construction), so Terraform may serve later provider processes of a command from its schema
                 // cache: one round trip less per process, and Terraform starts several per command.
                 get_provider_schema_optional: true,
+                // Set below once a resource says it takes moves.
                 move_resource_state: false,
                 // Terraform writes `-generate-config-out` configuration from the listed objects itself.
                 generate_resource_config: false,
@@ -122,7 +123,9 @@ impl ProviderService {
         };
         let mut resources = HashMap::new();
         let mut identity_schemas = HashMap::new();
+        let mut accepts_moves = false;
         for resource in provider.resources() {
+            accepts_moves |= resource.accepts_moves();
             let schema = resource.schema();
             let name = resource.type_name().to_string();
             schema_response.resource_schemas.insert(name.clone(), schema_to_proto(&schema));
@@ -140,6 +143,9 @@ impl ProviderService {
             let name = list.type_name().to_string();
             schema_response.list_resource_schemas.insert(name.clone(), schema_to_proto(&schema));
             list_resources.insert(name, ListEntry { list, ty: schema.block.value_type() });
+        }
+        if let Some(capabilities) = schema_response.server_capabilities.as_mut() {
+            capabilities.move_resource_state = accepts_moves;
         }
         let mut data_sources = HashMap::new();
         for data_source in provider.data_sources() {
@@ -371,6 +377,7 @@ with_diagnostics!(
     pb::plan_resource_change::Response,
     pb::apply_resource_change::Response,
     pb::import_resource_state::Response,
+    pb::move_resource_state::Response,
     pb::read_data_source::Response,
     pb::validate_ephemeral_resource_config::Response,
     pb::open_ephemeral_resource::Response,
@@ -696,6 +703,61 @@ impl ProviderRpc for ProviderService {
                 imported_resources,
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
                 deferred: None,
+            })
+        })
+        .await
+    }
+
+    async fn move_resource_state(
+        &self,
+        request: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        run("MoveResourceState", async {
+            let entry = self.resource(&req.target_type_name)?;
+            let raw = req.source_state.unwrap_or_default();
+            // Terraform sends the stored JSON (never flatmap since 0.12); without it there is nothing to translate.
+            if raw.json.is_empty() {
+                return Err(Diagnostic::error(
+                    "Unsupported source state",
+                    format!(
+                        "The state of {} has no JSON attributes (pre-0.12 flatmap state cannot be moved).",
+                        req.source_type_name
+                    ),
+                )
+                .into());
+            }
+            let out = entry
+                .resource
+                .move_state(MoveRequest {
+                    source_provider_address: req.source_provider_address,
+                    source_type_name: req.source_type_name,
+                    source_schema_version: req.source_schema_version,
+                    source_state: raw.json,
+                    source_private: req.source_private,
+                })
+                .await;
+            // A failed move leaves the source where it is: no partial target state travels with the error.
+            if out.diagnostics.has_errors() {
+                return Err(out.diagnostics);
+            }
+            // Terraform refuses a null or partly unknown result with a generic message; name the defect here.
+            if out.target_state.is_null() || !out.target_state.is_wholly_known() {
+                return Err(Diagnostic::error(
+                    "Provider produced an invalid value",
+                    format!(
+                        "The moved state of {} is null or not wholly known. This is a bug in the provider.",
+                        req.target_type_name
+                    ),
+                )
+                .into());
+            }
+            Ok(pb::move_resource_state::Response {
+                // Terraform >= 1.12 stores it with the moved state; 1.11 skips the field.
+                target_identity: entry.identity_of(&out.target_state)?,
+                target_state: Some(encode("moved state", out.target_state, &entry.block, &entry.ty)?),
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                target_private: out.target_private,
             })
         })
         .await

@@ -1,7 +1,8 @@
 //! A tiny provider used by the tests and by `examples/fake_provider.rs`: one resource (`fake_thing`, with an
 //! identity `{id}` and a list resource), one data source (`fake_info`), one function (`join_name`) and one
 //! ephemeral resource (`fake_token`). Planning a `fake_thing` named "panic" panics on purpose, and so does listing
-//! with the prefix "panic" (after the first result).
+//! with the prefix "panic" (after the first result). `fake_thing` takes state moved from `fake_legacy_thing`
+//! (`{"label": ...}`, schema version 1) unless the provider is built `without_moves`.
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -13,9 +14,9 @@ use futures::stream::{self, BoxStream, StreamExt as _};
 use tf_provider::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, CloseRequest, ConfigureRequest, DataSource,
     DataSourceReadResponse, Diagnostic, Diagnostics, EphemeralResource, Function, FunctionError, IdentityAttribute,
-    IdentitySchema, ImportRequest, ImportResponse, ListItem, ListRequest, ListResource, ListResult, NestedBlock,
-    OpenRequest, OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, RenewRequest,
-    RenewResponse, Resource, ResourceIdentity, Schema, Signature, Type, Value, async_trait,
+    IdentitySchema, ImportRequest, ImportResponse, ListItem, ListRequest, ListResource, ListResult, MoveRequest,
+    MoveResponse, NestedBlock, OpenRequest, OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest,
+    ReadResponse, RenewRequest, RenewResponse, Resource, ResourceIdentity, Schema, Signature, Type, Value, async_trait,
 };
 
 #[derive(Default)]
@@ -24,6 +25,8 @@ pub struct FakeProvider {
     pub stopped: Arc<AtomicBool>,
     /// The private bytes `fake_token` was closed with.
     pub closed_with: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// `fake_thing` does not take moves: the server must not announce the capability.
+    pub without_moves: bool,
 }
 
 #[async_trait]
@@ -48,7 +51,7 @@ impl Provider for FakeProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(FakeThing)]
+        vec![Arc::new(FakeThing { accepts_moves: !self.without_moves })]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
@@ -72,7 +75,9 @@ impl Provider for FakeProvider {
     }
 }
 
-pub struct FakeThing;
+pub struct FakeThing {
+    pub accepts_moves: bool,
+}
 
 impl FakeThing {
     pub fn schema_block() -> Block {
@@ -124,6 +129,37 @@ impl Resource for FakeThing {
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
         ReadResponse { new_state: req.current_state, private: req.private, diagnostics: Diagnostics::new() }
+    }
+
+    fn accepts_moves(&self) -> bool {
+        self.accepts_moves
+    }
+
+    async fn move_state(&self, req: MoveRequest) -> MoveResponse {
+        let mut diagnostics = Diagnostics::new();
+        if !self.accepts_moves {
+            diagnostics.error("Move not supported", "fake_thing is built without moves");
+        }
+        if req.source_type_name != "fake_legacy_thing" || req.source_schema_version != 1 {
+            diagnostics.error(
+                "Unsupported move source",
+                format!("{} v{} cannot become a fake_thing", req.source_type_name, req.source_schema_version),
+            );
+        }
+        let label = serde_json::from_slice::<serde_json::Value>(&req.source_state)
+            .ok()
+            .and_then(|state| state.get("label").and_then(|l| l.as_str()).map(str::to_owned));
+        let Some(label) = label.filter(|_| !diagnostics.has_errors()) else {
+            diagnostics.error("Unreadable source state", "expected an object with a string label");
+            return MoveResponse { target_state: Value::Null, target_private: Vec::new(), diagnostics };
+        };
+        let target_state = Value::object([
+            ("id", Value::string(format!("id-{label}"))),
+            ("name", Value::string(label)),
+            ("size", Value::int(1)),
+            ("tags", Value::Null),
+        ]);
+        MoveResponse { target_state, target_private: req.source_private, diagnostics }
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {

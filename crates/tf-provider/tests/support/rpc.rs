@@ -23,9 +23,13 @@ pub struct Harness {
 }
 
 pub async fn start() -> Harness {
+    start_with(FakeProvider::default()).await
+}
+
+pub async fn start_with(provider: FakeProvider) -> Harness {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let provider = Arc::new(FakeProvider::default());
+    let provider = Arc::new(provider);
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(serve_listener(provider.clone(), listener, None, shutdown.clone()));
     let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();

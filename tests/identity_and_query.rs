@@ -1,9 +1,9 @@
 //! Resource identity and `terraform query` in process: the real provider behind the real gRPC server, driven by
 //! the generated protocol client against the ARM emulator. Terraform 1.11 (the newest binary available here) does
-//! not send these requests, so they are built to protocol 5.10 and tested the way Terraform >= 1.12 (identity) and
-//! >= 1.14 (list resources) make them: identity on create, read and import by id and by identity; a listing of
-//! every router of an account whose objects plan empty after their import; validation errors; and a Terraform
-//! 1.11-shaped request, which must be answered as before.
+//! not send these requests, so they are built to protocol 5.10 and tested the way Terraform 1.12 and later
+//! (identity) and 1.14 and later (list resources) make them: identity on create, read, import by id and by identity,
+//! and move; a listing of every router of an account whose objects plan empty after their import; validation
+//! errors; and a Terraform 1.11-shaped request, which must be answered as before.
 
 mod support;
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use futures::StreamExt as _;
 use serde_json::json;
 use support::consistency::{complete, generated_config, proposed_new};
-use support::{ACCOUNT, TOKEN, TestEmulator};
+use support::{ACCOUNT, TOKEN, TestEmulator, router_config_value};
 use terraform_provider_modelrouter::ModelRouterProvider;
 use tf_provider::proto::tfplugin5 as pb;
 use tf_provider::proto::tfplugin5::provider_client::ProviderClient;
@@ -122,26 +122,7 @@ impl Rig {
     }
 
     fn router_config(&self, name: &str) -> Value {
-        complete(
-            self.block(ROUTER),
-            &Value::object([
-                ("name", Value::string(name)),
-                ("cognitive_account_id", Value::string(ACCOUNT)),
-                (
-                    "routing",
-                    Value::object([
-                        ("mode", Value::string("cost")),
-                        (
-                            "model",
-                            Value::Set(vec![
-                                Value::object([("name", Value::string("gpt-5"))]),
-                                Value::object([("name", Value::string("gpt-5-mini"))]),
-                            ]),
-                        ),
-                    ]),
-                ),
-            ]),
-        )
+        router_config_value(self.block(ROUTER), name)
     }
 
     fn claude_config(&self, name: &str) -> Value {

@@ -464,9 +464,14 @@ fn object_with(ty: &Type, overrides: Vec<(&str, Mp)>) -> Mp {
 
 /// A valid value of `ty` (with `name` set), encoded by the crate's own codec.
 fn valid(ty: &Type) -> Vec<u8> {
+    object_named(ty, "ok")
+}
+
+/// An object of `ty` whose attributes are null but `name`, encoded by the crate's own codec.
+fn object_named(ty: &Type, name: &str) -> Vec<u8> {
     let Type::Object(attrs) = ty else { panic!("an object type") };
     let mut value = Value::object(attrs.keys().map(|k| (k.clone(), Value::Null)));
-    value.set_attr("name", Value::string("ok"));
+    value.set_attr("name", Value::string(name));
     msgpack::encode(&value, ty).unwrap()
 }
 
@@ -997,14 +1002,7 @@ async fn hostile_moved_state_is_an_error_diagnostic_and_never_a_target_state() {
 async fn a_panic_in_any_handler_is_a_diagnostic_and_the_server_survives() {
     // grpc_in_process.rs covers a panic in PlanResourceChange; this covers every other handler.
     let mut h = start().await;
-    let panicking = |ty: &Type| {
-        let mut value = Value::object(match ty {
-            Type::Object(attrs) => attrs.keys().map(|k| (k.clone(), Value::Null)).collect::<Vec<_>>(),
-            _ => unreachable!(),
-        });
-        value.set_attr("name", Value::string(PANIC_NAME));
-        Some(msgpack_dv(msgpack::encode(&value, ty).unwrap()))
-    };
+    let panicking = |ty: &Type| Some(msgpack_dv(object_named(ty, PANIC_NAME)));
     let provider = panicking(&provider_block().value_type());
     let resource = panicking(&resource_block().value_type());
     let data = panicking(&data_source_block().value_type());
@@ -1341,14 +1339,7 @@ async fn unknown_type_names_are_diagnostics_on_the_identity_and_list_rpcs() {
 #[tokio::test]
 async fn a_panic_in_import_by_identity_or_in_a_listing_is_a_diagnostic_and_the_server_survives() {
     let mut h = start().await;
-    let named = |name: &str, ty: &Type| {
-        let mut value = Value::object(match ty {
-            Type::Object(attrs) => attrs.keys().map(|k| (k.clone(), Value::Null)).collect::<Vec<_>>(),
-            _ => unreachable!(),
-        });
-        value.set_attr("name", Value::string(name));
-        msgpack_dv(msgpack::encode(&value, ty).unwrap())
-    };
+    let named = |name: &str, ty: &Type| msgpack_dv(object_named(ty, name));
     let import = client_call!(h.client.import_resource_state(pb::import_resource_state::Request {
         type_name: "hostile_thing".into(),
         identity: identity_data(named(PANIC_NAME, &identity_type())),

@@ -211,7 +211,11 @@ impl ProviderService {
     }
 
     /// The identity of a resource type, or an error saying the type has none.
-    fn identity<'a>(&self, entry: &'a ResourceEntry, type_name: &str) -> Result<IdentityCodec<'a>, Diagnostics> {
+    fn require_identity<'a>(
+        &self,
+        entry: &'a ResourceEntry,
+        type_name: &str,
+    ) -> Result<IdentityCodec<'a>, Diagnostics> {
         entry.identity().ok_or_else(|| {
             Diagnostic::error(
                 "Resource type without identity",
@@ -299,7 +303,7 @@ impl ProviderService {
         id: &str,
         data: &pb::ResourceIdentityData,
     ) -> Result<String, Diagnostics> {
-        let codec = self.identity(entry, type_name)?;
+        let codec = self.require_identity(entry, type_name)?;
         if !id.is_empty() {
             return Err(Diagnostic::error(
                 "Ambiguous import",
@@ -628,6 +632,8 @@ impl ProviderRpc for ProviderService {
                 config: decode("configuration", req.config.as_ref(), &entry.ty)?,
                 prior_private: req.prior_private,
             };
+            // Refused when undecodable, like every value Terraform sends; the plan derives its identity from the
+            // planned state (a replace may name another object than the prior identity).
             entry.decode_identity("prior identity", req.prior_identity.as_ref())?;
             let out = entry.resource.plan(plan).await;
             // A failed plan is never applied; its proposal may not identify anything.
@@ -871,7 +877,7 @@ impl ProviderRpc for ProviderService {
         let req = request.into_inner();
         run("UpgradeResourceIdentity", async {
             let entry = self.resource(&req.type_name)?;
-            let codec = self.identity(entry, &req.type_name)?;
+            let codec = self.require_identity(entry, &req.type_name)?;
             let raw = req.raw_identity.unwrap_or_default();
             let upgraded =
                 codec.identity.upgrade(UpgradeIdentityRequest { version: req.version, raw_identity_json: raw.json });

@@ -119,6 +119,7 @@ fn a_whole_account_is_adopted_with_import_for_each_from_the_data_source() {
     let plan = run_guide_command(&wd, &commands[1]);
     assert_eq!(plan.code, 2, "{plan:?}");
     assert!(plan.stdout.contains("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy."), "{plan:?}");
+    assert!(!plan.stdout.contains("changed outside of Terraform"), "{plan:?}");
     for name in ["router-quality", "router-default", "router-cost"] {
         assert!(plan.stdout.contains(&format!("modelrouter_deployment.router[\"{name}\"]")), "{name}: {plan:?}");
     }
@@ -289,6 +290,7 @@ fn assert_quiet_move(emu: &TestEmulator, wd: &Workdir, moves: &[(&str, &str)]) {
     }
     assert!(plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "{plan:?}");
     assert!(!plan.stdout.contains("will be updated") && !plan.stdout.contains("must be replaced"), "{plan:?}");
+    assert!(!plan.stdout.contains("changed outside of Terraform"), "as quiet as an import: {plan:?}");
     let apply = run_guide_command(wd, &commands[4]);
     assert_eq!(apply.code, 0, "{apply:?}");
     assert!(apply.stdout.contains("0 added, 0 changed, 0 destroyed"), "{apply:?}");

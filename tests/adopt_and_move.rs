@@ -119,6 +119,7 @@ fn a_whole_account_is_adopted_with_import_for_each_from_the_data_source() {
     let plan = run_guide_command(&wd, &commands[1]);
     assert_eq!(plan.code, 2, "{plan:?}");
     assert!(plan.stdout.contains("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy."), "{plan:?}");
+    assert!(!plan.stdout.contains("changed outside of Terraform"), "{plan:?}");
     for name in ["router-quality", "router-default", "router-cost"] {
         assert!(plan.stdout.contains(&format!("modelrouter_deployment.router[\"{name}\"]")), "{name}: {plan:?}");
     }
@@ -166,14 +167,16 @@ fn register_stand_ins() {
     REGISTERED.call_once(|| {
         let binary = stand_in_binary();
         support::mirror().add_provider(AZAPI, "2.5.0", &binary).expect("register the azapi stand-in");
+        support::mirror().add_provider(AZAPI, "1.15.0", &binary).expect("register the azapi 1.x stand-in");
         support::mirror().add_provider(AZURERM, "4.40.0", &binary).expect("register the azurerm stand-in");
     });
 }
 
-/// The source providers, as a user's configuration declares them (added to `required_providers`).
+/// The source providers, as a user's configuration declares them (added to `required_providers`); AZAPI_VERSION is
+/// the azapi version constraint.
 const SOURCE_REQUIREMENTS: &str = r#"    azapi = {
       source  = "Azure/azapi"
-      version = "~> 2.0"
+      version = "AZAPI_VERSION"
     }
     azurerm = {
       source  = "hashicorp/azurerm"
@@ -244,10 +247,15 @@ resource "modelrouter_claude_dependency" "haiku" {
 
 /// A working directory whose state holds `before`'s source resources, written by the stand-ins (which touch nothing).
 fn move_workdir(emu: &TestEmulator, before: &str) -> Workdir {
+    move_workdir_with_azapi(emu, "~> 2.0", before)
+}
+
+fn move_workdir_with_azapi(emu: &TestEmulator, azapi_version: &str, before: &str) -> Workdir {
     register_stand_ins();
+    let requirements = SOURCE_REQUIREMENTS.replace("AZAPI_VERSION", azapi_version);
     let main = emu.provider_block().replacen(
         "  required_providers {\n",
-        &format!("  required_providers {{\n{SOURCE_REQUIREMENTS}"),
+        &format!("  required_providers {{\n{requirements}"),
         1,
     );
     assert!(main.contains("Azure/azapi"), "{main}");
@@ -289,6 +297,7 @@ fn assert_quiet_move(emu: &TestEmulator, wd: &Workdir, moves: &[(&str, &str)]) {
     }
     assert!(plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "{plan:?}");
     assert!(!plan.stdout.contains("will be updated") && !plan.stdout.contains("must be replaced"), "{plan:?}");
+    assert!(!plan.stdout.contains("changed outside of Terraform"), "as quiet as an import: {plan:?}");
     let apply = run_guide_command(wd, &commands[4]);
     assert_eq!(apply.code, 0, "{apply:?}");
     assert!(apply.stdout.contains("0 added, 0 changed, 0 destroyed"), "{apply:?}");
@@ -333,6 +342,45 @@ fn moved_blocks_from_azapi_take_a_router_and_a_claude_deployment_without_a_write
     );
     assert!(source_state(&wd, "azapi_resource").is_empty(), "nothing is left under azapi");
     support::assert_state_matches_emulator_for(&emu, &wd, &["claude-sonnet-4-5", "router-azapi"]);
+}
+
+#[test]
+fn a_router_written_by_azapi_1_with_a_jsonencode_body_moves_too() {
+    let emu = TestEmulator::start();
+    seed(
+        &emu,
+        "router-azapi",
+        router_body(
+            50,
+            Some(
+                json!({"mode": "quality", "models": [{"format": "OpenAI", "name": "gpt-5-mini", "version": "2025-08-07"}]}),
+            ),
+        ),
+    );
+    // azapi 1.x configurations passed the body through jsonencode; the state then holds JSON text.
+    let before = r#"
+resource "azapi_resource" "router" {
+  type      = "Microsoft.CognitiveServices/accounts/deployments@2024-10-01"
+  name      = "router-azapi"
+  parent_id = local.account_id
+  body = jsonencode({
+    sku = { name = "GlobalStandard", capacity = 50 }
+    properties = {
+      model   = { format = "OpenAI", name = "model-router", version = "2025-11-18" }
+      routing = { mode = "quality", models = [{ format = "OpenAI", name = "gpt-5-mini", version = "2025-08-07" }] }
+    }
+  })
+}
+"#;
+    let wd = move_workdir_with_azapi(&emu, "~> 1.13", before);
+    let stored = source_state(&wd, "azapi_resource");
+    assert_eq!(stored[0]["schema_version"], 1, "azapi 1.x state: {}", stored[0]);
+    assert_eq!(stored[0]["attributes"]["body"]["type"], "string", "{}", stored[0]);
+    let after = guide_block("moved-from-azapi.tf");
+    let router_only = after.split("moved {\n  from = azapi_resource.claude").next().expect("the router part");
+    wd.write("resources.tf", router_only);
+    assert_quiet_move(&emu, &wd, &[("azapi_resource.router", "modelrouter_deployment.router")]);
+    support::assert_state_matches_emulator_for(&emu, &wd, &["router-azapi"]);
 }
 
 #[test]

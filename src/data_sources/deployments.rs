@@ -176,55 +176,55 @@ impl DataSource for DeploymentsDataSource {
     }
 
     async fn read(&self, config: Value) -> DataSourceReadResponse {
-        let failed =
-            |diagnostic: Diagnostic| DataSourceReadResponse { state: Value::Null, diagnostics: diagnostic.into() };
-        let account = match account_id(&config) {
-            Ok(account) => account,
-            Err(diagnostic) => return failed(diagnostic),
-        };
-        let configured = match self.provider.configured() {
-            Ok(configured) => configured,
-            Err(diagnostic) => return failed(diagnostic),
-        };
+        match self.read_account(&config).await {
+            Ok(state) => DataSourceReadResponse { state, diagnostics: Diagnostics::new() },
+            Err(diagnostic) => DataSourceReadResponse { state: Value::Null, diagnostics: diagnostic.into() },
+        }
+    }
+}
+
+impl DeploymentsDataSource {
+    /// The data source's state: one list read, plus one (cached) account read when there is a router.
+    async fn read_account(&self, config: &Value) -> Result<Value, Diagnostic> {
+        let account = account_id(config)?;
+        let configured = self.provider.configured()?;
         let client = &configured.client;
         let deadline = std::time::Instant::now() + Operation::Read.default_duration();
-        let mut deployments = match client.list_deployments(&account, deadline).await {
-            Ok(deployments) => deployments,
-            Err(error) => return failed(arm_error_diagnostic(&format!("list the deployments of {account}"), &error)),
-        };
+        let mut deployments = client
+            .list_deployments(&account, deadline)
+            .await
+            .map_err(|error| arm_error_diagnostic(&format!("list the deployments of {account}"), &error))?;
         deployments.sort_by(|a, b| a.name.cmp(&b.name));
         let mut routers = Vec::new();
         let mut claude = Vec::new();
         let mut others = Vec::new();
-        // The account (for the routers' endpoint) is read only when there is a router, and once.
         let mut account_read = None;
         for deployment in &deployments {
             // The configuration's spelling of the account, so ids match what the resources will hold.
             let id = DeploymentId { account: account.clone(), name: deployment.name.clone().unwrap_or_default() };
             match DeploymentClass::of(deployment) {
                 DeploymentClass::Router => {
-                    if account_read.is_none() {
-                        match client.get_account(&account, deadline).await {
-                            Ok(read) => account_read = Some(read),
-                            Err(error) => {
-                                return failed(arm_error_diagnostic(&format!("read account {account}"), &error));
-                            }
-                        }
-                    }
-                    let read = account_read.as_ref().expect("read above");
+                    let read = match &account_read {
+                        Some(read) => read,
+                        None => account_read.insert(
+                            client
+                                .get_account(&account, deadline)
+                                .await
+                                .map_err(|error| arm_error_diagnostic(&format!("read account {account}"), &error))?,
+                        ),
+                    };
                     routers.push(router_object(&id, deployment, read, &configured.catalog));
                 }
                 DeploymentClass::Claude => claude.push(claude_object(&id, deployment)),
                 DeploymentClass::Other => others.push(other_object(&id, deployment)),
             }
         }
-        let state = Value::object([
+        Ok(Value::object([
             (attr::ACCOUNT_ID, config.get(attr::ACCOUNT_ID).clone()),
             (attr::ROUTERS, Value::List(routers)),
             (attr::CLAUDE_DEPENDENCIES, Value::List(claude)),
             (attr::OTHER_DEPLOYMENTS, Value::List(others)),
-        ]);
-        DataSourceReadResponse { state, diagnostics: Diagnostics::new() }
+        ]))
     }
 }
 

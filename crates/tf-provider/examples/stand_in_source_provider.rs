@@ -1,6 +1,7 @@
 //! Stand-ins for the providers users migrate from, for the acceptance tests of `moved` blocks: `azapi_resource` of
-//! Azure/azapi (schema version 2, azapi 2.x) and `azurerm_cognitive_deployment` of hashicorp/azurerm (schema version
-//! 0), with those providers' attribute names, so the state they write is shaped like the real providers' state.
+//! Azure/azapi (schema version 2 as in azapi 2.x, or schema version 1 as in azapi 1.13 to 1.15 when started as a 1.x
+//! release) and `azurerm_cognitive_deployment` of hashicorp/azurerm (schema version 0), with those providers' attribute
+//! names, so the state they write is shaped like the real providers' state.
 //! They reach nothing: a create stores the configuration (plus the id and the defaults the real providers fill in),
 //! a read returns the state. The deployment itself is created out of band in the emulator.
 //!
@@ -20,21 +21,26 @@ use tf_provider::{
 /// Which real provider this process stands in for.
 #[derive(Clone, Copy)]
 enum Source {
+    /// azapi 2.x.
     Azapi,
+    /// azapi 1.13 to 1.15.
+    Azapi1,
     Azurerm,
 }
 
 impl Source {
-    fn from_program_name() -> Option<Source> {
+    /// The provider and its version from the file name, `terraform-provider-<type>_v<version>`.
+    fn from_program_name() -> Option<(Source, String)> {
         let program = std::env::args().next()?;
         let file = std::path::Path::new(&program).file_name()?.to_str()?.to_owned();
-        if file.starts_with("terraform-provider-azapi") {
-            Some(Source::Azapi)
-        } else if file.starts_with("terraform-provider-azurerm") {
-            Some(Source::Azurerm)
-        } else {
-            None
-        }
+        let (provider, version) = file.strip_prefix("terraform-provider-")?.split_once("_v")?;
+        let source = match provider {
+            "azapi" if version.starts_with("1.") => Source::Azapi1,
+            "azapi" => Source::Azapi,
+            "azurerm" => Source::Azurerm,
+            _ => return None,
+        };
+        Some((source, version.to_owned()))
     }
 }
 
@@ -44,7 +50,7 @@ struct StandIn(Source);
 impl Provider for StandIn {
     fn schema(&self) -> Schema {
         match self.0 {
-            Source::Azapi => Schema::new(Block::new()),
+            Source::Azapi | Source::Azapi1 => Schema::new(Block::new()),
             // azurerm requires `features {}`.
             Source::Azurerm => {
                 Schema::new(Block::new().block(NestedBlock::new("features", Nesting::List, Block::new())))
@@ -63,6 +69,7 @@ impl Provider for StandIn {
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         match self.0 {
             Source::Azapi => vec![Arc::new(Echo { kind: Kind::AzapiResource })],
+            Source::Azapi1 => vec![Arc::new(Echo { kind: Kind::AzapiResourceV1 })],
             Source::Azurerm => vec![Arc::new(Echo { kind: Kind::AzurermCognitiveDeployment })],
         }
     }
@@ -77,6 +84,7 @@ impl Provider for StandIn {
 #[derive(Clone, Copy)]
 enum Kind {
     AzapiResource,
+    AzapiResourceV1,
     AzurermCognitiveDeployment,
 }
 
@@ -131,6 +139,35 @@ fn azapi_schema() -> Schema {
     Schema::new(block).with_version(2)
 }
 
+/// azapi 1.13 to 1.15 `azapi_resource` (the prior schema of internal/services/migration/
+/// azapi_resource_migration_v1_to_v2.go): `body` already dynamic, usually JSON text from `jsonencode`.
+fn azapi_v1_schema() -> Schema {
+    let identity = Block::new()
+        .attribute(Attribute::required("type", Type::String))
+        .attribute(Attribute::optional("identity_ids", Type::list(Type::String)))
+        .attribute(Attribute::computed_only("principal_id", Type::String))
+        .attribute(Attribute::computed_only("tenant_id", Type::String));
+    let block = Block::new()
+        .attribute(Attribute::computed_only("id", Type::String))
+        .attribute(Attribute::optional("name", Type::String).computed())
+        .attribute(Attribute::optional("removing_special_chars", Type::Bool).computed())
+        .attribute(Attribute::optional("parent_id", Type::String).computed())
+        .attribute(Attribute::required("type", Type::String))
+        .attribute(Attribute::optional("location", Type::String).computed())
+        .attribute(Attribute::optional("body", Type::Dynamic))
+        .attribute(Attribute::optional("ignore_body_changes", Type::list(Type::String)))
+        .attribute(Attribute::optional("ignore_casing", Type::Bool).computed())
+        .attribute(Attribute::optional("ignore_missing_property", Type::Bool).computed())
+        .attribute(Attribute::optional("response_export_values", Type::list(Type::String)))
+        .attribute(Attribute::optional("locks", Type::list(Type::String)))
+        .attribute(Attribute::optional("schema_validation_enabled", Type::Bool).computed())
+        .attribute(Attribute::computed_only("output", Type::Dynamic))
+        .attribute(Attribute::optional("tags", string_map()).computed())
+        .block(NestedBlock::list("identity", identity))
+        .block(timeouts(&["create", "update", "read", "delete"]));
+    Schema::new(block).with_version(1)
+}
+
 /// azurerm 4.x `azurerm_cognitive_deployment` (internal/services/cognitive/cognitive_deployment_resource.go).
 fn azurerm_schema() -> Schema {
     let model = Block::new()
@@ -170,7 +207,7 @@ impl Echo {
     /// The id both real providers give a deployment: the account's id and `/deployments/<name>`.
     fn id(&self, planned: &Value) -> Value {
         let (account, name) = match self.kind {
-            Kind::AzapiResource => (planned.get("parent_id"), planned.get("name")),
+            Kind::AzapiResource | Kind::AzapiResourceV1 => (planned.get("parent_id"), planned.get("name")),
             Kind::AzurermCognitiveDeployment => (planned.get("cognitive_account_id"), planned.get("name")),
         };
         match (account.as_str(), name.as_str()) {
@@ -191,6 +228,14 @@ impl Echo {
                 ("schema_validation_enabled", Value::bool(true)),
                 ("tags", Value::map(Vec::<(String, Value)>::new())),
             ],
+            Kind::AzapiResourceV1 => vec![
+                ("location", Value::string("")),
+                ("removing_special_chars", Value::bool(false)),
+                ("ignore_casing", Value::bool(false)),
+                ("ignore_missing_property", Value::bool(true)),
+                ("schema_validation_enabled", Value::bool(true)),
+                ("tags", Value::map(Vec::<(String, Value)>::new())),
+            ],
             Kind::AzurermCognitiveDeployment => vec![
                 ("rai_policy_name", Value::string("Microsoft.DefaultV2")),
                 ("version_upgrade_option", Value::string("OnceNewDefaultVersionAvailable")),
@@ -203,7 +248,7 @@ impl Echo {
 impl Resource for Echo {
     fn type_name(&self) -> &'static str {
         match self.kind {
-            Kind::AzapiResource => "azapi_resource",
+            Kind::AzapiResource | Kind::AzapiResourceV1 => "azapi_resource",
             Kind::AzurermCognitiveDeployment => "azurerm_cognitive_deployment",
         }
     }
@@ -211,6 +256,7 @@ impl Resource for Echo {
     fn schema(&self) -> Schema {
         match self.kind {
             Kind::AzapiResource => azapi_schema(),
+            Kind::AzapiResourceV1 => azapi_v1_schema(),
             Kind::AzurermCognitiveDeployment => azurerm_schema(),
         }
     }
@@ -226,7 +272,7 @@ impl Resource for Echo {
                 planned.set_attr(attribute, default);
             }
         }
-        if let Kind::AzapiResource = self.kind {
+        if let Kind::AzapiResource | Kind::AzapiResourceV1 = self.kind {
             planned.set_attr("output", Value::unknown());
         }
         if let Kind::AzurermCognitiveDeployment = self.kind {
@@ -275,16 +321,18 @@ impl Resource for Echo {
 }
 
 fn main() -> ExitCode {
-    let Some(source) = Source::from_program_name() else {
+    let Some((source, version)) = Source::from_program_name() else {
         eprintln!(
             "stand_in_source_provider: start me as terraform-provider-azapi_v<version> or \
              terraform-provider-azurerm_v<version> (link me under that name in a filesystem mirror)"
         );
         return ExitCode::FAILURE;
     };
-    let (provider_name, version) = match source {
-        Source::Azapi => ("azapi", "2.5.0"),
-        Source::Azurerm => ("azurerm", "4.40.0"),
+    let provider_name = match source {
+        Source::Azapi | Source::Azapi1 => "azapi",
+        Source::Azurerm => "azurerm",
     };
+    // Served once per process: leaking the version string is the simplest way to make it 'static.
+    let version: &'static str = Box::leak(version.into_boxed_str());
     tf_provider::serve(Arc::new(StandIn(source)), ServeOptions { provider_name, version })
 }

@@ -98,27 +98,13 @@ fn azapi_v1(name: &str, body: &Json) -> Json {
     })
 }
 
-/// Schema version 0 (azapi before 1.13): `body` and `output` are string attributes.
+/// Schema version 0 (azapi before 1.13): the same attributes, but `body` and `output` are string attributes.
 fn azapi_v0(name: &str, body: &Json) -> Json {
-    json!({
-        "id": format!("{ACCOUNT}/deployments/{name}"),
-        "name": name,
-        "parent_id": ACCOUNT,
-        "type": "Microsoft.CognitiveServices/accounts/deployments@2023-05-01",
-        "location": "",
-        "body": body.to_string(),
-        "identity": [],
-        "ignore_body_changes": null,
-        "ignore_casing": false,
-        "ignore_missing_property": true,
-        "locks": null,
-        "output": "{}",
-        "removing_special_chars": false,
-        "response_export_values": null,
-        "schema_validation_enabled": true,
-        "tags": {},
-        "timeouts": null
-    })
+    let mut state = azapi_v1(name, body);
+    state["body"] = json!(body.to_string());
+    state["output"] = json!("{}");
+    state["tags"] = json!({});
+    state
 }
 
 /// An `azurerm_cognitive_deployment` state of azurerm 4.x (schema version 0).

@@ -121,6 +121,18 @@ fn an_update_asks_azure_about_exactly_the_body_the_apply_puts() {
     }
     assert_eq!(resource, sent, "the validated body is the body the apply PUT");
     assert_eq!(sent["sku"]["capacity"], 12);
+
+    // A replacement is validated once, as the create Terraform plans for it, never as an update of the old one.
+    emu.emulator.clear_requests();
+    let renamed = router("\"Microsoft.DefaultV2\"", &capacity(12)).replace("validated-router", "renamed-router");
+    set_config(&wd, &emu, &renamed);
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let validated = validations(&emu);
+    assert_eq!(validated.len(), 1, "{validated:?}");
+    let resource = &validated[0].body.as_ref().unwrap()["properties"]["template"]["resources"][0];
+    assert_eq!(resource["name"], "foundry-acc/renamed-router");
+    assert!(resource.get("etag").is_none() && resource["properties"].get("provisioningState").is_none());
 }
 
 #[test]

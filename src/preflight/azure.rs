@@ -172,3 +172,45 @@ fn not_validated(id: &DeploymentId, error: &ArmError) -> Finding {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(target: Option<&str>) -> ErrorDetail {
+        ErrorDetail { code: "Code".into(), message: "Message.".into(), target: target.map(str::to_owned) }
+    }
+
+    #[test]
+    fn the_inner_errors_target_names_the_attribute() {
+        let cases = [
+            (Some("properties.routing.models"), Target::Routing),
+            (Some("properties.modelProviderData"), Target::ModelProviderData),
+            (Some("sku.capacity"), Target::SkuCapacity),
+            (Some("sku.name"), Target::SkuName),
+            (Some("properties.raiPolicyName"), Target::RaiPolicy),
+            (Some("properties.model.version"), Target::Version),
+            (Some("properties.somethingNew"), Target::Resource),
+            (None, Target::Resource),
+        ];
+        for (target, expected) in cases {
+            assert_eq!(target_of(&reason(target)), expected, "{target:?}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_joins_the_providers_own_error_or_stands_alone() {
+        let own = Finding::error(Target::SkuCapacity, Rule::CapacityLimits, "Capacity", "At most 100.");
+        let mut findings = vec![Finding::warning(Target::Account, Rule::NotChecked, "w", "w"), own];
+        add_refusal(&mut findings, &reason(Some("sku.capacity")));
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(findings[1].detail.starts_with("At most 100.") && findings[1].detail.ends_with("Code: Message."));
+
+        let mut findings = Vec::new();
+        add_refusal(&mut findings, &reason(Some("properties.raiPolicyName")));
+        add_refusal(&mut findings, &reason(None));
+        assert_eq!(findings.len(), 2, "each of Azure's reasons is its own error: {findings:?}");
+        assert_eq!((findings[0].rule, findings[0].target), (Rule::AzureRefused, Target::RaiPolicy));
+        assert!(findings[0].detail.contains("Code: Message."), "{}", findings[0].detail);
+    }
+}

@@ -4,7 +4,8 @@
 //! `preflight_checks = false`.
 //!
 //! Azure is asked once per resource per plan, and only when the plan writes something new: never on a no-op plan,
-//! nor on an update whose body equals what Azure holds. When the configuration holds values not known until apply,
+//! nor on an update whose body equals what Azure holds. A change that replaces the deployment is validated as the
+//! create Terraform plans for it (with no prior state), never as an update Azure would refuse. When the configuration holds values not known until apply,
 //! Azure is not asked at plan (the body would not be the one sent); Terraform plans each resource again right
 //! before its apply, with those values known, and Azure is asked then, before the write.
 
@@ -13,7 +14,7 @@ use std::time::Instant;
 
 use modelrouter_arm::{Deployment, DeploymentId};
 use modelrouter_catalog::Catalog;
-use tf_provider::{Diagnostics, Value};
+use tf_provider::{AttributePath, Diagnostics, PathStep, Value};
 
 use super::lifecycle::{DeploymentKind, ResourceModel};
 use super::put_body::{put_body, sends_nothing_new};
@@ -47,7 +48,11 @@ pub async fn run<K: DeploymentKind>(
         finding.rule != Rule::NewerRouterVersion
             || !configured.newer_router_version_reported.swap(true, Ordering::Relaxed)
     });
-    if prior.is_none_or(|prior| prior != planned) && sent_values_known(config) {
+    let writes = match prior {
+        None => true,
+        Some(prior) => prior != planned && !replaces(&kind.requires_replace(), prior, planned),
+    };
+    if writes && sent_values_known(config) {
         match body_to_validate(kind, &configured, planned, prior, catalog, preflight.timeout).await {
             Ok(Some((id, body))) => {
                 let request = AzureValidation { kind: K::PREFLIGHT_KIND, id: &id, body: &body };
@@ -62,6 +67,22 @@ pub async fn run<K: DeploymentKind>(
         .inspect(|finding| tracing::info!(resource = K::TYPE_NAME, "preflight: {finding}"))
         .map(|finding| finding.to_diagnostic(K::PREFLIGHT_KIND))
         .collect()
+}
+
+/// Whether the plan changes an attribute that replaces the deployment: Terraform then plans the create on its own.
+fn replaces<M: ResourceModel>(paths: &[AttributePath], prior: &M, planned: &M) -> bool {
+    let (prior, planned) = (prior.to_value(), planned.to_value());
+    paths.iter().any(|path| at(&prior, path) != at(&planned, path))
+}
+
+fn at<'v>(value: &'v Value, path: &AttributePath) -> &'v Value {
+    path.0.iter().fold(value, |value, step| match step {
+        PathStep::Attribute(name) => value.get(name),
+        PathStep::ElementKeyString(key) => value.get_key(key),
+        PathStep::ElementKeyInt(index) => {
+            usize::try_from(*index).ok().and_then(|i| value.elements().get(i)).unwrap_or(&Value::Null)
+        }
+    })
 }
 
 /// Whether every configured value Azure would see is known (see the module docs for what happens otherwise).

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use modelrouter_emulator::{ModelOffer, Offers, RecordedRequest, ServiceRule, SkuOffer, ValidationSettings};
 use serde_json::json;
-use support::{ACCOUNT, TestEmulator, Workdir};
+use support::{ACCOUNT, TestEmulator};
 
 /// The refusal only the "service" knows: a retired content filter.
 const RETIRED_POLICY: &str = "Legacy-Filter";
@@ -44,16 +44,6 @@ resource "modelrouter_deployment" "r" {{
     )
 }
 
-fn workdir(emu: &TestEmulator, resources: &str) -> Workdir {
-    let wd = Workdir::new(&format!("{}\n{resources}", emu.provider_block()));
-    wd.init();
-    wd
-}
-
-fn set_config(wd: &Workdir, emu: &TestEmulator, resources: &str) {
-    wd.write("main.tf", &format!("{}\n{resources}", emu.provider_block()));
-}
-
 /// The template validations the emulator answered.
 fn validations(emu: &TestEmulator) -> Vec<RecordedRequest> {
     emu.requests("POST").into_iter().filter(|r| r.path.to_ascii_lowercase().ends_with("/validate")).collect()
@@ -67,7 +57,7 @@ fn deployment_writes(emu: &TestEmulator) -> Vec<RecordedRequest> {
 #[test]
 fn a_rule_only_the_service_knows_fails_the_plan_with_azures_words_and_the_fixed_configuration_applies() {
     let emu = emulator(ValidationSettings { service_rule: Some(retired_policy_rule()), ..Default::default() });
-    let wd = workdir(&emu, &router(&format!("\"{RETIRED_POLICY}\""), ""));
+    let wd = emu.workdir(&router(&format!("\"{RETIRED_POLICY}\""), ""));
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "Azure's refusal fails the plan:\n{out:?}");
     let text = out.text();
@@ -76,7 +66,7 @@ fn a_rule_only_the_service_knows_fails_the_plan_with_azures_words_and_the_fixed_
     assert_eq!(validations(&emu).len(), 1, "one validation per resource per plan");
     assert!(deployment_writes(&emu).is_empty(), "a failed plan wrote: {:?}", deployment_writes(&emu));
 
-    set_config(&wd, &emu, &router("\"Microsoft.DefaultV2\"", ""));
+    emu.set_resources(&wd, &router("\"Microsoft.DefaultV2\"", ""));
     let out = wd.plan(&[]);
     assert_eq!(out.code, 2, "{out:?}");
     wd.apply();
@@ -91,13 +81,13 @@ fn a_rule_only_the_service_knows_fails_the_plan_with_azures_words_and_the_fixed_
 fn an_update_asks_azure_about_exactly_the_body_the_apply_puts() {
     let emu = TestEmulator::start();
     let capacity = |n: u32| format!("  sku {{\n    capacity = {n}\n  }}");
-    let wd = workdir(&emu, &router("\"Microsoft.DefaultV2\"", &capacity(10)));
+    let wd = emu.workdir(&router("\"Microsoft.DefaultV2\"", &capacity(10)));
     wd.apply();
     emu.emulator.clear_requests();
     wd.assert_plan_empty();
     assert!(validations(&emu).is_empty(), "a no-op plan makes no validate call");
 
-    set_config(&wd, &emu, &router("\"Microsoft.DefaultV2\"", &capacity(12)));
+    emu.set_resources(&wd, &router("\"Microsoft.DefaultV2\"", &capacity(12)));
     let out = wd.plan(&[]);
     assert_eq!(out.code, 2, "{out:?}");
     assert_eq!(validations(&emu).len(), 1, "{:?}", validations(&emu));
@@ -125,7 +115,7 @@ fn an_update_asks_azure_about_exactly_the_body_the_apply_puts() {
     // A replacement is validated once, as the create Terraform plans for it, never as an update of the old one.
     emu.emulator.clear_requests();
     let renamed = router("\"Microsoft.DefaultV2\"", &capacity(12)).replace("validated-router", "renamed-router");
-    set_config(&wd, &emu, &renamed);
+    emu.set_resources(&wd, &renamed);
     let out = wd.plan(&[]);
     assert_eq!(out.code, 2, "{out:?}");
     let validated = validations(&emu);
@@ -142,7 +132,7 @@ fn unknown_values_wait_for_the_apply_where_azure_refuses_before_the_write() {
         "resource \"terraform_data\" \"policy\" {{\n  input = \"{RETIRED_POLICY}\"\n}}\n{}",
         router("terraform_data.policy.output", "")
     );
-    let wd = workdir(&emu, &config);
+    let wd = emu.workdir(&config);
     let out = wd.plan(&[]);
     assert_eq!(out.code, 2, "the body is not known at plan, so Azure is not asked:\n{out:?}");
     assert!(validations(&emu).is_empty(), "{:?}", validations(&emu));
@@ -180,7 +170,7 @@ resource "modelrouter_deployment" "router" {{
 }}
 "#
     );
-    let wd = workdir(&emu, &config);
+    let wd = emu.workdir(&config);
     let out = wd.plan(&[]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.text().contains("Azure did not validate the router yet"), "says what waits:\n{out:?}");
@@ -216,7 +206,7 @@ fn where_the_provider_explains_a_refusal_the_error_carries_its_advice_and_azures
         o.settings.offers = offers;
         o.settings.validation.service_rule = Some(rule);
     });
-    let wd = workdir(&emu, &router("\"Microsoft.DefaultV2\"", "  sku {\n    capacity = 150\n  }"));
+    let wd = emu.workdir(&router("\"Microsoft.DefaultV2\"", "  sku {\n    capacity = 150\n  }"));
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "{out:?}");
     let text = out.text();
@@ -228,7 +218,7 @@ fn where_the_provider_explains_a_refusal_the_error_carries_its_advice_and_azures
 
 fn plans_with_a_warning(validation: ValidationSettings, needles: &[&str]) {
     let emu = emulator(ValidationSettings { service_rule: Some(retired_policy_rule()), ..validation });
-    let wd = workdir(&emu, &router(&format!("\"{RETIRED_POLICY}\""), ""));
+    let wd = emu.workdir(&router(&format!("\"{RETIRED_POLICY}\""), ""));
     let started = Instant::now();
     let out = wd.plan(&[]);
     assert_eq!(out.code, 2, "the plan succeeds:\n{out:?}");
@@ -258,13 +248,13 @@ fn a_long_running_validation_is_followed_to_its_answer() {
         service_rule: Some(retired_policy_rule()),
         ..Default::default()
     });
-    let wd = workdir(&emu, &router(&format!("\"{RETIRED_POLICY}\""), ""));
+    let wd = emu.workdir(&router(&format!("\"{RETIRED_POLICY}\""), ""));
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.text().contains(RULE_CODE) && out.text().contains(RULE_MESSAGE), "{out:?}");
     let polls = emu.requests("GET").into_iter().filter(|r| r.path.starts_with("/validateResults/")).count();
     assert!(polls >= 1, "the 202 was followed");
-    set_config(&wd, &emu, &router("\"Microsoft.DefaultV2\"", ""));
+    emu.set_resources(&wd, &router("\"Microsoft.DefaultV2\"", ""));
     wd.apply();
     assert!(deployment_writes(&emu).len() == 1, "{:?}", deployment_writes(&emu));
 }

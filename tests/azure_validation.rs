@@ -173,12 +173,15 @@ resource "modelrouter_deployment" "router" {{
     let wd = emu.workdir(&config);
     let out = wd.plan(&[]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.text().contains("Azure did not validate the router yet"), "says what waits:\n{out:?}");
-    let validated: Vec<String> = validations(&emu)
+    let text = out.text();
+    assert!(text.contains("Azure did not validate the router yet"), "says what waits:\n{out:?}");
+    assert!(text.contains("claude-sonnet-4-5") && text.contains("InvalidResourceProperties"), "and why:\n{out:?}");
+    let mut validated: Vec<String> = validations(&emu)
         .iter()
         .map(|r| r.body.as_ref().unwrap()["properties"]["template"]["resources"][0]["name"].to_string())
         .collect();
-    assert_eq!(validated, ["\"foundry-acc/claude-sonnet-4-5\""], "the Claude deployment is validated");
+    validated.sort();
+    assert_eq!(validated, ["\"foundry-acc/claude-sonnet-4-5\"", "\"foundry-acc/router-with-claude\""], "both asked");
     wd.apply();
     wd.assert_plan_empty();
 }

@@ -12,10 +12,10 @@
 
 use std::time::{Duration, Instant};
 
-use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind, Deployment, DeploymentId, ErrorDetail, Validation};
+use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind, Deployment, DeploymentId, ErrorDetail, Refusal, Validation};
 
+use super::Preflight;
 use super::finding::{Finding, Rule, Target};
-use super::{DeploymentKind, Preflight};
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::claude_guard::check_deployed;
 
@@ -28,7 +28,6 @@ const NOTHING_TO_VALIDATE: [Rule; 4] =
 
 /// One body to validate: the deployment it would be PUT as.
 pub struct AzureValidation<'a> {
-    pub kind: DeploymentKind,
     pub id: &'a DeploymentId,
     pub body: &'a Deployment,
 }
@@ -40,13 +39,13 @@ impl Preflight {
             return;
         }
         let deadline = Instant::now() + BOUND;
-        if let Some(waiting) = claude_not_yet_deployed(client, request, deadline).await {
-            findings.push(waiting);
-            return;
-        }
         match client.validate_deployment(request.id, request.body, deadline).await {
             Ok(Validation::Valid) => {}
             Ok(Validation::Refused(refusal)) => {
+                if let Some(waiting) = claude_not_yet_deployed(client, request, &refusal, deadline).await {
+                    findings.push(waiting);
+                    return;
+                }
                 for reason in refusal.reasons() {
                     add_refusal(findings, &reason);
                 }
@@ -104,11 +103,14 @@ fn target_of(reason: &ErrorDetail) -> Target {
 }
 
 /// Azure refuses a router routing to a Claude model the account does not hold yet, which is what a configuration
-/// creating both plans: that rule is left to the provider's own Claude check for this plan (before the write), and
-/// the router is not sent to Azure alone. `None` when every routed Claude model is deployed.
+/// creating both plans: when Azure refuses such a router, that rule is left to the provider's own Claude check for
+/// this plan (before the write), and the refusal is a warning carrying Azure's words. `None` when the router routes
+/// to no Claude model, every routed Claude model is deployed, or the deployments cannot be listed (then the refusal
+/// stands: Azure's answer is never hidden on a guess).
 async fn claude_not_yet_deployed(
     client: &ArmClient,
     request: &AzureValidation<'_>,
+    refusal: &Refusal,
     deadline: Instant,
 ) -> Option<Finding> {
     let routing = request.body.properties.routing.as_ref()?.models.as_deref()?;
@@ -118,10 +120,7 @@ async fn claude_not_yet_deployed(
         return None;
     }
     let account = &request.id.account;
-    let deployments = match client.list_deployments(account, deadline).await {
-        Ok(deployments) => deployments,
-        Err(error) => return Some(not_validated(request.id, &error)),
-    };
+    let deployments = client.list_deployments(account, deadline).await.ok()?;
     let sku = request.body.sku.as_ref().map(|s| s.name.as_str()).unwrap_or_default();
     let missing: Vec<String> = claude
         .iter()
@@ -134,6 +133,7 @@ async fn claude_not_yet_deployed(
     if missing.is_empty() {
         return None;
     }
+    let azure: Vec<String> = refusal.reasons().iter().map(|r| format!("{}: {}", r.code, r.message)).collect();
     Some(Finding::warning(
         Target::Routing,
         Rule::NotChecked,
@@ -141,9 +141,10 @@ async fn claude_not_yet_deployed(
         format!(
             "The router routes to {}, which the account {account} does not hold (with sku {sku}) yet: a \
              modelrouter_claude_dependency planned in this run creates it. Azure refuses a router before its Claude \
-             deployments exist, so its own validation of this router was left out of this plan; the provider checks \
-             the Claude deployment before the write.",
-            missing.join(", ")
+             deployments exist ({}), so its validation of this router waits for them; the provider checks the \
+             Claude deployment before the write.",
+            missing.join(", "),
+            azure.join("; ")
         ),
     ))
 }

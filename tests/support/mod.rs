@@ -237,8 +237,13 @@ impl TestEmulator {
 
     /// A provider block pointing at this emulator.
     pub fn provider_block(&self) -> String {
+        self.provider_block_with("")
+    }
+
+    /// A provider block pointing at this emulator, with `settings` (HCL lines) besides the endpoint and token.
+    pub fn provider_block_with(&self, settings: &str) -> String {
         format!(
-            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n}}\n",
+            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n{settings}}}\n",
             self.emulator.base_url()
         )
     }

@@ -18,7 +18,7 @@ use tf_provider::{AttributePath, Diagnostics, PathStep, Value};
 
 use super::lifecycle::{DeploymentKind, ResourceModel};
 use super::put_body::{put_body, sends_nothing_new};
-use crate::preflight::{AzureValidation, Finding, Rule, Severity, Target};
+use crate::preflight::{AzureValidation, Finding, Rule, Target};
 use crate::state::{Configured, ProviderState};
 
 /// Configuration attributes Azure never sees: an unknown one does not change the body.
@@ -55,7 +55,7 @@ pub async fn run<K: DeploymentKind>(
     if writes && sent_values_known(config) {
         match body_to_validate(kind, &configured, planned, prior, catalog, preflight.timeout).await {
             Ok(Some((id, body))) => {
-                let request = AzureValidation { kind: K::PREFLIGHT_KIND, id: &id, body: &body };
+                let request = AzureValidation { id: &id, body: &body };
                 preflight.ask_azure(client, &request, &mut findings).await;
             }
             Ok(None) => {}
@@ -111,15 +111,16 @@ async fn body_to_validate<K: DeploymentKind>(
     };
     let current = match prior {
         None => None,
-        Some(_) => configured.client.get_deployment(&id, Instant::now() + timeout).await.map_err(|error| Finding {
-            severity: Severity::Warning,
-            target: Target::Resource,
-            rule: Rule::NotChecked,
-            summary: "Azure did not validate the deployment".into(),
-            detail: format!(
-                "Reading {id} (the body an update sends starts from it) failed, so Azure Resource Manager's own \
+        Some(_) => configured.client.get_deployment(&id, Instant::now() + timeout).await.map_err(|error| {
+            Finding::warning(
+                Target::Resource,
+                Rule::NotChecked,
+                "Azure did not validate the deployment",
+                format!(
+                    "Reading {id} (the body an update sends starts from it) failed, so Azure Resource Manager's own \
                      validation did not run: {error}."
-            ),
+                ),
+            )
         })?,
     };
     let body = put_body(kind, planned, current.clone(), catalog);

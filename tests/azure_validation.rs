@@ -261,3 +261,37 @@ fn a_long_running_validation_is_followed_to_its_answer() {
     wd.apply();
     assert!(deployment_writes(&emu).len() == 1, "{:?}", deployment_writes(&emu));
 }
+
+#[test]
+fn a_claude_deployment_that_cannot_serve_the_router_fails_the_plan_with_the_providers_advice_and_azures_words() {
+    let emu = TestEmulator::start();
+    emu.emulator.seed_deployment(
+        &TestEmulator::deployment_id("claude-sonnet-4-5"),
+        json!({
+            "sku": {"name": "GlobalStandard", "capacity": 1},
+            "properties": {"model": {"format": "Anthropic", "name": "claude-sonnet-4-5", "version": "20250929"}},
+        }),
+    );
+    let router = format!(
+        r#"
+resource "modelrouter_deployment" "router" {{
+  name                 = "router-datazone"
+  cognitive_account_id = "{ACCOUNT}"
+  sku {{
+    name = "DataZoneStandard"
+  }}
+  routing {{
+    model {{ name = "claude-sonnet-4-5" }}
+  }}
+}}
+"#
+    );
+    let wd = emu.workdir(&router);
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = out.text();
+    assert!(text.contains("Claude deployment cannot serve the router"), "{out:?}");
+    assert!(text.contains("set sku.name = \"DataZoneStandard\""), "the provider's advice:\n{out:?}");
+    assert!(text.contains("Azure's own validation refuses the body too: InvalidResourceProperties"), "{out:?}");
+    assert!(deployment_writes(&emu).is_empty());
+}

@@ -17,7 +17,7 @@ use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind, Deployment, DeploymentI
 use super::Preflight;
 use super::finding::{Finding, Rule, Target};
 use crate::resources::common::ANTHROPIC;
-use crate::resources::common::claude_guard::check_deployed;
+use crate::resources::common::claude_guard::{check_deployed, is_claude_deployment_of};
 
 /// How long Azure's validation of one body may take, its retries and polls included.
 pub const BOUND: Duration = Duration::from_secs(30);
@@ -102,11 +102,12 @@ fn target_of(reason: &ErrorDetail) -> Target {
     }
 }
 
-/// Azure refuses a router routing to a Claude model the account does not hold yet, which is what a configuration
-/// creating both plans: when Azure refuses such a router, that rule is left to the provider's own Claude check for
-/// this plan (before the write), and the refusal is a warning carrying Azure's words. `None` when the router routes
-/// to no Claude model, every routed Claude model is deployed, or the deployments cannot be listed (then the refusal
-/// stands: Azure's answer is never hidden on a guess).
+/// The Claude rule, when Azure refuses a router that routes to Claude models. A routed Claude model the account
+/// does not hold at all is what a configuration creating both plans: that rule is left to the provider's own Claude
+/// check before the write, and the refusal is a warning carrying Azure's words. A Claude deployment that exists but
+/// cannot serve the router (another SKU, not Succeeded) is an error with the provider's advice and Azure's words.
+/// `None` when the router routes to no Claude model, every routed one is deployed as needed, or the deployments
+/// cannot be listed (then Azure's refusal stands as it is: it is never hidden on a guess).
 async fn claude_not_yet_deployed(
     client: &ArmClient,
     request: &AzureValidation<'_>,
@@ -122,29 +123,42 @@ async fn claude_not_yet_deployed(
     let account = &request.id.account;
     let deployments = client.list_deployments(account, deadline).await.ok()?;
     let sku = request.body.sku.as_ref().map(|s| s.name.as_str()).unwrap_or_default();
-    let missing: Vec<String> = claude
-        .iter()
-        .filter(|m| {
-            let version = m.version.as_deref().unwrap_or_default();
-            check_deployed(&deployments, &request.id.name, account, &m.name, version, sku).is_err()
-        })
-        .map(|m| format!("{} (version {})", m.name, m.version.as_deref().unwrap_or("any")))
-        .collect();
-    if missing.is_empty() {
-        return None;
+    let mut absent = Vec::new();
+    let mut unusable = Vec::new();
+    for model in claude {
+        let version = model.version.as_deref().unwrap_or_default();
+        let Err(advice) = check_deployed(&deployments, &request.id.name, account, &model.name, version, sku) else {
+            continue;
+        };
+        if deployments.iter().any(|d| is_claude_deployment_of(d, &model.name, version)) {
+            unusable.push(advice);
+        } else {
+            absent.push(format!("{} (version {})", model.name, model.version.as_deref().unwrap_or("any")));
+        }
     }
     let azure: Vec<String> = refusal.reasons().iter().map(|r| format!("{}: {}", r.code, r.message)).collect();
+    let azure = azure.join("; ");
+    if !unusable.is_empty() {
+        return Some(Finding::error(
+            Target::Routing,
+            Rule::AzureRefused,
+            "Claude deployment cannot serve the router",
+            format!("{}\n\nAzure's own validation refuses the body too: {azure}", unusable.join("\n\n")),
+        ));
+    }
+    if absent.is_empty() {
+        return None;
+    }
     Some(Finding::warning(
         Target::Routing,
         Rule::NotChecked,
         "Azure did not validate the router yet",
         format!(
-            "The router routes to {}, which the account {account} does not hold (with sku {sku}) yet: a \
+            "The router routes to {}, which the account {account} does not hold yet: a \
              modelrouter_claude_dependency planned in this run creates it. Azure refuses a router before its Claude \
-             deployments exist ({}), so its validation of this router waits for them; the provider checks the \
+             deployments exist ({azure}), so its validation of this router waits for them; the provider checks the \
              Claude deployment before the write.",
-            missing.join(", "),
-            azure.join("; ")
+            absent.join(", "),
         ),
     ))
 }

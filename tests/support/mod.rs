@@ -223,10 +223,27 @@ impl TestEmulator {
         })
     }
 
+    /// An initialised working directory holding `resources` under this emulator's provider block.
+    pub fn workdir(&self, resources: &str) -> Workdir {
+        let wd = Workdir::new(&format!("{}\n{resources}", self.provider_block()));
+        wd.init();
+        wd
+    }
+
+    /// Replaces the configuration of `wd` (made by [`TestEmulator::workdir`]) with `resources`.
+    pub fn set_resources(&self, wd: &Workdir, resources: &str) {
+        wd.write("main.tf", &format!("{}\n{resources}", self.provider_block()));
+    }
+
     /// A provider block pointing at this emulator.
     pub fn provider_block(&self) -> String {
+        self.provider_block_with("")
+    }
+
+    /// A provider block pointing at this emulator, with `settings` (HCL lines) besides the endpoint and token.
+    pub fn provider_block_with(&self, settings: &str) -> String {
         format!(
-            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n}}\n",
+            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n{settings}}}\n",
             self.emulator.base_url()
         )
     }

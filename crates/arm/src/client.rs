@@ -19,8 +19,12 @@ use crate::retry::RetryPolicy;
 use crate::transport::{Intent, Operation, Response, Transport, is_loopback_host, parse_base_url};
 
 mod reads;
+mod validate;
 
 pub use reads::{READ_API_VERSION, normalize_location};
+pub use validate::{
+    DEPLOYMENT_RESOURCE_TYPE, Refusal, VALIDATE_API_VERSION, Validation, template_name, validation_request,
+};
 
 /// The ARM api-version used for deployment calls unless configured otherwise (the provider block's `api_version`
 /// defaults to it). `routing` first appears in this version.

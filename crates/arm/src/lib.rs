@@ -9,7 +9,7 @@
 //! - `offer`: what a region offers (models list) and the quota left (usages);
 //! - `lro`: long-running operations (Azure-AsyncOperation, Location, provisioningState);
 //! - `locks`: per-account write serialisation;
-//! - `client`: [`ArmClient`];
+//! - `client`: [`ArmClient`] (with `client::validate`: ARM's template validation of a deployment body);
 //! - `decode` (hidden): the response decoders as plain functions, for the fuzz targets.
 
 pub mod auth;
@@ -30,8 +30,8 @@ pub use auth::{
     token_scope,
 };
 pub use client::{
-    ACCOUNT_API_VERSION, AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, READ_API_VERSION,
-    default_user_agent, normalize_location,
+    ACCOUNT_API_VERSION, AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, READ_API_VERSION, Refusal,
+    VALIDATE_API_VERSION, Validation, default_user_agent, normalize_location,
 };
 pub use error::{ArmError, ArmErrorKind, ConfigError, ErrorDetail, UnreachableCause};
 pub use id::{AccountId, DeploymentId, IdError};

@@ -18,12 +18,14 @@ mod server;
 mod state;
 mod tls;
 mod tokens;
+mod validate;
 
 pub use cli::run_cli;
 pub use faults::{FaultAction, FaultRule};
 pub use offers::{ModelOffer, Offers, Quota, SkuOffer};
 pub use state::{LroStyle, Outcome, Quirks, RecordedRequest, Settings, TokenGrant};
 pub use tokens::MSI_IDENTITY_HEADER;
+pub use validate::{ServiceRule, ValidationSettings};
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -87,6 +87,8 @@ pub struct Settings {
     pub quirks: Quirks,
     /// What regions offer, quotas, and the 403 switch of the read APIs (see `offers`).
     pub offers: crate::offers::Offers,
+    /// How template validation answers, and a rule only the service knows (see `validate`).
+    pub validation: crate::validate::ValidationSettings,
 }
 
 impl Default for Settings {
@@ -98,6 +100,7 @@ impl Default for Settings {
             page_size: 100,
             quirks: Quirks::default(),
             offers: crate::offers::Offers::default(),
+            validation: crate::validate::ValidationSettings::default(),
         }
     }
 }
@@ -186,6 +189,8 @@ pub(crate) struct Store {
     pub token_grants: Vec<TokenGrant>,
     /// Certificates registered for client certificate credentials, by `x5t#S256` thumbprint.
     pub client_certificates: HashMap<String, crate::client_certs::RegisteredCertificate>,
+    /// Template validations answered with 202, by poll id.
+    pub validations: HashMap<String, crate::validate::PendingValidation>,
 }
 
 pub(crate) const DEFAULT_RAI_POLICY: &str = "Microsoft.DefaultV2";

@@ -12,7 +12,6 @@
 //! What differs between a router and a Claude deployment is behind [`DeploymentKind`].
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -26,11 +25,13 @@ use tf_provider::{
 use super::errors::arm_error_diagnostic;
 use super::field::Field;
 use super::identity::Identity;
+use super::plan_checks;
 use super::private::PrivateState;
 use super::resource_identity::DeploymentIdentity;
+use super::put_body::put_body;
 use super::timeouts::{self, Operation, Timeouts};
 use super::values::unknowns_to_null;
-use crate::preflight::{PreflightRequest, Rule as PreflightRule};
+use crate::preflight::{DeploymentKind as PreflightKind, PreflightRequest};
 use crate::state::{Configured, ProviderState};
 
 /// A resource's typed model: parsed once per RPC from a configuration, plan or state value, and written back.
@@ -79,6 +80,8 @@ impl<'a> PlanContext<'a> {
 pub trait DeploymentKind: Send + Sync + 'static {
     type Model: ResourceModel;
     const TYPE_NAME: &'static str;
+    /// Which deployment the plan-time checks see (attribute names, account kinds).
+    const PREFLIGHT_KIND: PreflightKind;
     /// Whether the state carries the account's endpoint (costs one cached account GET per account).
     const NEEDS_ACCOUNT: bool = false;
 
@@ -225,10 +228,10 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             today: self.provider.today(),
         };
         let mut planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
-        if !diagnostics.has_errors()
-            && let Some(request) = self.kind.preflight_request(&planned, prior.as_ref(), &catalog)
-        {
-            diagnostics.extend(self.preflight(&request).await);
+        if !diagnostics.has_errors() {
+            let checks =
+                plan_checks::run(&self.kind, &self.provider, &planned, prior.as_ref(), &request.config, &catalog);
+            diagnostics.extend(checks.await);
         }
         let unsettled = private.unsettled_provisioning_state.clone().filter(|_| prior.is_some());
         let planned_state = match (&prior, unsettled) {
@@ -353,28 +356,6 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         if K::NEEDS_ACCOUNT { client.get_account(&id.account, deadline).await.map(Some) } else { Ok(None) }
     }
 
-    /// The live-account checks for a planned write, as diagnostics on the attributes they concern. Skipped before
-    /// `Configure` (`terraform validate`) and with `preflight_checks = false`.
-    async fn preflight(&self, request: &PreflightRequest) -> Diagnostics {
-        let Ok(configured) = self.provider.configured() else {
-            return Diagnostics::new();
-        };
-        let Some(preflight) = &configured.preflight else {
-            return Diagnostics::new();
-        };
-        preflight
-            .check(&configured.client, request)
-            .await
-            .into_iter()
-            .filter(|finding| {
-                finding.rule != PreflightRule::NewerRouterVersion
-                    || !configured.newer_router_version_reported.swap(true, Ordering::Relaxed)
-            })
-            .inspect(|finding| tracing::info!(resource = K::TYPE_NAME, "preflight: {finding}"))
-            .map(|finding| finding.to_diagnostic(request.kind))
-            .collect()
-    }
-
     /// The model for what Azure holds (its id in the configuration's spelling: `Identity::from_arm`).
     fn state_for(&self, base: &K::Model, deployment: &Deployment, account: Option<&Account>) -> K::Model {
         self.kind.state_from_arm(base, deployment, account, &self.provider.catalog())
@@ -404,15 +385,11 @@ impl<K: DeploymentKind> DeploymentResource<K> {
             .with_account_lock(&id.account, async {
                 self.kind.before_write(&ctx, planned).await.map_err(WriteFailure::Refused)?;
                 let current = client.get_deployment(&id, deadline).await.map_err(WriteFailure::Arm)?;
-                let mut body = match (creating, current) {
-                    (true, None) => Deployment::default(),
-                    (true, Some(_)) => {
-                        return Err(WriteFailure::Refused(already_exists(K::TYPE_NAME, &id).into()));
-                    }
-                    // Read-modify-write: fields this provider does not model survive the full PUT.
-                    (false, current) => current.unwrap_or_default(),
-                };
-                self.kind.apply_to_body(planned, &mut body, &catalog);
+                if creating && current.is_some() {
+                    return Err(WriteFailure::Refused(already_exists(K::TYPE_NAME, &id).into()));
+                }
+                // Read-modify-write on update: fields this provider does not model survive the full PUT.
+                let body = put_body(&self.kind, planned, current, &catalog);
                 // The client answers with Azure's own read of the deployment once the operation has ended.
                 let got = client.put_deployment(&id, &body, deadline).await.map_err(WriteFailure::Arm)?;
                 Ok((body, got))

@@ -2,6 +2,7 @@
 //! user-typed strings, the deployment lifecycle, the read-back check and error diagnostics.
 
 pub mod claude_guard;
+pub mod deployment_class;
 pub mod errors;
 pub mod field;
 pub mod identity;

@@ -109,6 +109,10 @@ impl Provider for ModelRouterProvider {
         crate::ephemeral::all(&self.state)
     }
 
+    fn list_resources(&self) -> Vec<Arc<dyn tf_provider::ListResource>> {
+        resources::lists(&self.state)
+    }
+
     fn stop(&self) {
         if let Ok(configured) = self.state.configured() {
             configured.client.cancel();

@@ -456,3 +456,24 @@ resource "modelrouter_deployment" "r" {{
 "#
     )
 }
+
+/// The configuration object of a `modelrouter_deployment` named `name` in the test account routing in cost mode to
+/// gpt-5 and gpt-5-mini, for the tests that call the provider in process (`block` is the resource's schema).
+pub fn router_config_value(block: &tf_provider::Block, name: &str) -> tf_provider::Value {
+    use tf_provider::Value;
+    let model = |name: &str| Value::object([("name", Value::string(name))]);
+    consistency::complete(
+        block,
+        &Value::object([
+            ("name", Value::string(name)),
+            ("cognitive_account_id", Value::string(ACCOUNT)),
+            (
+                "routing",
+                Value::object([
+                    ("mode", Value::string("cost")),
+                    ("model", Value::Set(vec![model("gpt-5"), model("gpt-5-mini")])),
+                ]),
+            ),
+        ]),
+    )
+}

@@ -12,6 +12,8 @@ use async_trait::async_trait;
 use crate::diagnostics::{AttributePath, Diagnostics};
 use crate::ephemeral::EphemeralResource;
 use crate::function::Function;
+use crate::identity::ResourceIdentity;
+use crate::list::ListResource;
 use crate::schema::Schema;
 use crate::value::{Value, json};
 
@@ -41,6 +43,12 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The ephemeral resource types; called once when the server starts.
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+
+    /// The list resource types (`terraform query`); called once when the server starts. Each lists a managed
+    /// resource type of this provider that has an identity.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
         Vec::new()
     }
 
@@ -91,6 +99,12 @@ pub trait Resource: Send + Sync + 'static {
     fn upgrade(&self, req: UpgradeRequest) -> UpgradeResponse {
         let ty = self.schema().block.value_type();
         upgrade_with_current_schema(&req.raw_state_json, &ty)
+    }
+
+    /// The resource identity (Terraform >= 1.12), derived from the state. `None`: the type has none, and can be
+    /// neither imported by identity nor listed.
+    fn identity(&self) -> Option<&dyn ResourceIdentity> {
+        None
     }
 
     /// Whether [`Resource::move_state`] is implemented. The server announces the `move_resource_state` capability

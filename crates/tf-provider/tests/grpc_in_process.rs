@@ -2,55 +2,15 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use support::fake::{FakeProvider, FakeThing};
+use support::fake::FakeProvider;
+use support::rpc::{dv, start, start_with, thing_type, undv};
 use tf_provider::proto::plugin::Empty;
 use tf_provider::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use tf_provider::proto::tfplugin5 as pb;
-use tf_provider::proto::tfplugin5::provider_client::ProviderClient;
-use tf_provider::server::serve_listener;
-use tf_provider::value::msgpack;
 use tf_provider::{Type, Value};
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
-
-struct Harness {
-    client: ProviderClient<Channel>,
-    channel: Channel,
-    provider: Arc<FakeProvider>,
-    server: JoinHandle<()>,
-    shutdown: CancellationToken,
-}
-
-async fn start() -> Harness {
-    start_with(FakeProvider::default()).await
-}
-
-async fn start_with(provider: FakeProvider) -> Harness {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let provider = Arc::new(provider);
-    let shutdown = CancellationToken::new();
-    let server = tokio::spawn(serve_listener(provider.clone(), listener, None, shutdown.clone()));
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
-    Harness { client: ProviderClient::new(channel.clone()), channel, provider, server, shutdown }
-}
-
-fn thing_type() -> Type {
-    FakeThing::schema_block().value_type()
-}
-
-fn dv(value: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue { msgpack: msgpack::encode(value, ty).unwrap(), json: vec![] })
-}
-
-fn undv(value: Option<pb::DynamicValue>, ty: &Type) -> Value {
-    msgpack::decode(&value.expect("a DynamicValue").msgpack, ty).unwrap()
-}
 
 fn thing_config(name: &str) -> Value {
     Value::object([("name", Value::string(name)), ("rule", Value::list([]))])
@@ -233,6 +193,7 @@ fn move_request(type_name: &str, version: i64, json: &[u8]) -> pb::move_resource
         source_state: Some(pb::RawState { json: json.to_vec(), flatmap: Default::default() }),
         target_type_name: "fake_thing".into(),
         source_private: b"carried".to_vec(),
+        ..Default::default()
     }
 }
 

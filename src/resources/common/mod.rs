@@ -3,6 +3,7 @@
 //! identity and list resource of Terraform >= 1.12/1.14.
 
 pub mod claude_guard;
+pub mod deployment_class;
 pub mod errors;
 pub mod field;
 pub mod identity;

@@ -135,8 +135,10 @@ pub fn schema() -> Schema {
             PREFLIGHT_CHECKS,
             "Default `true`: at plan time, check each deployment that is created or whose version or SKU changes \
              against the live account (account kind, the region's offer of the model, version and SKU, capacity \
-             limits and remaining quota), so what Azure would refuse after a long apply fails in `plan`. A check \
-             that cannot be made (403, missing data) is a warning saying what was not checked.",
+             limits and remaining quota), and have Azure Resource Manager validate the exact body the apply would \
+             send (template validation; not on no-op plans), so what Azure would refuse after a long apply fails in \
+             `plan` with Azure's own code and message. A check that cannot be made (403, missing data, no answer) is \
+             a warning saying what was not checked.",
         ))
         .attribute(string(
             CATALOG_FILE,

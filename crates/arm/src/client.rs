@@ -21,9 +21,13 @@ use crate::transport::{Intent, Operation, Response, Transport, is_loopback_host,
 use crate::write::{Precondition, WriteBody};
 
 mod reads;
+mod validate;
 
 pub use crate::api_version::{DEFAULT_API_VERSION, FIRST_GA_WITH_ROUTING};
 pub use reads::normalize_location;
+pub use validate::{
+    DEPLOYMENT_RESOURCE_TYPE, Refusal, VALIDATE_API_VERSION, Validation, template_name, validation_request,
+};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A list longer than this many pages is a service loop, not data.
 const MAX_PAGES: usize = 10_000;

@@ -11,7 +11,7 @@
 //! - `api_version`: the one api-version of every call, and an unpinned client's fallback;
 //! - `write`: what a PUT may carry ([`Deployment::writable`]) and its precondition ([`WriteBody`]);
 //! - `locks`: per-account write serialisation;
-//! - `client`: [`ArmClient`];
+//! - `client`: [`ArmClient`] (with `client::validate`: ARM's template validation of a deployment body);
 //! - `decode` (hidden): the response decoders as plain functions, for the fuzz targets.
 
 mod api_version;
@@ -35,8 +35,8 @@ pub use auth::{
     token_scope,
 };
 pub use client::{
-    AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, FIRST_GA_WITH_ROUTING, default_user_agent,
-    normalize_location,
+    AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, FIRST_GA_WITH_ROUTING, Refusal, VALIDATE_API_VERSION,
+    Validation, default_user_agent, normalize_location,
 };
 pub use error::{ArmError, ArmErrorKind, ConfigError, ErrorDetail, UnreachableCause};
 pub use id::{AccountId, DeploymentId, IdError};

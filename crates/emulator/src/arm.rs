@@ -30,24 +30,40 @@ pub(crate) const KNOWN_INDUSTRIES: [&str; 9] =
     ["technology", "finance", "healthcare", "education", "retail", "manufacturing", "government", "media", "other"];
 const CORRELATION_HEADER: &str = "x-ms-correlation-request-id";
 
-/// An ARM error answer: `{"error": {"code", "message"}}` with its HTTP status.
+/// An ARM error answer: `{"error": {"code", "message", "target"?}}` with its HTTP status.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{status} {code}: {message}")]
 pub(crate) struct ArmFailure {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
+    /// The property the error concerns (`sku.name`, `properties.routing`), when the rule names one.
+    pub target: Option<String>,
 }
 
 impl ArmFailure {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ArmFailure {
-        ArmFailure { status, code: code.to_string(), message: message.into() }
+        ArmFailure { status, code: code.to_string(), message: message.into(), target: None }
+    }
+
+    pub fn at(mut self, target: &str) -> ArmFailure {
+        self.target = Some(target.to_string());
+        self
+    }
+
+    /// The error object (`{code, message, target?}`), as an answer's `error` or an inner error of `details`.
+    pub fn to_json(&self) -> Value {
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let Some(target) = &self.target {
+            error["target"] = json!(target);
+        }
+        error
     }
 }
 
 impl IntoResponse for ArmFailure {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
+        let body = json!({"error": self.to_json()});
         (self.status, axum::Json(body)).into_response()
     }
 }
@@ -209,6 +225,10 @@ async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, headers: &He
         return refusal.into_response();
     }
     if let Some(response) = crate::inference::account_action(shared, method, path, uri.query(), body) {
+        return response;
+    }
+    let api_version = query.get("api-version").map(String::as_str);
+    if let Some(response) = crate::validate::dispatch(shared, method, path, api_version, body) {
         return response;
     }
     if let Some(response) = crate::offers::dispatch(shared, method, path, query.get("api-version").map(String::as_str))
@@ -444,6 +464,10 @@ fn invalid_properties(message: impl Into<String>) -> ArmFailure {
     ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidResourceProperties", message)
 }
 
+fn invalid_routing(message: impl Into<String>) -> ArmFailure {
+    invalid_properties(message).at("properties.routing")
+}
+
 fn text_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
     value.pointer(pointer).and_then(Value::as_str)
 }
@@ -456,8 +480,9 @@ fn same_text(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-/// The service's checks on a deployment PUT body. `body` may be completed (router version default).
-fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) -> Result<(), ArmFailure> {
+/// The service's checks on a deployment PUT body, shared by PUT and template validation (which writes nothing).
+/// `body` may be completed (router version default).
+pub(crate) fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) -> Result<(), ArmFailure> {
     if !body.is_object() {
         return Err(ArmFailure::new(
             StatusCode::BAD_REQUEST,
@@ -466,7 +491,7 @@ fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) 
         ));
     }
     if text_at(body, "/sku/name").is_none_or(str::is_empty) {
-        return Err(invalid_properties("The sku of model deployment is not provided."));
+        return Err(invalid_properties("The sku of model deployment is not provided.").at("sku.name"));
     }
     let Some(model) = body.pointer("/properties/model").filter(|m| m.is_object()) else {
         return Err(invalid_properties("The model of the deployment is not provided (properties.model)."));
@@ -503,22 +528,27 @@ fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) 
         let version = text_at(body, "/properties/model/version").unwrap_or(DEFAULT_ROUTER_VERSION);
         if let Some(routing) = &routing {
             if version < FIRST_ROUTING_VERSION {
-                return Err(invalid_properties(format!(
+                return Err(invalid_routing(format!(
                     "Routing configuration (properties.routing) requires model-router version {FIRST_ROUTING_VERSION} or later; this deployment uses version '{version}'."
                 )));
             }
             validate_routing(store, account, name, body, routing)?;
         }
     } else if routing.is_some() {
-        return Err(invalid_properties(format!(
+        return Err(invalid_routing(format!(
             "Routing configuration (properties.routing) applies only to model-router deployments, not to model '{model_name}'."
         )));
     }
-    Ok(())
+    match &store.settings.validation.service_rule {
+        Some(rule) => rule.check(body),
+        None => Ok(()),
+    }
 }
 
 fn validate_model_provider_data(data: Option<&Value>) -> Result<(), ArmFailure> {
-    let invalid = |message: String| ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message);
+    let invalid = |message: String| {
+        ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message).at("properties.modelProviderData")
+    };
     let Some(data) = data.filter(|d| d.is_object()) else {
         return Err(invalid(
             "ModelProviderData is required for Anthropic model deployments but was not provided. Please provide all required fields: industry, organizationName, and countryCode.".into(),
@@ -557,7 +587,7 @@ fn validate_routing(
         let valid =
             mode.as_str().is_some_and(|m| ["balanced", "quality", "cost"].iter().any(|v| v.eq_ignore_ascii_case(m)));
         if !valid {
-            return Err(invalid_properties(format!(
+            return Err(invalid_routing(format!(
                 "The routing mode {mode} is not supported; use balanced, quality or cost."
             )));
         }
@@ -566,7 +596,7 @@ fn validate_routing(
         return Ok(());
     };
     let Some(models) = models.as_array().filter(|m| !m.is_empty()) else {
-        return Err(invalid_properties("properties.routing.models must hold at least one model."));
+        return Err(invalid_routing("properties.routing.models must hold at least one model."));
     };
     let sku_name = text_at(body, "/sku/name");
     let own_key = deployment_key(&account.path, name);
@@ -583,7 +613,7 @@ fn validate_routing(
                 && text_at(&d.body, "/properties/provisioningState") == Some("Succeeded")
         });
         if !deployed {
-            return Err(invalid_properties(format!(
+            return Err(invalid_routing(format!(
                 "The routing configuration references the Anthropic model '{wanted_name}' version '{}', which must first be deployed in account '{}' with sku '{}' (a succeeded deployment with format 'Anthropic').",
                 wanted_version.unwrap_or("(any)"),
                 account.path.name,

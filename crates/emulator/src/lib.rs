@@ -19,6 +19,7 @@ mod server;
 mod state;
 mod tls;
 mod tokens;
+mod validate;
 
 pub use api_versions::{ApiVersionPolicy, KNOWN_API_VERSIONS};
 pub use cli::run_cli;
@@ -26,6 +27,7 @@ pub use faults::{FaultAction, FaultRule};
 pub use offers::{ModelOffer, Offers, Quota, SkuOffer};
 pub use state::{LroStyle, Outcome, Quirks, RecordedRequest, Settings, TokenGrant};
 pub use tokens::MSI_IDENTITY_HEADER;
+pub use validate::{ServiceRule, ValidationSettings};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -101,6 +103,8 @@ pub(crate) struct Shared {
     pub(crate) initial_settings: Settings,
     /// Account keys for listKeys and inference (`inference.rs`).
     pub(crate) keys: inference::Keys,
+    /// Prompts seen per deployment, for the `cached_tokens` of inference usage.
+    pub(crate) prompt_cache: inference::PromptCache,
 }
 
 impl Shared {
@@ -156,6 +160,7 @@ impl Emulator {
             static_token: options.static_token.clone().filter(|t| !t.is_empty()),
             initial_settings: settings,
             keys: inference::Keys::default(),
+            prompt_cache: inference::PromptCache::default(),
         });
         for spec in &options.accounts {
             shared.add_account(spec);

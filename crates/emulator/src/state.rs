@@ -89,6 +89,8 @@ pub struct Settings {
     pub offers: crate::offers::Offers,
     /// Which api-versions are refused (see `api_versions`).
     pub api_versions: crate::api_versions::ApiVersionPolicy,
+    /// How template validation answers, and a rule only the service knows (see `validate`).
+    pub validation: crate::validate::ValidationSettings,
 }
 
 impl Default for Settings {
@@ -101,6 +103,7 @@ impl Default for Settings {
             quirks: Quirks::default(),
             offers: crate::offers::Offers::default(),
             api_versions: Default::default(),
+            validation: crate::validate::ValidationSettings::default(),
         }
     }
 }
@@ -199,6 +202,8 @@ pub(crate) struct Store {
     pub edits_after_read: HashMap<String, (Value, u32)>,
     /// Certificates registered for client certificate credentials, by `x5t#S256` thumbprint.
     pub client_certificates: HashMap<String, crate::client_certs::RegisteredCertificate>,
+    /// Template validations answered with 202, by poll id.
+    pub validations: HashMap<String, crate::validate::PendingValidation>,
 }
 
 pub(crate) const DEFAULT_RAI_POLICY: &str = "Microsoft.DefaultV2";

@@ -12,7 +12,8 @@ use std::time::Instant;
 use modelrouter_arm::{ArmClient, ArmError, Deployment, DeploymentId, WriteBody};
 use tf_provider::{Diagnostic, Diagnostics};
 
-use super::state::{SETTLED, Serving};
+use super::put_body::sends_nothing_new;
+use super::state::Serving;
 
 /// How many times an update re-reads and re-applies the plan after Azure answered `412`.
 pub const MAX_REAPPLIES: usize = 3;
@@ -30,8 +31,9 @@ pub struct Written {
     pub got: Deployment,
 }
 
-/// Creates (`creating`) or updates the deployment `id`: `apply_plan` writes the planned settings into the body
-/// (Azure's current deployment on update, empty on create); `serving` says which state it must end in.
+/// Creates (`creating`) or updates the deployment `id`: `body_for` gives the body to PUT for what Azure holds
+/// (`put_body`: the plan applied to Azure's current deployment on update, to nothing on create); `serving` says
+/// which state it must end in.
 pub async fn write(
     client: &ArmClient,
     id: &DeploymentId,
@@ -39,19 +41,19 @@ pub async fn write(
     creating: bool,
     serving: &Serving,
     deadline: Instant,
-    apply_plan: impl Fn(&mut Deployment),
+    body_for: impl Fn(Option<&Deployment>) -> Deployment,
 ) -> Result<Written, WriteFailure> {
     let mut refusals = 0;
     let Written { asked, got } = loop {
         let current = client.get_deployment(id, deadline).await.map_err(WriteFailure::Arm)?;
         let (body, current) = match (creating, current) {
             (true, Some(_)) => return Err(WriteFailure::Refused(already_exists(type_name, id).into())),
-            (true, None) => (WriteBody::create(&with_plan(&Deployment::default(), &apply_plan)), None),
-            (false, Some(current)) => (WriteBody::update(&current, &with_plan(&current, &apply_plan)), Some(current)),
+            (true, None) => (WriteBody::create(&body_for(None)), None),
+            (false, Some(current)) => (WriteBody::update(&current, &body_for(Some(&current))), Some(current)),
             // Deleted since the plan: write it again as planned.
-            (false, None) => (WriteBody::create(&with_plan(&Deployment::default(), &apply_plan)), None),
+            (false, None) => (WriteBody::create(&body_for(None)), None),
         };
-        if let Some(current) = current.filter(|current| nothing_to_send(current, &body.deployment)) {
+        if let Some(current) = current.filter(|current| sends_nothing_new(&body.deployment, current)) {
             // Only the deployment state differs (or nothing does): no PUT, no long-running operation.
             break Written { asked: body.deployment, got: current };
         }
@@ -75,20 +77,6 @@ pub async fn write(
         None => got,
     };
     Ok(Written { asked, got })
-}
-
-fn with_plan(base: &Deployment, apply_plan: &impl Fn(&mut Deployment)) -> Deployment {
-    let mut body = base.clone();
-    apply_plan(&mut body);
-    body
-}
-
-/// Whether the PUT would change nothing Azure holds for a deployment whose last operation completed.
-fn nothing_to_send(current: &Deployment, body: &Deployment) -> bool {
-    let settled = current.provisioning_state().is_some_and(|s| s.eq_ignore_ascii_case(SETTLED));
-    let mut holds = current.writable();
-    holds.properties.deployment_state = None;
-    settled && holds == *body
 }
 
 fn already_exists(type_name: &str, id: &DeploymentId) -> Diagnostic {

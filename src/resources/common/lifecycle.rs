@@ -13,27 +13,29 @@
 //! What differs between a router and a Claude deployment is behind [`DeploymentKind`].
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use async_trait::async_trait;
 use modelrouter_arm::{Account, AccountId, ArmClient, ArmError, Deployment, DeploymentId};
 use modelrouter_catalog::{Catalog, CatalogDate};
 use tf_provider::{
-    ApplyRequest, ApplyResponse, AttributePath, Diagnostic, Diagnostics, ImportRequest, ImportResponse, PlanRequest,
-    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Value,
+    ApplyRequest, ApplyResponse, AttributePath, Diagnostic, Diagnostics, ImportRequest, ImportResponse, MoveRequest,
+    MoveResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, ResourceIdentity, Schema, Value,
 };
 
 use super::conditional_write::{self, WriteFailure, Written};
 use super::errors::arm_error_diagnostic;
 use super::field::Field;
 use super::identity::Identity;
+use super::plan_checks;
 use super::private::PrivateState;
+use super::put_body::put_body;
+use super::resource_identity::DeploymentIdentity;
 use super::state::{SETTLED, Serving};
 use super::tags::TagMap;
 use super::timeouts::{self, Operation, Timeouts};
 use super::values::unknowns_to_null;
-use crate::preflight::{PreflightRequest, Rule as PreflightRule};
+use crate::preflight::{DeploymentKind as PreflightKind, PreflightRequest};
 use crate::state::{Configured, ProviderState};
 
 /// A resource's typed model: parsed once per RPC from a configuration, plan or state value, and written back.
@@ -84,6 +86,8 @@ impl<'a> PlanContext<'a> {
 pub trait DeploymentKind: Send + Sync + 'static {
     type Model: ResourceModel;
     const TYPE_NAME: &'static str;
+    /// Which deployment the plan-time checks see (attribute names, account kinds).
+    const PREFLIGHT_KIND: PreflightKind;
     /// Whether the state carries the account's endpoint (costs one cached account GET per account).
     const NEEDS_ACCOUNT: bool = false;
 
@@ -231,10 +235,10 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             default_tags: self.provider.configured().map_or(Field::Unknown, |c| c.default_tags.clone()),
         };
         let planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
-        if !diagnostics.has_errors()
-            && let Some(request) = self.kind.preflight_request(&planned, prior.as_ref(), &catalog)
-        {
-            diagnostics.extend(self.preflight(&request).await);
+        if !diagnostics.has_errors() {
+            let checks =
+                plan_checks::run(&self.kind, &self.provider, &planned, prior.as_ref(), &request.config, &catalog);
+            diagnostics.extend(checks.await);
         }
         if let Some(prior) = &prior
             && let Some(state) =
@@ -333,6 +337,19 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
         };
         ImportResponse { state, private, diagnostics }
     }
+
+    fn identity(&self) -> Option<&dyn ResourceIdentity> {
+        Some(&DeploymentIdentity)
+    }
+
+    fn accepts_moves(&self) -> bool {
+        true
+    }
+
+    /// `moved` from azapi_resource or azurerm_cognitive_deployment: see [`crate::resources::moves`].
+    async fn move_state(&self, request: MoveRequest) -> MoveResponse {
+        crate::resources::moves::answer(&self.kind, &self.provider, request).await
+    }
 }
 
 impl<K: DeploymentKind> DeploymentResource<K> {
@@ -343,28 +360,6 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         deadline: Instant,
     ) -> Result<Option<Account>, ArmError> {
         if K::NEEDS_ACCOUNT { client.get_account(&id.account, deadline).await.map(Some) } else { Ok(None) }
-    }
-
-    /// The live-account checks for a planned write, as diagnostics on the attributes they concern. Skipped before
-    /// `Configure` (`terraform validate`) and with `preflight_checks = false`.
-    async fn preflight(&self, request: &PreflightRequest) -> Diagnostics {
-        let Ok(configured) = self.provider.configured() else {
-            return Diagnostics::new();
-        };
-        let Some(preflight) = &configured.preflight else {
-            return Diagnostics::new();
-        };
-        preflight
-            .check(&configured.client, request)
-            .await
-            .into_iter()
-            .filter(|finding| {
-                finding.rule != PreflightRule::NewerRouterVersion
-                    || !configured.newer_router_version_reported.swap(true, Ordering::Relaxed)
-            })
-            .inspect(|finding| tracing::info!(resource = K::TYPE_NAME, "preflight: {finding}"))
-            .map(|finding| finding.to_diagnostic(request.kind))
-            .collect()
     }
 
     /// The model for what Azure holds (its id in the configuration's spelling: `Identity::from_arm`).
@@ -395,8 +390,8 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let outcome = match self.kind.before_write(&ctx, planned).await {
             Err(diags) => Err(WriteFailure::Refused(diags)),
             Ok(()) => {
-                conditional_write::write(client, &id, K::TYPE_NAME, creating, planned.serving(), deadline, |body| {
-                    self.kind.apply_to_body(planned, body, &catalog)
+                conditional_write::write(client, &id, K::TYPE_NAME, creating, planned.serving(), deadline, |current| {
+                    put_body(&self.kind, planned, current, &catalog)
                 })
                 .await
             }

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use modelrouter_arm::{AccountId, DeploymentId};
+use modelrouter_arm::{Account, AccountId, Deployment, DeploymentId};
+use modelrouter_catalog::Catalog;
 use tf_provider::{
     Attribute, AttributePath, Block, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Schema, Type, Value,
 };
@@ -18,6 +19,8 @@ use crate::resources::common::errors::arm_error_diagnostic;
 use crate::resources::common::field::Field;
 use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::{DeploymentKind, ResourceModel};
+use crate::resources::common::state::attr as state_attr;
+use crate::resources::common::tags::attr as tags_attr;
 
 use crate::resources::common::timeouts::Operation;
 use crate::resources::deployment::Router;
@@ -53,6 +56,61 @@ fn routing_type() -> Type {
     ]))
 }
 
+fn schema_block() -> Block {
+    Block::new()
+        .describe(
+            "A model router deployment read from Azure, by `id` or by `cognitive_account_id` and `name`: \
+             everything `modelrouter_deployment` exposes, for stacks that consume a router managed elsewhere \
+             (for example a gateway stack). Refuses a deployment that is not a model router.",
+        )
+        .attribute(
+            Attribute::optional(attr::ID, Type::String)
+                .computed()
+                .describe("ARM id of the deployment. Set this, or `cognitive_account_id` and `name`."),
+        )
+        .attribute(
+            Attribute::optional(attr::ACCOUNT_ID, Type::String)
+                .computed()
+                .describe("ARM id of the account; with `name`, instead of `id`."),
+        )
+        .attribute(
+            Attribute::optional(attr::NAME, Type::String)
+                .computed()
+                .describe("Deployment name; with `cognitive_account_id`, instead of `id`."),
+        )
+        .attribute(Attribute::computed_only(attr::ROUTER_VERSION, Type::String).describe("Model router version."))
+        .attribute(Attribute::computed_only(attr::RAI_POLICY_NAME, Type::String).describe("Content filter."))
+        .attribute(Attribute::computed_only(attr::VERSION_UPGRADE_OPTION, Type::String).describe("Upgrade policy."))
+        .attribute(Attribute::computed_only(attr::EFFECTIVE_CONTEXT_WINDOW, Type::Number).describe(
+            "Smallest documented context window (tokens) among the routed models; null when the catalog \
+             documents none of them.",
+        ))
+        .attribute(
+            Attribute::computed_only(attr::ROUTED_MODELS, Type::List(Box::new(routed_model_type())))
+                .describe("The models the router routes to, as on the resource."),
+        )
+        .attribute(Attribute::computed_only(attr::ENDPOINT, Type::String).describe("The account's endpoint."))
+        .attribute(Attribute::computed_only(attr::SKU, sku_type()).describe("`name` and `capacity`."))
+        .attribute(
+            Attribute::computed_only(state_attr::DEPLOYMENT_STATE, Type::String)
+                .describe("`Running` or `Paused` (a paused router answers HTTP 423)."),
+        )
+        .attribute(
+            Attribute::computed_only(state_attr::SERVICE_TIER, Type::String).describe("`Default` or `Priority`."),
+        )
+        .attribute(Attribute::computed_only(state_attr::PROVISIONING_STATE, Type::String).describe(
+            "Azure's `provisioningState`: `Succeeded` once the last operation completed, e.g. `Failed` otherwise.",
+        ))
+        .attribute(
+            Attribute::computed_only(tags_attr::TAGS, Type::map(Type::String))
+                .describe("The tags Azure holds (default tags included)."),
+        )
+        .attribute(Attribute::computed_only(attr::ROUTING, routing_type()).describe(
+            "`mode` and the `model` subset (`name`, `format`, `version`); null when the router has no routing \
+             settings (balanced over the default set).",
+        ))
+}
+
 /// Which deployment the configuration names, or the diagnostic on the argument that is missing or wrong.
 fn requested(config: &Value) -> Result<DeploymentId, Diagnostic> {
     let identity = Identity::parse(config);
@@ -83,6 +141,19 @@ fn requested(config: &Value) -> Result<DeploymentId, Diagnostic> {
     }
 }
 
+/// The data source's object for router `id` as Azure holds it; also each element of `modelrouter_deployments.routers`.
+pub(crate) fn router_object(id: &DeploymentId, deployment: &Deployment, account: &Account, catalog: &Catalog) -> Value {
+    let base = RouterModel { identity: Identity::of(id), ..RouterModel::default() };
+    let mut router = RouterModel::from_arm(&base, deployment, Some(account), catalog);
+    router.timeouts = Field::Null;
+    to_data_value(&router)
+}
+
+/// The type of [`router_object`]: the attributes of this data source.
+pub(crate) fn router_object_type() -> Type {
+    schema_block().value_type()
+}
+
 /// The data source's object for a router read from Azure.
 fn to_data_value(router: &RouterModel) -> Value {
     let resource = router.to_value();
@@ -97,11 +168,16 @@ fn to_data_value(router: &RouterModel) -> Value {
         attr::ROUTED_MODELS,
         attr::ENDPOINT,
         attr::SKU,
+        state_attr::DEPLOYMENT_STATE,
+        state_attr::SERVICE_TIER,
+        state_attr::PROVISIONING_STATE,
     ]
     .into_iter()
     .map(|a| (a, resource.get(a).clone()))
     .collect();
     pairs.push((attr::ROUTING, resource.get(attr::ROUTING).clone()));
+    // What Azure holds: the resource's tags_all.
+    pairs.push((tags_attr::TAGS, resource.get(tags_attr::TAGS_ALL).clone()));
     Value::object(pairs)
 }
 
@@ -112,45 +188,7 @@ impl DataSource for DeploymentDataSource {
     }
 
     fn schema(&self) -> Schema {
-        let block = Block::new()
-            .describe(
-                "A model router deployment read from Azure, by `id` or by `cognitive_account_id` and `name`: \
-                 everything `modelrouter_deployment` exposes, for stacks that consume a router managed elsewhere \
-                 (for example a gateway stack). Refuses a deployment that is not a model router.",
-            )
-            .attribute(
-                Attribute::optional(attr::ID, Type::String)
-                    .computed()
-                    .describe("ARM id of the deployment. Set this, or `cognitive_account_id` and `name`."),
-            )
-            .attribute(
-                Attribute::optional(attr::ACCOUNT_ID, Type::String)
-                    .computed()
-                    .describe("ARM id of the account; with `name`, instead of `id`."),
-            )
-            .attribute(
-                Attribute::optional(attr::NAME, Type::String)
-                    .computed()
-                    .describe("Deployment name; with `cognitive_account_id`, instead of `id`."),
-            )
-            .attribute(Attribute::computed_only(attr::ROUTER_VERSION, Type::String).describe("Model router version."))
-            .attribute(Attribute::computed_only(attr::RAI_POLICY_NAME, Type::String).describe("Content filter."))
-            .attribute(Attribute::computed_only(attr::VERSION_UPGRADE_OPTION, Type::String).describe("Upgrade policy."))
-            .attribute(Attribute::computed_only(attr::EFFECTIVE_CONTEXT_WINDOW, Type::Number).describe(
-                "Smallest documented context window (tokens) among the routed models; null when the catalog \
-                 documents none of them.",
-            ))
-            .attribute(
-                Attribute::computed_only(attr::ROUTED_MODELS, Type::List(Box::new(routed_model_type())))
-                    .describe("The models the router routes to, as on the resource."),
-            )
-            .attribute(Attribute::computed_only(attr::ENDPOINT, Type::String).describe("The account's endpoint."))
-            .attribute(Attribute::computed_only(attr::SKU, sku_type()).describe("`name` and `capacity`."))
-            .attribute(Attribute::computed_only(attr::ROUTING, routing_type()).describe(
-                "`mode` and the `model` subset (`name`, `format`, `version`); null when the router has no routing \
-                 settings (balanced over the default set).",
-            ));
-        Schema { version: 0, block }
+        Schema { version: 0, block: schema_block() }
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -193,9 +231,9 @@ impl DataSource for DeploymentDataSource {
             Ok(account) => account,
             Err(error) => return failed(arm_error_diagnostic(&format!("read account {}", id.account), &error)),
         };
-        let base = RouterModel { identity: Identity::of(&id), ..RouterModel::default() };
-        let mut router = RouterModel::from_arm(&base, &deployment, Some(&account), &configured.catalog);
-        router.timeouts = Field::Null;
-        DataSourceReadResponse { state: to_data_value(&router), diagnostics: Diagnostics::new() }
+        DataSourceReadResponse {
+            state: router_object(&id, &deployment, &account, &configured.catalog),
+            diagnostics: Diagnostics::new(),
+        }
     }
 }

@@ -25,6 +25,14 @@ pub enum Target {
     SkuName,
     /// `sku.capacity`.
     SkuCapacity,
+    /// `routing` (router).
+    Routing,
+    /// `model_provider_data` (Claude).
+    ModelProviderData,
+    /// `rai_policy_name`.
+    RaiPolicy,
+    /// The resource as a whole: no one attribute.
+    Resource,
 }
 
 impl Target {
@@ -37,6 +45,10 @@ impl Target {
             (Target::Version, DeploymentKind::Claude) => root.attr("version"),
             (Target::SkuName, _) => root.attr("sku").attr("name"),
             (Target::SkuCapacity, _) => root.attr("sku").attr("capacity"),
+            (Target::Routing, DeploymentKind::Router) => root.attr("routing"),
+            (Target::ModelProviderData, DeploymentKind::Claude) => root.attr("model_provider_data"),
+            (Target::RaiPolicy, _) => root.attr("rai_policy_name"),
+            (Target::Routing | Target::ModelProviderData | Target::Resource, _) => root,
         }
     }
 
@@ -48,6 +60,10 @@ impl Target {
             (Target::Version, DeploymentKind::Claude) => "version",
             (Target::SkuName, _) => "sku.name",
             (Target::SkuCapacity, _) => "sku.capacity",
+            (Target::Routing, _) => "routing",
+            (Target::ModelProviderData, _) => "model_provider_data",
+            (Target::RaiPolicy, _) => "rai_policy_name",
+            (Target::Resource, _) => "the resource",
         }
     }
 }
@@ -64,6 +80,8 @@ pub enum Rule {
     CapacityLimits,
     Quota,
     NewerRouterVersion,
+    /// Azure Resource Manager's own template validation refused the body the apply would send.
+    AzureRefused,
     /// A check that could not be made (403, no entry, no usage): the detail says which.
     NotChecked,
 }
@@ -97,7 +115,9 @@ impl Finding {
             Severity::Error => Diagnostic::error(self.summary.clone(), self.detail.clone()),
             Severity::Warning => Diagnostic::warning(self.summary.clone(), self.detail.clone()),
         };
-        diagnostic.at(self.target.path(kind))
+        let path = self.target.path(kind);
+        // An empty path would point at nothing: such a finding is about the resource as a whole.
+        if path == AttributePath::root() { diagnostic } else { diagnostic.at(path) }
     }
 }
 

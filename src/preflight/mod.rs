@@ -8,10 +8,14 @@
 //!   SKU's limits, and (router) whether the region lists a router version newer than the embedded catalog;
 //! - the region's usages: the SKU's `usageName` has room for the capacity the write adds.
 //!
+//! Then [`Preflight::ask_azure`] (module `azure`) has Azure Resource Manager validate the exact body the apply
+//! would PUT, for what only Azure knows.
+//!
 //! A check that cannot be made (403, no entry for the model, no usage by that name) is a warning saying what
 //! was not checked. Findings are typed ([`Finding`]); the resource maps them to diagnostics with
 //! [`Finding::to_diagnostic`].
 
+mod azure;
 mod credentials;
 mod finding;
 mod request;
@@ -23,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind};
 
+pub use azure::{AzureValidation, BOUND as AZURE_VALIDATION_BOUND};
 pub use credentials::NoCredentialError;
 pub use finding::{Finding, Rule, Severity, Target};
 pub use request::{DeploymentKind, PreflightRequest};

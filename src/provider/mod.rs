@@ -11,6 +11,7 @@ use modelrouter_catalog::EffectiveCatalog;
 use tf_provider::{AttributePath, ConfigureRequest, DataSource, Diagnostics, Provider, Resource, Schema, Value};
 
 use crate::data_sources::deployment::DeploymentDataSource;
+use crate::data_sources::deployments::DeploymentsDataSource;
 use crate::data_sources::supported_models::SupportedModelsFrom;
 use crate::preflight::Preflight;
 use crate::resources;
@@ -79,6 +80,7 @@ impl Provider for ModelRouterProvider {
                 catalog,
                 preflight: settings.preflight_checks.then(Preflight::default),
                 newer_router_version_reported: Default::default(),
+                default_tags: settings.default_tags,
             }),
             Err(error) => match configuration_error_path(&error) {
                 Some(path) => diags.error_at(path, "Invalid provider configuration", error.to_string()),
@@ -96,6 +98,7 @@ impl Provider for ModelRouterProvider {
         vec![
             Arc::new(SupportedModelsFrom::new(self.state.clone())),
             Arc::new(DeploymentDataSource::new(self.state.clone())),
+            Arc::new(DeploymentsDataSource::new(self.state.clone())),
         ]
     }
 
@@ -105,6 +108,10 @@ impl Provider for ModelRouterProvider {
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn tf_provider::EphemeralResource>> {
         crate::ephemeral::all(&self.state)
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn tf_provider::ListResource>> {
+        resources::lists(&self.state)
     }
 
     fn stop(&self) {

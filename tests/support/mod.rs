@@ -145,11 +145,34 @@ impl Workdir {
         self.run(&args)
     }
 
+    /// The invariant after every apply: `plan` without and with refresh, and `plan -refresh-only`, are all empty.
+    /// The last one also fails when a read changed only private state (Terraform reports that as a change that
+    /// prints "No changes"), so every test that calls this asserts that a no-op read leaves private state as it was.
     pub fn assert_plan_empty(&self) {
         let out = self.plan(&["-refresh=false"]);
         assert_eq!(out.code, 0, "the non-refresh plan after apply was not empty:\n{out:?}");
         let out = self.plan(&[]);
         assert_eq!(out.code, 0, "the refresh plan after apply was not empty:\n{out:?}");
+        let out = self.plan(&["-refresh-only"]);
+        assert_eq!(out.code, 0, "plan -refresh-only after apply was not empty (a read changed state):\n{out:?}");
+    }
+
+    /// Each resource instance's private state in `terraform.tfstate` (address → base64 bytes).
+    pub fn private_state(&self) -> Vec<(String, String)> {
+        let Ok(text) = std::fs::read_to_string(self.path().join("terraform.tfstate")) else {
+            return Vec::new();
+        };
+        let state: serde_json::Value = serde_json::from_str(&text).expect("terraform.tfstate is JSON");
+        let mut private = Vec::new();
+        for resource in state["resources"].as_array().into_iter().flatten() {
+            let address =
+                format!("{}.{}", resource["type"].as_str().unwrap_or(""), resource["name"].as_str().unwrap_or(""));
+            for instance in resource["instances"].as_array().into_iter().flatten() {
+                let bytes = instance["private"].as_str().unwrap_or("").to_owned();
+                private.push((format!("{address}{}", instance["index_key"]), bytes));
+            }
+        }
+        private
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
@@ -223,12 +246,34 @@ impl TestEmulator {
         })
     }
 
+    /// An initialised working directory holding `resources` under this emulator's provider block.
+    pub fn workdir(&self, resources: &str) -> Workdir {
+        let wd = Workdir::new(&format!("{}\n{resources}", self.provider_block()));
+        wd.init();
+        wd
+    }
+
+    /// Replaces the configuration of `wd` (made by [`TestEmulator::workdir`]) with `resources`.
+    pub fn set_resources(&self, wd: &Workdir, resources: &str) {
+        wd.write("main.tf", &format!("{}\n{resources}", self.provider_block()));
+    }
+
     /// A provider block pointing at this emulator.
     pub fn provider_block(&self) -> String {
+        self.provider_block_with("")
+    }
+
+    /// A provider block pointing at this emulator, with `settings` (HCL lines) besides the endpoint and token.
+    pub fn provider_block_with(&self, settings: &str) -> String {
         format!(
-            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n}}\n",
+            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n{settings}}}\n",
             self.emulator.base_url()
         )
+    }
+
+    /// The api-versions of every ARM request so far (polls of long-running operations included).
+    pub fn api_versions_used(&self) -> std::collections::BTreeSet<String> {
+        self.emulator.requests().iter().filter_map(cognitive_services_api_version).collect()
     }
 
     /// The ARM requests with this method (PUT, GET, DELETE) so far.
@@ -254,13 +299,30 @@ impl TestEmulator {
     }
 }
 
+/// Every acceptance test checks, when its emulator goes away, that no PUT of the whole test carried a field the
+/// published API marks read-only (`id`, `etag`, `systemData`, `provisioningState`, `callRateLimit`, ...).
+impl Drop for TestEmulator {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let offending: Vec<String> = self
+            .emulator
+            .requests()
+            .iter()
+            .filter(|r| !r.read_only_fields.is_empty())
+            .map(|r| format!("{} {} carried {:?}", r.method, r.path, r.read_only_fields))
+            .collect();
+        assert!(offending.is_empty(), "writes carried read-only fields:\n{}", offending.join("\n"));
+    }
+}
+
 // ---- Inference helpers ------------------------------------------------------------------------------------------
 
 impl TestEmulator {
     /// key1 and key2 of the test account, read with listKeys.
     pub fn account_keys(&self) -> (String, String) {
-        let (status, keys) =
-            self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2025-10-01-preview"));
+        let (status, keys) = self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2026-09-01"));
         assert_eq!(status, 200, "listKeys: {keys}");
         let key = |name: &str| keys[name].as_str().unwrap_or_else(|| panic!("{name} in {keys}")).to_owned();
         (key("key1"), key("key2"))
@@ -270,8 +332,7 @@ impl TestEmulator {
     /// deployment as `model` and the account's key1 (read with listKeys, as the ephemeral resource does) as
     /// `api-key`. Returns the response body.
     pub fn chat_as_entry(&self, api_base: &str, deployment: &str, prompt: &str) -> serde_json::Value {
-        let (status, keys) =
-            self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2025-10-01-preview"));
+        let (status, keys) = self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2026-09-01"));
         assert_eq!(status, 200, "listKeys: {keys}");
         let key = keys["key1"].as_str().expect("key1").to_owned();
         let url = format!("{api_base}chat/completions");
@@ -318,8 +379,7 @@ impl TestEmulator {
 
     /// Names of every deployment the account holds, through the ARM LIST route (call it with no fault armed).
     pub fn deployment_names(&self) -> Vec<String> {
-        let (status, body) =
-            self.http(reqwest::Method::GET, &format!("{ACCOUNT}/deployments?api-version=2025-10-01-preview"));
+        let (status, body) = self.http(reqwest::Method::GET, &format!("{ACCOUNT}/deployments?api-version=2026-09-01"));
         assert_eq!(status, 200, "LIST deployments: {body}");
         let mut names: Vec<String> = body["value"]
             .as_array()
@@ -358,7 +418,27 @@ pub fn assert_state_matches_emulator(emu: &TestEmulator, wd: &Workdir) -> Vec<St
     unique.dedup();
     assert_eq!(unique, in_state, "two resources in state name the same deployment");
     assert_eq!(emu.deployment_names(), in_state, "the emulator's deployments and the state differ (orphan or ghost)");
-    for resource in &resources {
+    assert_resources_match_emulator(emu, &resources);
+    in_state
+}
+
+/// For a state that holds only some of the emulator's deployments (the rest are managed elsewhere): the state's
+/// deployments are exactly `names` (sorted), and each equals what the emulator holds.
+pub fn assert_state_matches_emulator_for(emu: &TestEmulator, wd: &Workdir, names: &[&str]) {
+    let resources: Vec<serde_json::Value> = wd
+        .state_resources()
+        .into_iter()
+        .filter(|r| r["type"].as_str().is_some_and(|t| t.starts_with("modelrouter_")))
+        .collect();
+    let mut in_state: Vec<&str> = resources.iter().filter_map(|r| r["values"]["name"].as_str()).collect();
+    in_state.sort();
+    assert_eq!(in_state, names, "the deployments in state");
+    assert_resources_match_emulator(emu, &resources);
+}
+
+/// Each untainted resource's state equals what the emulator holds for its deployment.
+fn assert_resources_match_emulator(emu: &TestEmulator, resources: &[serde_json::Value]) {
+    for resource in resources {
         let values = &resource["values"];
         let name = values["name"].as_str().unwrap_or_default();
         assert_eq!(values["id"], TestEmulator::deployment_id(name), "state id of {name}");
@@ -384,7 +464,6 @@ pub fn assert_state_matches_emulator(emu: &TestEmulator, wd: &Workdir) -> Vec<St
             other => panic!("unexpected resource type {other:?}"),
         }
     }
-    in_state
 }
 
 impl Workdir {
@@ -436,4 +515,42 @@ resource "modelrouter_deployment" "r" {{
 }}
 "#
     )
+}
+
+/// The configuration object of a `modelrouter_deployment` named `name` in the test account routing in cost mode to
+/// gpt-5 and gpt-5-mini, for the tests that call the provider in process (`block` is the resource's schema).
+pub fn router_config_value(block: &tf_provider::Block, name: &str) -> tf_provider::Value {
+    use tf_provider::Value;
+    let model = |name: &str| Value::object([("name", Value::string(name))]);
+    consistency::complete(
+        block,
+        &Value::object([
+            ("name", Value::string(name)),
+            ("cognitive_account_id", Value::string(ACCOUNT)),
+            (
+                "routing",
+                Value::object([
+                    ("mode", Value::string("cost")),
+                    ("model", Value::Set(vec![model("gpt-5"), model("gpt-5-mini")])),
+                ]),
+            ),
+        ]),
+    )
+}
+
+/// Whether the request is Azure Resource Manager's template validation (`Microsoft.Resources/deployments/.../validate`),
+/// which the provider sends at plan with ARM's own api-version.
+pub fn is_template_validation(request: &modelrouter_emulator::RecordedRequest) -> bool {
+    request.path.contains("/providers/Microsoft.Resources/deployments/") && request.path.ends_with("/validate")
+}
+
+/// The Microsoft.CognitiveServices api-version a request used: its query's, or for a template validation the
+/// `apiVersion` of the deployment resource inside the template (the validate call itself is a Microsoft.Resources
+/// call with ARM's api-version).
+pub fn cognitive_services_api_version(request: &modelrouter_emulator::RecordedRequest) -> Option<String> {
+    if is_template_validation(request) {
+        let resource = request.body.as_ref()?.pointer("/properties/template/resources/0/apiVersion")?;
+        return resource.as_str().map(str::to_owned);
+    }
+    request.query.split('&').find_map(|pair| pair.strip_prefix("api-version=")).map(str::to_owned)
 }

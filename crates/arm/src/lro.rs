@@ -105,7 +105,7 @@ pub(crate) async fn follow_async_operation(
 ) -> Result<(), ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read, &[]).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::OK | StatusCode::CREATED => {
@@ -145,7 +145,7 @@ pub(crate) async fn follow_location(
 ) -> Result<(), ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read, &[]).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::ACCEPTED => {
@@ -191,7 +191,7 @@ pub(crate) async fn poll_resource_until_terminal(
 ) -> Result<Deployment, ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport.send(op, Method::GET, url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, url, None, Intent::Read, &[]).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::OK => {
@@ -221,7 +221,7 @@ pub(crate) async fn poll_until_gone(
 ) -> Result<(), ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport.send(op, Method::GET, url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, url, None, Intent::Read, &[]).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::NOT_FOUND => return Ok(()),

@@ -3,7 +3,8 @@
 //!
 //! (a) plugin start, (b) apply/plan of N routers against N `terraform_data`, (c) the provider's peak RSS,
 //! (d) ARM requests per resource and lifecycle step, (e) a write-contended account with slow operations, (f) a fleet
-//! against the service's pace (latency, operation time, read throttle).
+//! against the service's pace (latency, operation time, read throttle), (g) Azure's template validation at plan: calls
+//! per plan and the plan time it adds at a fixed request latency.
 
 mod config;
 mod contention;
@@ -18,6 +19,7 @@ mod rss;
 mod scale;
 mod stats;
 mod terraform;
+mod validation;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,13 +41,14 @@ usage: modelrouter-bench --provider PATH [options]
   --operation-ms 1000    how long each emulated operation takes in (e)
   --fleet 100,1000       router counts for (f)
   --fleet-accounts 10    accounts the routers of (f) are spread over
-  --latency-ms 50        (f): every ARM request's round trip
+  --latency-ms 50        (f), (g): every ARM request's round trip
   --fleet-operation-ms 1000  (f): how long each PUT/DELETE operation runs
   --read-throttle azure  (f): the read token bucket per subscription, C/R (capacity/refill per second), azure
                          (250/25) or off
   --fleet-page-size 100  (f): deployments per list page
   --fleet-parallelism N  (f): terraform apply/destroy -parallelism (default: Terraform's, 10)
-  --only a,b,d,e         run only these parts ((c) comes with (b); (f) runs only when named)
+  --validation-sizes 1,10,50  creates per plan for (g)
+  --only a,b,d,e,g       run only these parts ((c) comes with (b); (f) runs only when named)
   --out DIR              also write DIR/bench.md and DIR/bench.json
 ";
 
@@ -62,6 +65,7 @@ struct Args {
     fleet: Vec<usize>,
     fleet_accounts: usize,
     pace: fleet::Pace,
+    validation_sizes: Vec<usize>,
     only: String,
     out: Option<PathBuf>,
 }
@@ -95,7 +99,8 @@ impl Args {
                 page_size: 100,
                 parallelism: None,
             },
-            only: "a,b,d,e".into(),
+            validation_sizes: vec![1, 10, 50],
+            only: "a,b,d,e,g".into(),
             out: None,
         };
         while let Some(flag) = raw.next() {
@@ -125,6 +130,7 @@ impl Args {
                         fleet::ReadThrottle::parse(&value).map_err(|e| BenchError::Usage(format!("{flag}: {e}")))?;
                     args.pace.read_throttle = Some(throttle);
                 }
+                "--validation-sizes" => args.validation_sizes = list(&value)?,
                 "--only" => args.only = value,
                 "--out" => args.out = Some(value.into()),
                 other => return Err(BenchError::Usage(format!("unknown flag {other}"))),
@@ -194,6 +200,7 @@ fn run(args: &Args) -> Result<(), BenchError> {
         requests: Vec::new(),
         contention: None,
         fleet: Vec::new(),
+        validation: Vec::new(),
     };
 
     if args.runs("a") {
@@ -212,7 +219,7 @@ fn run(args: &Args) -> Result<(), BenchError> {
         }
     }
 
-    let needs_mirror = args.runs("b") || args.runs("d") || args.runs("e") || args.runs("f");
+    let needs_mirror = args.runs("b") || args.runs("d") || args.runs("e") || args.runs("f") || args.runs("g");
     let mirror = if needs_mirror {
         Some(
             terraform::Mirror::new(&provider, env!("CARGO_PKG_VERSION"))
@@ -246,6 +253,14 @@ fn run(args: &Args) -> Result<(), BenchError> {
             for &routers in &args.fleet {
                 eprintln!("(f) fleet of {routers} routers over {} accounts, {:?}", args.fleet_accounts, args.pace);
                 report.fleet.push(fleet::measure(mirror, routers, args.fleet_accounts, args.pace)?);
+            }
+        }
+        if args.runs("g") {
+            for (index, &size) in args.validation_sizes.iter().enumerate() {
+                let repetitions = args.repetitions_for(index);
+                let latency_ms = args.pace.latency_ms;
+                eprintln!("(g) Azure validation, N = {size}, {latency_ms} ms per request, {repetitions} repetitions");
+                report.validation.push(validation::measure(mirror, &accounts, size, repetitions, latency_ms)?);
             }
         }
     }

@@ -5,6 +5,7 @@
 //! See `README.md` in this crate for the routes, the long-running-operation styles and the admin API.
 
 mod admin;
+mod api_versions;
 mod arm;
 mod cli;
 mod client_certs;
@@ -19,13 +20,16 @@ mod server;
 mod state;
 mod tls;
 mod tokens;
+mod validate;
 
+pub use api_versions::{ApiVersionPolicy, KNOWN_API_VERSIONS};
 pub use cli::run_cli;
 pub use faults::{FaultAction, FaultRule};
 pub use offers::{ModelOffer, Offers, Quota, SkuOffer};
 pub use pacing::{AZURE_READ_BUCKET, AZURE_READ_REFILL_PER_SECOND, ReadThrottle};
 pub use state::{LroStyle, Outcome, Quirks, RecordedRequest, Settings, TokenGrant};
 pub use tokens::MSI_IDENTITY_HEADER;
+pub use validate::{ServiceRule, ValidationSettings};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -101,6 +105,8 @@ pub(crate) struct Shared {
     pub(crate) initial_settings: Settings,
     /// Account keys for listKeys and inference (`inference.rs`).
     pub(crate) keys: inference::Keys,
+    /// Prompts seen per deployment, for the `cached_tokens` of inference usage.
+    pub(crate) prompt_cache: inference::PromptCache,
 }
 
 impl Shared {
@@ -156,6 +162,7 @@ impl Emulator {
             static_token: options.static_token.clone().filter(|t| !t.is_empty()),
             initial_settings: settings,
             keys: inference::Keys::default(),
+            prompt_cache: inference::PromptCache::default(),
         });
         for spec in &options.accounts {
             shared.add_account(spec);
@@ -252,6 +259,17 @@ impl Emulator {
     /// JSON merge-patch of a stored deployment, out of band; false when it does not exist.
     pub fn patch_deployment(&self, id: &str, merge: serde_json::Value) -> bool {
         self.shared.patch_deployment(id, &merge)
+    }
+
+    /// Arms an out-of-band edit (JSON merge patch, new etag) that lands right after the next GET of the deployment:
+    /// a portal edit between a client's read and its write. False when the id is not a deployment id.
+    pub fn edit_after_next_read(&self, id: &str, merge: serde_json::Value) -> bool {
+        self.shared.edit_after_reads(id, merge, 1)
+    }
+
+    /// [`Emulator::edit_after_next_read`] for each of the next `reads` GETs: a writer that keeps changing it.
+    pub fn edit_after_reads(&self, id: &str, merge: serde_json::Value, reads: u32) -> bool {
+        self.shared.edit_after_reads(id, merge, reads)
     }
 
     /// Removes a deployment out of band; false when it did not exist.

@@ -25,6 +25,8 @@ pub enum Target {
     SkuName,
     /// `sku.capacity`.
     SkuCapacity,
+    /// `routing.model` (router only): the subset.
+    Subset,
 }
 
 impl Target {
@@ -37,6 +39,7 @@ impl Target {
             (Target::Version, DeploymentKind::Claude) => root.attr("version"),
             (Target::SkuName, _) => root.attr("sku").attr("name"),
             (Target::SkuCapacity, _) => root.attr("sku").attr("capacity"),
+            (Target::Subset, _) => root.attr("routing").attr("model"),
         }
     }
 
@@ -48,6 +51,7 @@ impl Target {
             (Target::Version, DeploymentKind::Claude) => "version",
             (Target::SkuName, _) => "sku.name",
             (Target::SkuCapacity, _) => "sku.capacity",
+            (Target::Subset, _) => "routing.model",
         }
     }
 }
@@ -64,6 +68,12 @@ pub enum Rule {
     CapacityLimits,
     Quota,
     NewerRouterVersion,
+    /// A Claude model of the subset has no deployment in the account, nor one planned in this process.
+    ClaudeNotDeployed,
+    /// The account deploys a Claude model of the subset on another SKU than the router's.
+    ClaudeOtherSku,
+    /// The Claude deployment on the router's SKU reports a provisioning state other than Succeeded.
+    ClaudeNotSucceeded,
     /// A check that could not be made (403, no entry, no usage): the detail says which.
     NotChecked,
 }

@@ -87,19 +87,15 @@ impl DeploymentKind for Router {
     }
 
     fn check_import(&self, id: &DeploymentId, deployment: &Deployment) -> Result<(), String> {
-        let model = deployment.properties.model.as_ref();
-        let name = model.map(|m| m.name.as_str()).unwrap_or("");
-        if name.eq_ignore_ascii_case(model::ROUTER_MODEL_NAME) {
+        let Some(other) = NotARouter::of(id, deployment) else {
             return Ok(());
-        }
-        let format = model.and_then(|m| m.format.as_deref()).unwrap_or("unknown format");
-        let version = model.and_then(|m| m.version.as_deref()).unwrap_or("unknown version");
-        let advice = if format.eq_ignore_ascii_case(ANTHROPIC) {
-            " Import it as a modelrouter_claude_dependency instead."
-        } else {
-            " Only deployments of the model `model-router` can be managed as modelrouter_deployment."
         };
-        Err(format!("{id} is a deployment of {format} model {name:?} (version {version}), not a model router.{advice}"))
+        let advice = if other.is_claude() {
+            "Import it as a modelrouter_claude_dependency instead."
+        } else {
+            "Only deployments of the model `model-router` can be managed as modelrouter_deployment."
+        };
+        Err(format!("{other} {advice}"))
     }
 
     fn preflight_request(
@@ -168,4 +164,41 @@ fn claude_needs(planned: &RouterModel, router: &str, account: &str, catalog: &Ca
             })
         })
         .collect()
+}
+
+/// A deployment of another model than `model-router`, and what it is: for the import check and the data source,
+/// which each say what to do about it.
+pub struct NotARouter {
+    id: String,
+    format: String,
+    name: String,
+    version: String,
+}
+
+impl NotARouter {
+    /// `None` when `deployment` is a model router.
+    pub fn of(id: &DeploymentId, deployment: &Deployment) -> Option<NotARouter> {
+        let model = deployment.properties.model.as_ref();
+        let name = model.map(|m| m.name.as_str()).unwrap_or("");
+        if name.eq_ignore_ascii_case(ROUTER_MODEL_NAME) {
+            return None;
+        }
+        Some(NotARouter {
+            id: id.to_string(),
+            format: model.and_then(|m| m.format.clone()).unwrap_or_else(|| "unknown format".into()),
+            name: name.to_owned(),
+            version: model.and_then(|m| m.version.clone()).unwrap_or_else(|| "unknown version".into()),
+        })
+    }
+
+    pub fn is_claude(&self) -> bool {
+        self.format.eq_ignore_ascii_case(ANTHROPIC)
+    }
+}
+
+impl std::fmt::Display for NotARouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let NotARouter { id, format, name, version } = self;
+        write!(f, "{id} is a deployment of {format} model {name:?} (version {version}), not a model router.")
+    }
 }

@@ -139,7 +139,7 @@ impl DataSource for DeploymentDataSource {
                  documents none of them.",
             ))
             .attribute(
-                Attribute::computed_only(attr::ROUTED_MODELS, Type::List(Box::new(routed_model_type())))
+                Attribute::computed_only(attr::ROUTED_MODELS, Type::Set(Box::new(routed_model_type())))
                     .describe("The models the router routes to, as on the resource."),
             )
             .attribute(Attribute::computed_only(attr::ENDPOINT, Type::String).describe("The account's endpoint."))

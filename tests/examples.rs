@@ -250,6 +250,29 @@ fn emulator_example_applies_the_key_examples_offline() {
     assert!(emu.stored("model-router-quality").is_none() && emu.stored("model-router-gateway").is_none());
 }
 
+/// The LiteLLM guide's hand-written config and the provider function use the one model pattern the guide
+/// recommends: its first snippet, applied with a router named `gateway`, renders the function's `model`.
+#[test]
+fn litellm_guide_snippet_uses_the_pattern_the_function_renders() {
+    let guide = read(&repo().join("docs/guides/litellm-gateway.md"));
+    assert!(guide.contains("use `azure_ai/model_router/<deployment>`"), "the guide says which pattern to use");
+    let start = guide.find("```terraform\n").expect("a terraform snippet") + "```terraform\n".len();
+    let snippet = &guide[start..start + guide[start..].find("```").expect("closed block")];
+    let emu = TestEmulator::start();
+    let config = format!(
+        "{}\nresource \"modelrouter_deployment\" \"gateway\" {{\n  name                 = \"gw\"\n  cognitive_account_id = \"{ACCOUNT}\"\n}}\n{snippet}\n\
+         output \"function_model\" {{\n  value = provider::modelrouter::litellm_model_list([modelrouter_deployment.gateway], {{}})[0].litellm_params.model\n}}\n",
+        emu.provider_block()
+    );
+    let wd = Workdir::new(&config);
+    wd.init();
+    wd.apply();
+    let yaml = wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout;
+    let function_model = wd.outputs()["function_model"]["value"].as_str().expect("the function's model").to_owned();
+    assert_eq!(function_model, "azure_ai/model_router/gw");
+    assert!(yaml.contains(&format!("\"model\": \"{function_model}\"")), "the guide's config:\n{yaml}");
+}
+
 /// The README starts the emulator with a token and applies with the same token (a mismatch was a 401).
 #[test]
 fn litellm_readme_uses_the_token_it_starts_the_emulator_with() {

@@ -65,7 +65,7 @@ echo "installed terraform-provider-modelrouter $version (${profile}) into $dest"
 # Lock files that recorded an earlier build: add this build's checksum.
 while IFS= read -r -d '' lock; do
   lock_dirs+=("$(dirname "$lock")")
-done < <(find "$root/examples" "$local_dir" -name .terraform.lock.hcl -not -path '*/.terraform/*' -print0 2>/dev/null)
+done < <(find "$root/examples" "$local_dir" -maxdepth 3 -name .terraform.lock.hcl -not -path '*/.terraform/*' -print0 2>/dev/null)
 for dir in ${lock_dirs[@]+"${lock_dirs[@]}"}; do
   grep -qs 'registry.terraform.io/modelrouter/modelrouter' "$dir/.terraform.lock.hcl" || continue
   if TF_CLI_CONFIG_FILE="$local_dir/terraformrc" terraform -chdir="$dir" providers lock -no-color \

@@ -26,12 +26,18 @@ impl RunningOperation {
 
     /// A poll found the operation still running.
     pub fn still_running(&mut self) {
-        if self.last_report.elapsed() < REPORT_EVERY {
-            return;
+        if let Some(seconds) = self.report_due(Instant::now()) {
+            tracing::info!(correlation_id = %self.correlation_id, "the {} is still running after {seconds} s", self.what);
         }
-        self.last_report = Instant::now();
-        let seconds = self.started.elapsed().as_secs();
-        tracing::info!(correlation_id = %self.correlation_id, "the {} is still running after {seconds} s", self.what);
+    }
+
+    /// The seconds since Azure accepted the operation, when another report is due at `now`.
+    fn report_due(&mut self, now: Instant) -> Option<u64> {
+        if now.saturating_duration_since(self.last_report) < REPORT_EVERY {
+            return None;
+        }
+        self.last_report = now;
+        Some(now.saturating_duration_since(self.started).as_secs())
     }
 }
 
@@ -51,5 +57,20 @@ impl WaitingForAccount<'_> {
     pub fn done(self) {
         let waited_ms = self.started.elapsed().as_millis() as u64;
         tracing::info!(account = self.account, waited_ms, "the account is free: this write goes ahead");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_running_operation_is_reported_every_thirty_seconds_not_at_every_poll() {
+        let mut running = RunningOperation::accepted("PUT of x".into(), "c", 201);
+        let start = running.started;
+        assert_eq!(running.report_due(start + Duration::from_secs(5)), None);
+        assert_eq!(running.report_due(start + Duration::from_secs(31)), Some(31));
+        assert_eq!(running.report_due(start + Duration::from_secs(45)), None);
+        assert_eq!(running.report_due(start + Duration::from_secs(62)), Some(62));
     }
 }

@@ -24,9 +24,10 @@ else
   cargo test --workspace --locked --no-fail-fast "${selection[@]}"
 fi
 
-# The one test that needs LiteLLM's Python SDK (tests/examples.rs::litellm_sdk_sends_the_rendered_entry) is ignored
-# by default; run it when litellm imports ($LITELLM_PYTHON, default python3), and say so when it cannot run. The
-# runner's summary above counts it as skipped (nextest) or ignored (cargo test), never as passed.
+# The tests that need Python SDKs are ignored by default; each runs when its package imports, and says so when it
+# cannot run. The runner's summary above counts them as skipped (nextest) or ignored (cargo test), never as passed:
+# - tests/examples.rs::litellm_sdk_sends_the_rendered_entry needs litellm ($LITELLM_PYTHON, default python3);
+# - tests/openai_sdk.rs needs the official openai package ($OPENAI_PYTHON, default python3).
 python="${LITELLM_PYTHON:-python3}"
 if "$python" -c "import litellm" >/dev/null 2>&1; then
   if [[ "$runner" == nextest ]]; then
@@ -37,4 +38,15 @@ if "$python" -c "import litellm" >/dev/null 2>&1; then
 else
   echo "SKIPPED examples::litellm_sdk_sends_the_rendered_entry: the litellm Python package is not importable by" \
     "$python (install it, e.g. python3 -m pip install litellm, or point LITELLM_PYTHON at a Python that has it)"
+fi
+openai_python="${OPENAI_PYTHON:-python3}"
+if "$openai_python" -c "import openai" >/dev/null 2>&1; then
+  if [[ "$runner" == nextest ]]; then
+    OPENAI_PYTHON="$openai_python" cargo nextest run --locked --test openai_sdk --run-ignored only
+  else
+    OPENAI_PYTHON="$openai_python" cargo test --locked --test openai_sdk -- --ignored
+  fi
+else
+  echo "SKIPPED openai_sdk::official_sdk_clients_answer_from_the_subset_terraform_sets: the openai Python package is" \
+    "not importable by $openai_python (install it, or point OPENAI_PYTHON at a Python that has it)"
 fi

@@ -609,3 +609,32 @@ fn compare_served(block: &Block, served: &serde_json::Value, parent: &str, probl
         compare_served(&nested.block, &s["block"], &path, problems);
     }
 }
+
+#[test]
+fn the_query_guide_documents_the_identity_and_the_list_arguments_of_both_resources() {
+    let guide = std::fs::read_to_string(repo().join("docs/guides/query-and-import-by-identity.md")).unwrap();
+    let provider = ModelRouterProvider::new();
+    let mut missing = Vec::new();
+    for resource in provider.resources() {
+        let identity = resource.identity().expect("every resource has an identity").schema();
+        for attribute in identity.attributes {
+            let row = format!("| `{}` | {} |", attribute.name, attribute.description);
+            if !guide.contains(&row) {
+                missing.push(format!("{}: identity row {row}", resource.type_name()));
+            }
+        }
+        if !guide.contains(&format!("list \"{}\"", resource.type_name())) {
+            missing.push(format!("{}: no list block example", resource.type_name()));
+        }
+    }
+    for list in provider.list_resources() {
+        for attribute in list.schema().block.attributes {
+            let flag = if attribute.required { "Required" } else { "Optional" };
+            let row = format!("| `{}` ({flag}) |", attribute.name);
+            if !guide.contains(&row) {
+                missing.push(format!("{}: list argument row {row}", list.type_name()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "docs/guides/query-and-import-by-identity.md is missing:\n{}", missing.join("\n"));
+}

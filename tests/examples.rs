@@ -162,19 +162,34 @@ fn docs_index_links_every_page() {
 #[test]
 fn docs_show_the_example_files_verbatim() {
     let pairs = [
-        ("docs/index.md", "examples/provider/provider.tf"),
-        ("docs/resources/deployment.md", "examples/resources/modelrouter_deployment/resource.tf"),
-        ("docs/resources/claude_dependency.md", "examples/resources/modelrouter_claude_dependency/resource.tf"),
-        ("docs/data-sources/supported_models.md", "examples/data-sources/modelrouter_supported_models/data-source.tf"),
-        ("docs/functions/litellm_model_list.md", "examples/functions/litellm_model_list/function.tf"),
-        ("docs/functions/effective_context_window.md", "examples/functions/effective_context_window/function.tf"),
+        ("docs/index.md", "examples/provider/provider.tf", "terraform"),
+        ("docs/resources/deployment.md", "examples/resources/modelrouter_deployment/resource.tf", "terraform"),
+        (
+            "docs/resources/claude_dependency.md",
+            "examples/resources/modelrouter_claude_dependency/resource.tf",
+            "terraform",
+        ),
+        (
+            "docs/data-sources/supported_models.md",
+            "examples/data-sources/modelrouter_supported_models/data-source.tf",
+            "terraform",
+        ),
+        ("docs/functions/litellm_model_list.md", "examples/functions/litellm_model_list/function.tf", "terraform"),
+        (
+            "docs/functions/effective_context_window.md",
+            "examples/functions/effective_context_window/function.tf",
+            "terraform",
+        ),
         (
             "docs/ephemeral-resources/account_keys.md",
             "examples/ephemeral-resources/modelrouter_account_keys/ephemeral-resource.tf",
+            "terraform",
         ),
+        ("docs/guides/litellm-gateway.md", "examples/litellm/log_served_model.py", "python"),
+        ("examples/litellm/README.md", "examples/litellm/log_served_model.py", "python"),
     ];
-    for (doc, example) in pairs {
-        let block = format!("```terraform\n{}```", read(&repo().join(example)));
+    for (doc, example, language) in pairs {
+        let block = format!("```{language}\n{}```", read(&repo().join(example)));
         assert!(read(&repo().join(doc)).contains(&block), "{doc} does not show {example} verbatim");
     }
 }
@@ -284,6 +299,22 @@ fn litellm_readme_uses_the_token_it_starts_the_emulator_with() {
     assert_eq!(after("--token "), after("access_token="));
 }
 
+/// The router's routed models as Azure spells the answering model (name-version: gpt-5-mini-2025-08-07), from the
+/// state of an applied example.
+fn routed_spellings(wd: &Workdir) -> Vec<String> {
+    let show = wd.show();
+    let router = show["values"]["root_module"]["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "modelrouter_deployment"))
+        .expect("the router in state");
+    router["values"]["routed_models"]
+        .as_array()
+        .expect("routed models")
+        .iter()
+        .map(|m| format!("{}-{}", m["name"].as_str().unwrap(), m["version"].as_str().unwrap()))
+        .collect()
+}
+
 /// The LiteLLM example as its README runs it: apply against the emulator, render the gateway config, and send a
 /// chat completion exactly as the rendered entry says; the answer comes from one of the router's routed models.
 #[test]
@@ -307,18 +338,7 @@ fn litellm_example_answers_as_the_rendered_entry_says() {
         assert!(yaml.contains(&line), "config.yaml lacks {line:?}:\n{yaml}");
     }
     assert_eq!(wd.outputs()["routed_model_names"]["value"].as_array().map(Vec::len), Some(3));
-    // Azure spells the answering model as name-version (gpt-5-mini-2025-08-07).
-    let show = wd.show();
-    let router = show["values"]["root_module"]["resources"]
-        .as_array()
-        .and_then(|rs| rs.iter().find(|r| r["type"] == "modelrouter_deployment"))
-        .expect("the router in state");
-    let routed: Vec<String> = router["values"]["routed_models"]
-        .as_array()
-        .expect("routed models")
-        .iter()
-        .map(|m| format!("{}-{}", m["name"].as_str().unwrap(), m["version"].as_str().unwrap()))
-        .collect();
+    let routed = routed_spellings(&wd);
     for prompt in ["Summarise this contract.", "hi", "Prove that there are infinitely many primes."] {
         let answer = emu.chat_as_entry(&format!("{endpoint}openai/v1/"), "model-router-gateway", prompt);
         let model = answer["model"].as_str().unwrap_or_else(|| panic!("no model in {answer}"));
@@ -442,10 +462,11 @@ fn readme_snippet_is_formatted_and_applies_as_written() {
     assert!(emu.stored("model-router-prod").is_some());
 }
 
-/// The rendered entry through LiteLLM's own SDK: `litellm.completion` with the entry's `litellm_params` (the key from
-/// the environment variable the entry names) reaches the emulated router, and LiteLLM reports the model that
-/// answered. Needs the `litellm` Python package, so it is ignored by default; `scripts/test.sh` runs it when
-/// `$LITELLM_PYTHON` (or `python3`) can import litellm and reports it as skipped otherwise.
+/// The rendered entry through LiteLLM's own SDK, with `examples/litellm/log_served_model.py` run as its README
+/// shows: the request reaches the emulated router, and the script logs the model that served it (for cost
+/// attribution), one of the router's routed models with its version. Needs the `litellm` Python package, so it is
+/// ignored by default; `scripts/test.sh` runs it when `$LITELLM_PYTHON` (or `python3`) can import litellm and
+/// reports it as skipped otherwise.
 #[test]
 #[ignore = "needs the litellm Python package; scripts/test.sh runs it when importable"]
 fn litellm_sdk_sends_the_rendered_entry() {
@@ -457,30 +478,25 @@ fn litellm_sdk_sends_the_rendered_entry() {
     wd.ok(&with_vars(&["apply", "-no-color", "-auto-approve", "-input=false"], &vars));
     wd.write("config.yaml", &wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout);
     let keys = emu.account_keys();
-    let script = r#"
-import json, os, yaml, litellm
-entry = yaml.safe_load(open("config.yaml"))["model_list"][0]
-params = dict(entry["litellm_params"])
-key = params.pop("api_key")
-if key.startswith("os.environ/"):
-    key = os.environ[key[len("os.environ/"):]]
-answer = litellm.completion(api_key=key, messages=[{"role": "user", "content": "Which model are you?"}], **params)
-print(json.dumps({"model": answer.model}))
-"#;
     let output = std::process::Command::new(&python)
-        .args(["-c", script])
+        .args(["log_served_model.py", "Summarise this contract."])
         .current_dir(wd.path())
         .env("AZURE_MODEL_ROUTER_API_KEY", &keys.0)
+        .env("NO_PROXY", "127.0.0.1,localhost")
         .output()
         .unwrap_or_else(|e| panic!("run {python}: {e}"));
-    assert!(output.status.success(), "litellm failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let answer: serde_json::Value =
-        serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
-    let model = answer["model"].as_str().expect("a model");
-    let names = wd.outputs()["routed_model_names"]["value"].clone();
-    assert!(
-        names.as_array().unwrap().iter().any(|n| model.contains(n.as_str().unwrap())),
-        "LiteLLM reports {model}, not one of {names}"
-    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "log_served_model.py failed:\n{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("router=model-router-gateway served_by="))
+        .unwrap_or_else(|| panic!("no cost attribution line in:\n{stderr}"));
+    let served_by = line.split_whitespace().find_map(|f| f.strip_prefix("served_by=")).expect("served_by");
+    // LiteLLM prefixes its provider to the model Azure reports: azure_ai/gpt-5-mini-2025-08-07.
+    let routed = routed_spellings(&wd);
+    let model = served_by.rsplit('/').next().unwrap_or(served_by);
+    assert!(routed.iter().any(|spelled| spelled == model), "LiteLLM reports {served_by}, not one of {routed:?}");
+    for field in ["prompt_tokens=", "completion_tokens="] {
+        assert!(line.contains(field), "{line}");
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use modelrouter_emulator::Outcome;
 use support::consistency::{complete, proposed_new, unknown_paths};
-use support::{ACCOUNT, TOKEN, TestEmulator};
+use support::{ACCOUNT, TOKEN, TestEmulator, router_config_value};
 use terraform_provider_modelrouter::ModelRouterProvider;
 use terraform_provider_modelrouter::resources::common::private::PrivateState;
 use tf_provider::{
@@ -41,26 +41,7 @@ impl Rig {
     }
 
     fn config(&self) -> Value {
-        complete(
-            &self.router.schema().block,
-            &Value::object([
-                ("name", Value::string("life")),
-                ("cognitive_account_id", Value::string(ACCOUNT)),
-                (
-                    "routing",
-                    Value::object([
-                        ("mode", Value::string("cost")),
-                        (
-                            "model",
-                            Value::Set(vec![
-                                Value::object([("name", Value::string("gpt-5"))]),
-                                Value::object([("name", Value::string("gpt-5-mini"))]),
-                            ]),
-                        ),
-                    ]),
-                ),
-            ]),
-        )
+        router_config_value(&self.router.schema().block, "life")
     }
 
     fn plan(&self, prior: &Value, private: &[u8]) -> PlanResponse {

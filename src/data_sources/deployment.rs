@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use modelrouter_arm::{AccountId, DeploymentId, IdError};
+use modelrouter_arm::{Account, AccountId, Deployment, DeploymentId, IdError};
+use modelrouter_catalog::Catalog;
 use tf_provider::{
     Attribute, AttributePath, Block, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Schema, Type, Value,
 };
@@ -54,6 +55,47 @@ fn routing_type() -> Type {
     ]))
 }
 
+fn schema_block() -> Block {
+    Block::new()
+        .describe(
+            "A model router deployment read from Azure, by `id` or by `cognitive_account_id` and `name`: \
+             everything `modelrouter_deployment` exposes, for stacks that consume a router managed elsewhere \
+             (for example a gateway stack). Refuses a deployment that is not a model router.",
+        )
+        .attribute(
+            Attribute::optional(attr::ID, Type::String)
+                .computed()
+                .describe("ARM id of the deployment. Set this, or `cognitive_account_id` and `name`."),
+        )
+        .attribute(
+            Attribute::optional(attr::ACCOUNT_ID, Type::String)
+                .computed()
+                .describe("ARM id of the account; with `name`, instead of `id`."),
+        )
+        .attribute(
+            Attribute::optional(attr::NAME, Type::String)
+                .computed()
+                .describe("Deployment name; with `cognitive_account_id`, instead of `id`."),
+        )
+        .attribute(Attribute::computed_only(attr::ROUTER_VERSION, Type::String).describe("Model router version."))
+        .attribute(Attribute::computed_only(attr::RAI_POLICY_NAME, Type::String).describe("Content filter."))
+        .attribute(Attribute::computed_only(attr::VERSION_UPGRADE_OPTION, Type::String).describe("Upgrade policy."))
+        .attribute(Attribute::computed_only(attr::EFFECTIVE_CONTEXT_WINDOW, Type::Number).describe(
+            "Smallest documented context window (tokens) among the routed models; null when the catalog \
+             documents none of them.",
+        ))
+        .attribute(
+            Attribute::computed_only(attr::ROUTED_MODELS, Type::Set(Box::new(routed_model_type())))
+                .describe("The models the router routes to, as on the resource."),
+        )
+        .attribute(Attribute::computed_only(attr::ENDPOINT, Type::String).describe("The account's endpoint."))
+        .attribute(Attribute::computed_only(attr::SKU, sku_type()).describe("`name` and `capacity`."))
+        .attribute(Attribute::computed_only(attr::ROUTING, routing_type()).describe(
+            "`mode` and the `model` subset (`name`, `format`, `version`); null when the router has no routing \
+             settings (balanced over the default set).",
+        ))
+}
+
 /// Which deployment the configuration names, or the diagnostic on the argument that is missing or wrong.
 fn requested(config: &Value) -> Result<DeploymentId, Diagnostic> {
     let identity = Identity::parse(config);
@@ -79,6 +121,19 @@ fn requested(config: &Value) -> Result<DeploymentId, Diagnostic> {
         )
         .at(path(attr::ID))),
     }
+}
+
+/// The data source's object for router `id` as Azure holds it; also each element of `modelrouter_deployments.routers`.
+pub(crate) fn router_object(id: &DeploymentId, deployment: &Deployment, account: &Account, catalog: &Catalog) -> Value {
+    let base = RouterModel { identity: Identity::of(id), ..RouterModel::default() };
+    let mut router = RouterModel::from_arm(&base, deployment, Some(account), catalog);
+    router.timeouts = Field::Null;
+    to_data_value(&router)
+}
+
+/// The type of [`router_object`]: the attributes of this data source.
+pub(crate) fn router_object_type() -> Type {
+    schema_block().value_type()
 }
 
 /// The data source's object for a router read from Azure.
@@ -110,45 +165,7 @@ impl DataSource for DeploymentDataSource {
     }
 
     fn schema(&self) -> Schema {
-        let block = Block::new()
-            .describe(
-                "A model router deployment read from Azure, by `id` or by `cognitive_account_id` and `name`: \
-                 everything `modelrouter_deployment` exposes, for stacks that consume a router managed elsewhere \
-                 (for example a gateway stack). Refuses a deployment that is not a model router.",
-            )
-            .attribute(
-                Attribute::optional(attr::ID, Type::String)
-                    .computed()
-                    .describe("ARM id of the deployment. Set this, or `cognitive_account_id` and `name`."),
-            )
-            .attribute(
-                Attribute::optional(attr::ACCOUNT_ID, Type::String)
-                    .computed()
-                    .describe("ARM id of the account; with `name`, instead of `id`."),
-            )
-            .attribute(
-                Attribute::optional(attr::NAME, Type::String)
-                    .computed()
-                    .describe("Deployment name; with `cognitive_account_id`, instead of `id`."),
-            )
-            .attribute(Attribute::computed_only(attr::ROUTER_VERSION, Type::String).describe("Model router version."))
-            .attribute(Attribute::computed_only(attr::RAI_POLICY_NAME, Type::String).describe("Content filter."))
-            .attribute(Attribute::computed_only(attr::VERSION_UPGRADE_OPTION, Type::String).describe("Upgrade policy."))
-            .attribute(Attribute::computed_only(attr::EFFECTIVE_CONTEXT_WINDOW, Type::Number).describe(
-                "Smallest documented context window (tokens) among the routed models; null when the catalog \
-                 documents none of them.",
-            ))
-            .attribute(
-                Attribute::computed_only(attr::ROUTED_MODELS, Type::Set(Box::new(routed_model_type())))
-                    .describe("The models the router routes to, as on the resource."),
-            )
-            .attribute(Attribute::computed_only(attr::ENDPOINT, Type::String).describe("The account's endpoint."))
-            .attribute(Attribute::computed_only(attr::SKU, sku_type()).describe("`name` and `capacity`."))
-            .attribute(Attribute::computed_only(attr::ROUTING, routing_type()).describe(
-                "`mode` and the `model` subset (`name`, `format`, `version`); null when the router has no routing \
-                 settings (balanced over the default set).",
-            ));
-        Schema { version: 0, block }
+        Schema { version: 0, block: schema_block() }
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -199,9 +216,9 @@ impl DataSource for DeploymentDataSource {
             Ok(account) => account,
             Err(error) => return failed(arm_error_diagnostic(&format!("read account {}", id.account), &error)),
         };
-        let base = RouterModel { identity: Identity::of(&id), ..RouterModel::default() };
-        let mut router = RouterModel::from_arm(&base, &deployment, Some(&account), &configured.catalog);
-        router.timeouts = Field::Null;
-        DataSourceReadResponse { state: to_data_value(&router), diagnostics: Diagnostics::new() }
+        DataSourceReadResponse {
+            state: router_object(&id, &deployment, &account, &configured.catalog),
+            diagnostics: Diagnostics::new(),
+        }
     }
 }

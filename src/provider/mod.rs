@@ -11,6 +11,7 @@ use modelrouter_catalog::EffectiveCatalog;
 use tf_provider::{AttributePath, ConfigureRequest, DataSource, Diagnostics, Provider, Resource, Schema, Value};
 
 use crate::data_sources::deployment::DeploymentDataSource;
+use crate::data_sources::deployments::DeploymentsDataSource;
 use crate::data_sources::supported_models::SupportedModelsFrom;
 use crate::preflight::Preflight;
 use crate::resources;
@@ -96,6 +97,7 @@ impl Provider for ModelRouterProvider {
         vec![
             Arc::new(SupportedModelsFrom::new(self.state.clone())),
             Arc::new(DeploymentDataSource::new(self.state.clone())),
+            Arc::new(DeploymentsDataSource::new(self.state.clone())),
         ]
     }
 
@@ -105,6 +107,10 @@ impl Provider for ModelRouterProvider {
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn tf_provider::EphemeralResource>> {
         crate::ephemeral::all(&self.state)
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn tf_provider::ListResource>> {
+        resources::lists(&self.state)
     }
 
     fn stop(&self) {

@@ -325,3 +325,32 @@ pub fn unknown_paths(value: &Value) -> Vec<String> {
     walk(value, String::new(), &mut found);
     found
 }
+
+/// The configuration `terraform query -generate-config-out` and `plan -generate-config-out` write for an object when
+/// the provider does not generate it (Terraform's `genconfig.ExtractLegacyConfigFromState`): the state without its
+/// read-only (computed, not optional) and deprecated attributes, and without empty optional strings.
+pub fn generated_config(block: &Block, state: &Value) -> Value {
+    if state.is_null() {
+        return state.clone();
+    }
+    let mut pairs: Vec<(String, Value)> = Vec::new();
+    for attribute in &block.attributes {
+        let value = state.get(&attribute.name);
+        let read_only = attribute.computed && !attribute.optional;
+        let empty_optional = attribute.optional && value.as_str() == Some("");
+        let keep = !(attribute.deprecated || read_only || empty_optional);
+        pairs.push((attribute.name.clone(), if keep { value.clone() } else { Value::Null }));
+    }
+    for nested in &block.blocks {
+        let given = state.get(&nested.type_name);
+        let value = match nested.nesting {
+            _ if nested.block.deprecated => Value::Null,
+            Nesting::Single | Nesting::Group => generated_config(&nested.block, given),
+            Nesting::List => Value::List(given.elements().iter().map(|e| generated_config(&nested.block, e)).collect()),
+            Nesting::Set => Value::Set(given.elements().iter().map(|e| generated_config(&nested.block, e)).collect()),
+            Nesting::Map => given.clone(),
+        };
+        pairs.push((nested.type_name.clone(), value));
+    }
+    Value::object(pairs)
+}

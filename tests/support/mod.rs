@@ -368,7 +368,27 @@ pub fn assert_state_matches_emulator(emu: &TestEmulator, wd: &Workdir) -> Vec<St
     unique.dedup();
     assert_eq!(unique, in_state, "two resources in state name the same deployment");
     assert_eq!(emu.deployment_names(), in_state, "the emulator's deployments and the state differ (orphan or ghost)");
-    for resource in &resources {
+    assert_resources_match_emulator(emu, &resources);
+    in_state
+}
+
+/// For a state that holds only some of the emulator's deployments (the rest are managed elsewhere): the state's
+/// deployments are exactly `names` (sorted), and each equals what the emulator holds.
+pub fn assert_state_matches_emulator_for(emu: &TestEmulator, wd: &Workdir, names: &[&str]) {
+    let resources: Vec<serde_json::Value> = wd
+        .state_resources()
+        .into_iter()
+        .filter(|r| r["type"].as_str().is_some_and(|t| t.starts_with("modelrouter_")))
+        .collect();
+    let mut in_state: Vec<&str> = resources.iter().filter_map(|r| r["values"]["name"].as_str()).collect();
+    in_state.sort();
+    assert_eq!(in_state, names, "the deployments in state");
+    assert_resources_match_emulator(emu, &resources);
+}
+
+/// Each untainted resource's state equals what the emulator holds for its deployment.
+fn assert_resources_match_emulator(emu: &TestEmulator, resources: &[serde_json::Value]) {
+    for resource in resources {
         let values = &resource["values"];
         let name = values["name"].as_str().unwrap_or_default();
         assert_eq!(values["id"], TestEmulator::deployment_id(name), "state id of {name}");
@@ -394,7 +414,6 @@ pub fn assert_state_matches_emulator(emu: &TestEmulator, wd: &Workdir) -> Vec<St
             other => panic!("unexpected resource type {other:?}"),
         }
     }
-    in_state
 }
 
 impl Workdir {
@@ -445,5 +464,26 @@ resource "modelrouter_deployment" "r" {{
 {extra}
 }}
 "#
+    )
+}
+
+/// The configuration object of a `modelrouter_deployment` named `name` in the test account routing in cost mode to
+/// gpt-5 and gpt-5-mini, for the tests that call the provider in process (`block` is the resource's schema).
+pub fn router_config_value(block: &tf_provider::Block, name: &str) -> tf_provider::Value {
+    use tf_provider::Value;
+    let model = |name: &str| Value::object([("name", Value::string(name))]);
+    consistency::complete(
+        block,
+        &Value::object([
+            ("name", Value::string(name)),
+            ("cognitive_account_id", Value::string(ACCOUNT)),
+            (
+                "routing",
+                Value::object([
+                    ("mode", Value::string("cost")),
+                    ("model", Value::Set(vec![model("gpt-5"), model("gpt-5-mini")])),
+                ]),
+            ),
+        ]),
     )
 }

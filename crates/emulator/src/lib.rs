@@ -99,6 +99,8 @@ pub(crate) struct Shared {
     pub(crate) initial_settings: Settings,
     /// Account keys for listKeys and inference (`inference.rs`).
     pub(crate) keys: inference::Keys,
+    /// Prompts seen per deployment, for the `cached_tokens` of inference usage.
+    pub(crate) prompt_cache: inference::PromptCache,
 }
 
 impl Shared {
@@ -154,6 +156,7 @@ impl Emulator {
             static_token: options.static_token.clone().filter(|t| !t.is_empty()),
             initial_settings: settings,
             keys: inference::Keys::default(),
+            prompt_cache: inference::PromptCache::default(),
         });
         for spec in &options.accounts {
             shared.add_account(spec);

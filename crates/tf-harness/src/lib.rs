@@ -55,9 +55,15 @@ pub fn platform() -> String {
 /// A Terraform CLI configuration that installs the provider only from the filesystem mirror at `root` (packed or
 /// unpacked layout) and never from a registry.
 pub fn mirror_cli_config(root: &Path) -> String {
+    mirror_cli_config_for(root, &[PROVIDER_ADDRESS])
+}
+
+/// A Terraform CLI configuration that installs each of `addresses` only from the filesystem mirror at `root`.
+pub fn mirror_cli_config_for(root: &Path, addresses: &[&str]) -> String {
+    let list = addresses.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
     format!(
         "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{root}\"\n    include = \
-         [\"{PROVIDER_ADDRESS}\"]\n  }}\n  direct {{\n    exclude = [\"{PROVIDER_ADDRESS}\"]\n  }}\n}}\n",
+         [{list}]\n  }}\n  direct {{\n    exclude = [{list}]\n  }}\n}}\n",
         root = root.display()
     )
 }
@@ -66,19 +72,30 @@ pub fn mirror_cli_config(root: &Path) -> String {
 /// configuration that installs only from it.
 pub struct Mirror {
     dir: tempfile::TempDir,
+    addresses: std::sync::Mutex<Vec<String>>,
 }
 
 impl Mirror {
     pub fn new(provider_binary: &Path, version: &str) -> io::Result<Mirror> {
-        let dir = tempfile::tempdir()?;
-        let package = dir.path().join(PROVIDER_ADDRESS).join(version).join(platform());
+        let mirror = Mirror { dir: tempfile::tempdir()?, addresses: std::sync::Mutex::new(Vec::new()) };
+        mirror.add_provider(PROVIDER_ADDRESS, version, provider_binary)?;
+        Ok(mirror)
+    }
+
+    /// Adds another provider (e.g. a stand-in for `registry.terraform.io/azure/azapi`) at `version`, linked to
+    /// `binary` under the file name Terraform runs (`terraform-provider-<type>_v<version>`), and installs it only from
+    /// this mirror from now on.
+    pub fn add_provider(&self, address: &str, version: &str, binary: &Path) -> io::Result<()> {
+        let provider_type = address.rsplit('/').next().unwrap_or(address);
+        let package = self.dir.path().join(address).join(version).join(platform());
         std::fs::create_dir_all(&package)?;
-        std::os::unix::fs::symlink(
-            provider_binary,
-            package.join(format!("terraform-provider-modelrouter_v{version}")),
-        )?;
-        std::fs::write(dir.path().join("terraformrc"), mirror_cli_config(dir.path()))?;
-        Ok(Mirror { dir })
+        std::os::unix::fs::symlink(binary, package.join(format!("terraform-provider-{provider_type}_v{version}")))?;
+        let mut addresses = self.addresses.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !addresses.iter().any(|a| a == address) {
+            addresses.push(address.to_owned());
+        }
+        let addresses: Vec<&str> = addresses.iter().map(String::as_str).collect();
+        std::fs::write(self.dir.path().join("terraformrc"), mirror_cli_config_for(self.dir.path(), &addresses))
     }
 
     pub fn path(&self) -> &Path {
@@ -144,6 +161,22 @@ mod tests {
         assert_eq!(config, mirror_cli_config(mirror.path()));
         assert!(config.contains(&format!("path    = \"{}\"", mirror.path().display())), "{config}");
         assert!(config.contains("exclude = [\"registry.terraform.io/modelrouter/modelrouter\"]"), "{config}");
+    }
+
+    #[test]
+    fn added_providers_are_linked_under_their_plugin_name_and_installed_only_from_the_mirror() {
+        let binary = tempfile::NamedTempFile::new().unwrap();
+        let mirror = Mirror::new(binary.path(), "1.0.0").unwrap();
+        mirror.add_provider("registry.terraform.io/azure/azapi", "2.5.0", binary.path()).unwrap();
+        let linked = mirror
+            .path()
+            .join("registry.terraform.io/azure/azapi/2.5.0")
+            .join(platform())
+            .join("terraform-provider-azapi_v2.5.0");
+        assert_eq!(std::fs::read_link(&linked).unwrap(), binary.path());
+        let config = std::fs::read_to_string(mirror.cli_config()).unwrap();
+        let both = "[\"registry.terraform.io/modelrouter/modelrouter\", \"registry.terraform.io/azure/azapi\"]";
+        assert_eq!(config.matches(both).count(), 2, "include and exclude name both: {config}");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Terraform plugin protocol 5 for Rust providers.
+//! Terraform plugin protocol 5 (up to 5.10) for Rust providers.
 //!
 //! Terraform starts a provider binary through hashicorp/go-plugin and talks gRPC (`tfplugin5`) to it. This
 //! crate owns everything about that conversation so the provider code only implements the traits in
@@ -10,6 +10,8 @@
 //! - [`provider`]: the `Provider` / `Resource` / `DataSource` traits;
 //! - [`function`]: provider-defined functions (`Function`);
 //! - [`ephemeral`]: ephemeral resources (`EphemeralResource`);
+//! - [`identity`]: resource identity (`ResourceIdentity`, protocol 5.9);
+//! - [`list`]: list resources for `terraform query` (`ListResource`, protocol 5.10);
 //! - [`server`]: the go-plugin handshake, AutoMTLS, HTTP/2 on the `h2` crate, the gRPC services and [`serve`];
 //! - [`logging`]: hclog-shaped JSON logs on stderr;
 //! - [`proto`]: the generated protocol types.
@@ -17,6 +19,8 @@
 pub mod diagnostics;
 pub mod ephemeral;
 pub mod function;
+pub mod identity;
+pub mod list;
 pub mod logging;
 pub mod proto;
 pub mod provider;
@@ -27,9 +31,14 @@ pub mod value;
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use ephemeral::{CloseRequest, EphemeralResource, OpenRequest, OpenResponse, RenewRequest, RenewResponse};
 pub use function::{Function, FunctionError, Parameter, Signature};
+pub use identity::{
+    IdentityAttribute, IdentitySchema, ResourceIdentity, UpgradeIdentityRequest, UpgradeIdentityResponse,
+};
+pub use list::{ListItem, ListRequest, ListResource, ListResult};
 pub use provider::{
     ApplyRequest, ApplyResponse, ConfigureRequest, DataSource, DataSourceReadResponse, ImportRequest, ImportResponse,
-    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, UpgradeRequest, UpgradeResponse,
+    MoveRequest, MoveResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    UpgradeRequest, UpgradeResponse,
 };
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use server::{ServeOptions, serve};

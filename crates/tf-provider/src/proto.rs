@@ -2,7 +2,7 @@
 
 #![allow(clippy::all, missing_docs)]
 
-/// Terraform plugin protocol 5.8.
+/// Terraform plugin protocol 5.10 (readable by every 5.x client).
 pub mod tfplugin5 {
     tonic::include_proto!("tfplugin5");
 }

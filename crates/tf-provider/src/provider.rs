@@ -12,6 +12,8 @@ use async_trait::async_trait;
 use crate::diagnostics::{AttributePath, Diagnostics};
 use crate::ephemeral::EphemeralResource;
 use crate::function::Function;
+use crate::identity::ResourceIdentity;
+use crate::list::ListResource;
 use crate::schema::Schema;
 use crate::value::{Value, json};
 
@@ -41,6 +43,12 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The ephemeral resource types; called once when the server starts.
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+
+    /// The list resource types (`terraform query`); called once when the server starts. Each lists a managed
+    /// resource type of this provider that has an identity.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
         Vec::new()
     }
 
@@ -91,6 +99,35 @@ pub trait Resource: Send + Sync + 'static {
     fn upgrade(&self, req: UpgradeRequest) -> UpgradeResponse {
         let ty = self.schema().block.value_type();
         upgrade_with_current_schema(&req.raw_state_json, &ty)
+    }
+
+    /// The resource identity (Terraform >= 1.12), derived from the state. `None`: the type has none, and can be
+    /// neither imported by identity nor listed.
+    fn identity(&self) -> Option<&dyn ResourceIdentity> {
+        None
+    }
+
+    /// Whether [`Resource::move_state`] is implemented. The server announces the `move_resource_state` capability
+    /// only when some resource says yes: without it Terraform refuses cross-type `moved` blocks itself, with a
+    /// clearer message than an RPC error.
+    fn accepts_moves(&self) -> bool {
+        false
+    }
+
+    /// MoveResourceState: a `moved` block from another resource type (of this or another provider) into this one.
+    /// Turns the source's stored state into this resource's state. The default refuses.
+    async fn move_state(&self, req: MoveRequest) -> MoveResponse {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.error(
+            "Move not supported",
+            format!(
+                "The resource type {} cannot take state moved from {} ({}).",
+                self.type_name(),
+                req.source_type_name,
+                req.source_provider_address
+            ),
+        );
+        MoveResponse { target_state: Value::Null, target_private: Vec::new(), diagnostics }
     }
 }
 
@@ -214,6 +251,29 @@ pub struct UpgradeResponse {
     pub diagnostics: Diagnostics,
 }
 
+/// Input of [`Resource::move_state`].
+#[derive(Debug, Clone)]
+pub struct MoveRequest {
+    /// Registry address of the provider that wrote the state, e.g. `"registry.terraform.io/azure/azapi"`.
+    pub source_provider_address: String,
+    /// e.g. `"azapi_resource"`.
+    pub source_type_name: String,
+    /// The schema version the source state was written with (it is not upgraded before the move).
+    pub source_schema_version: i64,
+    /// The stored attributes as JSON, exactly as the source provider left them.
+    pub source_state: Vec<u8>,
+    pub source_private: Vec<u8>,
+}
+
+/// Output of [`Resource::move_state`].
+#[derive(Debug, Clone)]
+pub struct MoveResponse {
+    /// The state in this resource's current schema; wholly known. Null together with an error diagnostic.
+    pub target_state: Value,
+    pub target_private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
 /// One data source type.
 #[async_trait]
 pub trait DataSource: Send + Sync + 'static {
@@ -237,4 +297,51 @@ pub struct DataSourceReadResponse {
     /// Non-null, wholly known.
     pub state: Value,
     pub diagnostics: Diagnostics,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Attribute;
+    use crate::value::Type;
+
+    /// A resource that implements only what it must.
+    struct Minimal;
+
+    #[async_trait]
+    impl Resource for Minimal {
+        fn type_name(&self) -> &'static str {
+            "minimal_thing"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(crate::schema::Block::new().attribute(Attribute::required("name", Type::String)))
+        }
+        async fn plan(&self, req: PlanRequest) -> PlanResponse {
+            PlanResponse::accept(&req)
+        }
+        async fn apply(&self, req: ApplyRequest) -> ApplyResponse {
+            ApplyResponse { new_state: req.planned_state, private: Vec::new(), diagnostics: Diagnostics::new() }
+        }
+        async fn read(&self, req: ReadRequest) -> ReadResponse {
+            ReadResponse { new_state: req.current_state, private: req.private, diagnostics: Diagnostics::new() }
+        }
+    }
+
+    #[tokio::test]
+    async fn by_default_a_resource_takes_no_moves_and_says_which_move_it_refused() {
+        assert!(!Minimal.accepts_moves());
+        let out = Minimal
+            .move_state(MoveRequest {
+                source_provider_address: "registry.terraform.io/azure/azapi".into(),
+                source_type_name: "azapi_resource".into(),
+                source_schema_version: 2,
+                source_state: b"{}".to_vec(),
+                source_private: Vec::new(),
+            })
+            .await;
+        assert!(out.target_state.is_null());
+        let error = out.diagnostics.iter().next().expect("an error");
+        assert_eq!(error.summary, "Move not supported");
+        assert!(error.detail.contains("minimal_thing") && error.detail.contains("azapi_resource"), "{}", error.detail);
+    }
 }

@@ -2,51 +2,15 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use support::fake::{FakeProvider, FakeThing};
+use support::fake::FakeProvider;
+use support::rpc::{dv, start, start_with, thing_type, undv};
 use tf_provider::proto::plugin::Empty;
 use tf_provider::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use tf_provider::proto::tfplugin5 as pb;
-use tf_provider::proto::tfplugin5::provider_client::ProviderClient;
-use tf_provider::server::serve_listener;
-use tf_provider::value::msgpack;
 use tf_provider::{Type, Value};
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
-
-struct Harness {
-    client: ProviderClient<Channel>,
-    channel: Channel,
-    provider: Arc<FakeProvider>,
-    server: JoinHandle<()>,
-    shutdown: CancellationToken,
-}
-
-async fn start() -> Harness {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let provider = Arc::new(FakeProvider::default());
-    let shutdown = CancellationToken::new();
-    let server = tokio::spawn(serve_listener(provider.clone(), listener, None, shutdown.clone()));
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
-    Harness { client: ProviderClient::new(channel.clone()), channel, provider, server, shutdown }
-}
-
-fn thing_type() -> Type {
-    FakeThing::schema_block().value_type()
-}
-
-fn dv(value: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue { msgpack: msgpack::encode(value, ty).unwrap(), json: vec![] })
-}
-
-fn undv(value: Option<pb::DynamicValue>, ty: &Type) -> Value {
-    msgpack::decode(&value.expect("a DynamicValue").msgpack, ty).unwrap()
-}
 
 fn thing_config(name: &str) -> Value {
     Value::object([("name", Value::string(name)), ("rule", Value::list([]))])
@@ -219,6 +183,62 @@ async fn provider_config_validate_configure_and_stop() {
     let stop = h.client.stop(pb::stop::Request {}).await.unwrap().into_inner();
     assert!(stop.error.is_empty());
     assert!(h.provider.stopped.load(Ordering::SeqCst));
+}
+
+fn move_request(type_name: &str, version: i64, json: &[u8]) -> pb::move_resource_state::Request {
+    pb::move_resource_state::Request {
+        source_provider_address: "registry.terraform.io/example/legacy".into(),
+        source_type_name: type_name.into(),
+        source_schema_version: version,
+        source_state: Some(pb::RawState { json: json.to_vec(), flatmap: Default::default() }),
+        target_type_name: "fake_thing".into(),
+        source_private: b"carried".to_vec(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn move_resource_state_translates_the_source_json_and_is_announced() {
+    let mut h = start().await;
+    let ty = thing_type();
+    let schema = h.client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    assert!(schema.server_capabilities.unwrap().move_resource_state);
+    let metadata = h.client.get_metadata(pb::get_metadata::Request {}).await.unwrap().into_inner();
+    assert!(metadata.server_capabilities.unwrap().move_resource_state);
+
+    let r = h
+        .client
+        .move_resource_state(move_request("fake_legacy_thing", 1, br#"{"label":"beta","extra":[1,2]}"#))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let moved = undv(r.target_state, &ty);
+    assert_eq!(moved.get("id").as_str(), Some("id-beta"));
+    assert_eq!(moved.get("name").as_str(), Some("beta"));
+    // The absent `rule` block comes back as an empty list, as Terraform requires of a block.
+    assert_eq!(moved.get("rule"), &Value::list([]));
+    assert_eq!(r.target_private, b"carried".to_vec());
+
+    // The resource refuses a source it does not know: the error travels, no state does.
+    let r = h
+        .client
+        .move_resource_state(move_request("fake_legacy_thing", 7, br#"{"label":"beta"}"#))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.diagnostics[0].summary, "Unsupported move source");
+    assert!(r.diagnostics[0].detail.contains("fake_legacy_thing v7"), "{}", r.diagnostics[0].detail);
+    assert!(r.target_state.is_none());
+}
+
+#[tokio::test]
+async fn move_resource_state_is_not_announced_when_no_resource_takes_moves() {
+    let mut h = start_with(FakeProvider { without_moves: true, ..FakeProvider::default() }).await;
+    let schema = h.client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    let capabilities = schema.server_capabilities.unwrap();
+    assert!(!capabilities.move_resource_state);
+    assert!(capabilities.get_provider_schema_optional, "the other capabilities are unaffected");
 }
 
 #[tokio::test]

@@ -1,11 +1,15 @@
 //! Hostile input at the gRPC level: every RPC that takes a value is sent malformed DynamicValues and
 //! schema-violating objects. The answer must always be an OK gRPC response carrying an error diagnostic (never a
 //! gRPC error, never a crash), undecodable values must never reach the provider, and the server must keep
-//! answering afterwards. Function calls answer with a FunctionError instead, on the argument at fault.
+//! answering afterwards. Function calls answer with a FunctionError instead, on the argument at fault. The
+//! protocol 5.9/5.10 RPCs (identities, list resources) are held to the same rules; a list answers with an event
+//! carrying the error instead.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use futures::StreamExt as _;
+use futures::stream::{self, BoxStream};
 use rmpv::Value as Mp;
 use tf_provider::proto::tfplugin5 as pb;
 use tf_provider::proto::tfplugin5::provider_client::ProviderClient;
@@ -13,10 +17,11 @@ use tf_provider::server::serve_listener;
 use tf_provider::value::msgpack;
 use tf_provider::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, CloseRequest, ConfigureRequest, DataSource,
-    DataSourceReadResponse, Diagnostics, EphemeralResource, Function, FunctionError, ImportRequest, ImportResponse,
+    DataSourceReadResponse, Diagnostics, EphemeralResource, Function, FunctionError, IdentityAttribute, IdentitySchema,
+    ImportRequest, ImportResponse, ListItem, ListRequest, ListResource, ListResult, MoveRequest, MoveResponse,
     NestedBlock, OpenRequest, OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
-    RenewRequest, RenewResponse, Resource, Schema, Signature, Type, UpgradeRequest, UpgradeResponse, Value,
-    async_trait, provider::upgrade_with_current_schema,
+    RenewRequest, RenewResponse, Resource, ResourceIdentity, Schema, Signature, Type, UpgradeRequest, UpgradeResponse,
+    Value, async_trait, provider::upgrade_with_current_schema,
 };
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
@@ -137,6 +142,10 @@ impl Provider for HostileProvider {
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
         vec![Arc::new(HostileSecret { calls: self.calls.clone() })]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(HostileList { calls: self.calls.clone() })]
     }
 
     fn stop(&self) {}
@@ -276,11 +285,106 @@ impl Resource for HostileThing {
         ImportResponse { state, private: Vec::new(), diagnostics }
     }
 
+    fn accepts_moves(&self) -> bool {
+        true
+    }
+
+    /// Reads the source JSON with its own schema; the source type "panic" panics, "buggy" returns an unknown id (a
+    /// provider defect the server must catch).
+    async fn move_state(&self, req: MoveRequest) -> MoveResponse {
+        self.calls.hit();
+        if req.source_type_name == PANIC_NAME {
+            panic!("deliberate panic in move");
+        }
+        let decoded = upgrade_with_current_schema(&req.source_state, &resource_block().value_type());
+        let mut diagnostics = decoded.diagnostics;
+        diagnostics.extend(check_name(&decoded.upgraded_state, "move"));
+        if decoded.upgraded_state.is_null() && !diagnostics.has_errors() {
+            diagnostics.error("Nothing to move", "the source state is null");
+        }
+        let mut target_state = decoded.upgraded_state;
+        if req.source_type_name == "buggy" && !target_state.is_null() {
+            target_state.set_attr("id", Value::unknown());
+        }
+        MoveResponse { target_state, target_private: Vec::new(), diagnostics }
+    }
+
     fn upgrade(&self, req: UpgradeRequest) -> UpgradeResponse {
         self.calls.hit();
         let mut upgraded = upgrade_with_current_schema(&req.raw_state_json, &resource_block().value_type());
         upgraded.diagnostics.extend(check_name(&upgraded.upgraded_state, "upgrade"));
         upgraded
+    }
+
+    fn identity(&self) -> Option<&dyn ResourceIdentity> {
+        Some(&HostileIdentity)
+    }
+}
+
+/// `hostile_thing`'s identity: its name. Importing the identity name "panic" panics.
+struct HostileIdentity;
+
+fn identity_type() -> Type {
+    Type::object([("name", Type::String)])
+}
+
+impl ResourceIdentity for HostileIdentity {
+    fn schema(&self) -> IdentitySchema {
+        IdentitySchema::new(vec![IdentityAttribute::required("name", Type::String)])
+    }
+
+    fn of_state(&self, state: &Value) -> Value {
+        if state.is_null() { Value::Null } else { Value::object([("name", state.get("name").clone())]) }
+    }
+
+    fn import_id(&self, identity: &Value) -> Result<String, Diagnostics> {
+        let name = identity.get("name").as_str().unwrap_or_default();
+        if name == PANIC_NAME {
+            panic!("deliberate panic in import by identity");
+        }
+        Ok(format!("/{name}"))
+    }
+}
+
+/// `list "hostile_thing" { config { name = ... } }`: one thing of that name; the name "panic" panics before the
+/// listing starts, "panic-later" while it streams.
+struct HostileList {
+    calls: Arc<Calls>,
+}
+
+#[async_trait]
+impl ListResource for HostileList {
+    fn type_name(&self) -> &'static str {
+        "hostile_thing"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(model_block())
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        self.calls.hit();
+        check_name(config, "list validate")
+    }
+
+    async fn list(&self, request: ListRequest) -> BoxStream<'static, ListItem> {
+        self.calls.hit();
+        let name = request.config.get("name").as_str().unwrap_or_default().to_owned();
+        if name == PANIC_NAME {
+            panic!("deliberate panic in list");
+        }
+        let diagnostics = check_name(&request.config, "list");
+        stream::once(async move {
+            if name == "panic-later" {
+                panic!("deliberate panic in a list stream");
+            }
+            if diagnostics.has_errors() {
+                return Err(diagnostics);
+            }
+            let state = Value::object([("name", Value::string(name.clone()))]);
+            Ok(ListResult { display_name: name, state, diagnostics })
+        })
+        .boxed()
     }
 }
 
@@ -360,9 +464,14 @@ fn object_with(ty: &Type, overrides: Vec<(&str, Mp)>) -> Mp {
 
 /// A valid value of `ty` (with `name` set), encoded by the crate's own codec.
 fn valid(ty: &Type) -> Vec<u8> {
+    object_named(ty, "ok")
+}
+
+/// An object of `ty` whose attributes are null but `name`, encoded by the crate's own codec.
+fn object_named(ty: &Type, name: &str) -> Vec<u8> {
     let Type::Object(attrs) = ty else { panic!("an object type") };
     let mut value = Value::object(attrs.keys().map(|k| (k.clone(), Value::Null)));
-    value.set_attr("name", Value::string("ok"));
+    value.set_attr("name", Value::string(name));
     msgpack::encode(&value, ty).unwrap()
 }
 
@@ -816,18 +925,84 @@ async fn hostile_import_ids_and_legacy_state_are_diagnostics() {
     assert_still_serving(&mut h.client).await;
 }
 
+fn move_request(source_type_name: &str, json: &[u8], target_type_name: &str) -> pb::move_resource_state::Request {
+    pb::move_resource_state::Request {
+        source_provider_address: "registry.terraform.io/hostile/elsewhere".into(),
+        source_type_name: source_type_name.into(),
+        source_schema_version: 3,
+        source_state: Some(pb::RawState { json: json.to_vec(), flatmap: Default::default() }),
+        target_type_name: target_type_name.into(),
+        source_private: b"\xff\x00 not json".to_vec(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn hostile_moved_state_is_an_error_diagnostic_and_never_a_target_state() {
+    let mut h = start().await;
+    let schema = h.client.get_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    assert!(schema.server_capabilities.unwrap().move_resource_state, "announced: hostile_thing takes moves");
+    let deep = nested(100_000, b'[', b"");
+    let long_name = format!(r#"{{"name": "{}", "capacity": "twelve"}}"#, "x".repeat(1 << 20));
+    let mut cases: Vec<(&str, pb::move_resource_state::Request)> = vec![
+        ("no JSON at all", move_request("legacy", b"", "hostile_thing")),
+        ("JSON garbage", move_request("legacy", b"{not json", "hostile_thing")),
+        ("JSON array", move_request("legacy", b"[1, 2, 3]", "hostile_thing")),
+        ("JSON null", move_request("legacy", b"null", "hostile_thing")),
+        ("JSON deeply nested", move_request("legacy", &deep, "hostile_thing")),
+        ("invalid UTF-8", move_request("legacy", b"{\"name\": \"\xff\xfe\"}", "hostile_thing")),
+        ("wrong attribute type", move_request("legacy", br#"{"name": {"a": 1}}"#, "hostile_thing")),
+        ("a megabyte name and a wrong number", move_request("legacy", long_name.as_bytes(), "hostile_thing")),
+        ("required attribute missing", move_request("legacy", br#"{"tags": {}}"#, "hostile_thing")),
+        ("a panic in the resource", move_request(PANIC_NAME, br#"{"name": "ok"}"#, "hostile_thing")),
+        ("an unknown value from the resource", move_request("buggy", br#"{"name": "ok"}"#, "hostile_thing")),
+    ];
+    let mut flatmap_only = move_request("legacy", b"", "hostile_thing");
+    flatmap_only.source_state =
+        Some(pb::RawState { json: Vec::new(), flatmap: [("name".to_string(), "x".to_string())].into_iter().collect() });
+    cases.push(("pre-0.12 flatmap state", flatmap_only));
+    let mut no_state = move_request("legacy", b"", "hostile_thing");
+    no_state.source_state = None;
+    cases.push(("no source state", no_state));
+    let mut failures = Vec::new();
+    for (what, request) in cases {
+        match h.client.move_resource_state(request).await {
+            Err(status) => failures.push(format!("{what}: gRPC error {status:?}")),
+            Ok(r) => {
+                let r = r.into_inner();
+                if error_summaries(&r.diagnostics).is_none() {
+                    failures.push(format!("{what}: no error diagnostic"));
+                }
+                if r.target_state.is_some() {
+                    failures.push(format!("{what}: a target state came back next to the error"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+
+    let before = h.calls.count();
+    for target in ["nope", "", "hostile_info" /* a data source */, "hostile_thing\0"] {
+        let r = h.client.move_resource_state(move_request("legacy", br#"{"name": "ok"}"#, target)).await;
+        let r = r.expect("an OK response").into_inner();
+        assert_eq!(error_summaries(&r.diagnostics).as_deref(), Some("Unknown resource type"), "{target:?}");
+    }
+    assert_eq!(h.calls.count(), before, "no handler runs for an unknown target type");
+
+    // And a good move still works afterwards.
+    let r = h.client.move_resource_state(move_request("legacy", br#"{"name": "ok"}"#, "hostile_thing")).await;
+    let r = r.expect("an OK response").into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let moved = msgpack::decode(&r.target_state.expect("a state").msgpack, &resource_block().value_type()).unwrap();
+    assert_eq!(moved.get("name").as_str(), Some("ok"));
+    assert_still_serving(&mut h.client).await;
+}
+
 #[tokio::test]
 async fn a_panic_in_any_handler_is_a_diagnostic_and_the_server_survives() {
     // grpc_in_process.rs covers a panic in PlanResourceChange; this covers every other handler.
     let mut h = start().await;
-    let panicking = |ty: &Type| {
-        let mut value = Value::object(match ty {
-            Type::Object(attrs) => attrs.keys().map(|k| (k.clone(), Value::Null)).collect::<Vec<_>>(),
-            _ => unreachable!(),
-        });
-        value.set_attr("name", Value::string(PANIC_NAME));
-        Some(msgpack_dv(msgpack::encode(&value, ty).unwrap()))
-    };
+    let panicking = |ty: &Type| Some(msgpack_dv(object_named(ty, PANIC_NAME)));
     let provider = panicking(&provider_block().value_type());
     let resource = panicking(&resource_block().value_type());
     let data = panicking(&data_source_block().value_type());
@@ -1018,5 +1193,173 @@ async fn a_panic_in_a_function_is_a_function_error_and_the_server_survives() {
     assert_eq!(e.function_argument, None);
     let r = call(&mut h.client, "greet", greet_arguments("after", 1)).await;
     assert!(r.error.is_none(), "{:?}", r.error);
+    assert_still_serving(&mut h.client).await;
+}
+
+/// The events of one ListResource call of `hostile_thing`.
+async fn list_events(
+    client: &mut ProviderClient<Channel>,
+    type_name: &str,
+    config: Option<pb::DynamicValue>,
+) -> Result<Vec<pb::list_resource::Event>, tonic::Status> {
+    let request =
+        pb::list_resource::Request { type_name: type_name.into(), config, include_resource_object: true, limit: 10 };
+    let stream = client.list_resource(request).await?.into_inner();
+    stream.collect::<Vec<_>>().await.into_iter().collect()
+}
+
+/// The diagnostics of a listing that must fail at once: exactly one event, with no object.
+fn single_event_diagnostics(
+    events: Result<Vec<pb::list_resource::Event>, tonic::Status>,
+) -> Result<Vec<pb::Diagnostic>, tonic::Status> {
+    let events = events?;
+    match events.as_slice() {
+        [event] if event.identity.is_none() && event.resource_object.is_none() => Ok(event.diagnostic.clone()),
+        _ => Ok(Vec::new()), // reported as "no error diagnostic" with the rest
+    }
+}
+
+fn identity_data(value: pb::DynamicValue) -> Option<pb::ResourceIdentityData> {
+    Some(pb::ResourceIdentityData { identity_data: Some(value) })
+}
+
+#[tokio::test]
+async fn malformed_identities_and_list_configurations_are_refused_before_the_provider_sees_them() {
+    let mut h = start().await;
+    let state = || Some(msgpack_dv(valid(&resource_block().value_type())));
+    let mut failures = Vec::new();
+    let cases = malformed(&identity_type()).into_iter().map(|(what, value)| (what, value, "identity"));
+    let list_cases = malformed(&model_block().value_type()).into_iter().map(|(what, value)| (what, value, "list"));
+    for (what, value, slot) in cases.chain(list_cases) {
+        let before = h.calls.count();
+        let v = || Some(value.clone());
+        let t = || "hostile_thing".to_string();
+        let mut answers: Vec<(&str, Result<Vec<pb::Diagnostic>, tonic::Status>)> = Vec::new();
+        if slot == "identity" {
+            let r = client_call!(h.client.read_resource(pb::read_resource::Request {
+                type_name: t(),
+                current_state: state(),
+                current_identity: identity_data(value.clone()),
+                ..Default::default()
+            }));
+            answers.push(("ReadResource(current_identity)", r));
+            let r = client_call!(h.client.plan_resource_change(pb::plan_resource_change::Request {
+                type_name: t(),
+                prior_state: state(),
+                proposed_new_state: state(),
+                config: state(),
+                prior_identity: identity_data(value.clone()),
+                ..Default::default()
+            }));
+            answers.push(("PlanResourceChange(prior_identity)", r));
+            let r = client_call!(h.client.apply_resource_change(pb::apply_resource_change::Request {
+                type_name: t(),
+                prior_state: state(),
+                planned_state: state(),
+                config: state(),
+                planned_identity: identity_data(value.clone()),
+                ..Default::default()
+            }));
+            answers.push(("ApplyResourceChange(planned_identity)", r));
+            let r = client_call!(h.client.import_resource_state(pb::import_resource_state::Request {
+                type_name: t(),
+                identity: identity_data(value.clone()),
+                ..Default::default()
+            }));
+            answers.push(("ImportResourceState(identity)", r));
+            // Stored identities come as JSON: the JSON bytes, or the msgpack bytes as if they were JSON.
+            let raw = if value.json.is_empty() { value.msgpack.clone() } else { value.json.clone() };
+            let r = client_call!(h.client.upgrade_resource_identity(pb::upgrade_resource_identity::Request {
+                type_name: t(),
+                version: 0,
+                raw_identity: Some(pb::RawState { json: raw, flatmap: Default::default() }),
+            }));
+            // By design: a stored identity may hold attributes a newer identity schema dropped.
+            if what != "json field with extra attribute" {
+                answers.push(("UpgradeResourceIdentity", r));
+            }
+        } else {
+            let r = client_call!(h.client.validate_list_resource_config(pb::validate_list_resource_config::Request {
+                type_name: t(),
+                config: v(),
+                ..Default::default()
+            }));
+            answers.push(("ValidateListResourceConfig", r));
+            answers.push((
+                "ListResource",
+                single_event_diagnostics(list_events(&mut h.client, "hostile_thing", v()).await),
+            ));
+        }
+        for (rpc, answer) in answers {
+            match answer {
+                Err(status) => failures.push(format!("{what}: {rpc}: gRPC error {status:?}")),
+                Ok(diagnostics) if error_summaries(&diagnostics).is_none() => {
+                    failures.push(format!("{what}: {rpc}: no error diagnostic ({diagnostics:?})"))
+                }
+                Ok(_) => {}
+            }
+        }
+        if h.calls.count() != before {
+            failures.push(format!("{what}: an undecodable {slot} reached the provider"));
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert_still_serving(&mut h.client).await;
+}
+
+#[tokio::test]
+async fn unknown_type_names_are_diagnostics_on_the_identity_and_list_rpcs() {
+    let mut h = start().await;
+    let config = || Some(msgpack_dv(valid(&model_block().value_type())));
+    let mut answers: Vec<(&str, Result<Vec<pb::Diagnostic>, tonic::Status>)> = Vec::new();
+    for type_name in ["nope", "", "hostile_thing\0", "hostile_info" /* a data source */] {
+        let r = client_call!(h.client.upgrade_resource_identity(pb::upgrade_resource_identity::Request {
+            type_name: type_name.into(),
+            version: 0,
+            raw_identity: Some(pb::RawState { json: br#"{"name":"x"}"#.to_vec(), flatmap: Default::default() }),
+        }));
+        answers.push(("UpgradeResourceIdentity", r));
+        let r = client_call!(h.client.validate_list_resource_config(pb::validate_list_resource_config::Request {
+            type_name: type_name.into(),
+            config: config(),
+            ..Default::default()
+        }));
+        answers.push(("ValidateListResourceConfig", r));
+        answers.push(("ListResource", single_event_diagnostics(list_events(&mut h.client, type_name, config()).await)));
+    }
+    for (rpc, answer) in answers {
+        let diagnostics = answer.unwrap_or_else(|status| panic!("{rpc}: gRPC error {status:?}"));
+        let summary = error_summaries(&diagnostics).unwrap_or_else(|| panic!("{rpc}: no error diagnostic"));
+        assert!(summary.starts_with("Unknown"), "{rpc}: {summary}");
+    }
+    assert_eq!(h.calls.count(), 0, "no handler runs for an unknown type");
+    assert_still_serving(&mut h.client).await;
+}
+
+#[tokio::test]
+async fn a_panic_in_import_by_identity_or_in_a_listing_is_a_diagnostic_and_the_server_survives() {
+    let mut h = start().await;
+    let named = |name: &str, ty: &Type| msgpack_dv(object_named(ty, name));
+    let import = client_call!(h.client.import_resource_state(pb::import_resource_state::Request {
+        type_name: "hostile_thing".into(),
+        identity: identity_data(named(PANIC_NAME, &identity_type())),
+        ..Default::default()
+    }));
+    let mut answers = vec![("ImportResourceState", import)];
+    for name in [PANIC_NAME, "panic-later"] {
+        let events = list_events(&mut h.client, "hostile_thing", Some(named(name, &model_block().value_type()))).await;
+        answers.push(("ListResource", single_event_diagnostics(events)));
+    }
+    for (rpc, answer) in answers {
+        let diagnostics = answer.unwrap_or_else(|status| panic!("{rpc}: gRPC error {status:?}"));
+        let d = diagnostics.first().unwrap_or_else(|| panic!("{rpc}: no diagnostic"));
+        assert_eq!(d.summary, "Provider internal error", "{rpc}");
+        assert!(d.detail.contains("deliberate panic") && d.detail.contains(rpc), "{rpc}: {}", d.detail);
+    }
+    // A listing that works still does, with identity and object.
+    let events = list_events(&mut h.client, "hostile_thing", Some(named("fine", &model_block().value_type()))).await;
+    let events = events.expect("a stream");
+    assert_eq!(events.len(), 1);
+    assert!(events[0].identity.is_some() && events[0].resource_object.is_some(), "{events:?}");
     assert_still_serving(&mut h.client).await;
 }

@@ -19,14 +19,15 @@ use async_trait::async_trait;
 use modelrouter_arm::{Account, AccountId, ArmClient, ArmError, Deployment, DeploymentId};
 use modelrouter_catalog::{Catalog, CatalogDate};
 use tf_provider::{
-    ApplyRequest, ApplyResponse, AttributePath, Diagnostic, Diagnostics, ImportRequest, ImportResponse, PlanRequest,
-    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Value,
+    ApplyRequest, ApplyResponse, AttributePath, Diagnostic, Diagnostics, ImportRequest, ImportResponse, MoveRequest,
+    MoveResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, ResourceIdentity, Schema, Value,
 };
 
 use super::errors::arm_error_diagnostic;
 use super::field::Field;
 use super::identity::Identity;
 use super::private::PrivateState;
+use super::resource_identity::DeploymentIdentity;
 use super::timeouts::{self, Operation, Timeouts};
 use super::values::unknowns_to_null;
 use crate::preflight::{PreflightRequest, Rule as PreflightRule};
@@ -326,6 +327,19 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             Err(diagnostic) => (Value::Null, Vec::new(), diagnostic.into()),
         };
         ImportResponse { state, private, diagnostics }
+    }
+
+    fn identity(&self) -> Option<&dyn ResourceIdentity> {
+        Some(&DeploymentIdentity)
+    }
+
+    fn accepts_moves(&self) -> bool {
+        true
+    }
+
+    /// `moved` from azapi_resource or azurerm_cognitive_deployment: see [`crate::resources::moves`].
+    async fn move_state(&self, request: MoveRequest) -> MoveResponse {
+        crate::resources::moves::answer(&self.kind, &self.provider, request).await
     }
 }
 

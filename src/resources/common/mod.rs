@@ -1,13 +1,16 @@
 //! What both resources share: the typed-model building blocks (fields, identity, sku, timeouts), the rules for
-//! user-typed strings, the deployment lifecycle, the read-back check and error diagnostics.
+//! user-typed strings, the deployment lifecycle, the read-back check and error diagnostics, and the resource
+//! identity and list resource of Terraform >= 1.12/1.14.
 
 pub mod claude_guard;
 pub mod errors;
 pub mod field;
 pub mod identity;
 pub mod lifecycle;
+pub mod listing;
 pub mod private;
 pub mod readback;
+pub mod resource_identity;
 pub mod sku;
 pub mod text;
 pub mod timeouts;

@@ -2,6 +2,7 @@
 
 use crate::diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 use crate::function::{Parameter, Signature};
+use crate::identity::IdentitySchema;
 use crate::proto::tfplugin5 as pb;
 use crate::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::value::{DecodeError, EncodeError, Type, Value, json, msgpack};
@@ -11,6 +12,24 @@ use pb::schema::nested_block::NestingMode;
 /// A schema as Terraform expects it. Attribute types are JSON type constraints as bytes.
 pub fn schema_to_proto(schema: &Schema) -> pb::Schema {
     pb::Schema { version: schema.version, block: Some(block_to_proto(&schema.block)) }
+}
+
+/// An identity schema as Terraform expects it (types as JSON type constraints, like attributes).
+pub fn identity_schema_to_proto(schema: &IdentitySchema) -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: schema.version,
+        identity_attributes: schema
+            .attributes
+            .iter()
+            .map(|attribute| pb::resource_identity_schema::IdentityAttribute {
+                name: attribute.name.clone(),
+                r#type: attribute.ty.to_json().to_string().into_bytes(),
+                required_for_import: attribute.required_for_import,
+                optional_for_import: !attribute.required_for_import,
+                description: attribute.description.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// A function signature as Terraform expects it (types as JSON type constraints, like attributes).

@@ -14,16 +14,21 @@ use futures::FutureExt as _;
 use tonic::{Request, Response, Status};
 
 use super::convert::{
-    decode_dynamic, diagnostics_to_proto, encode_dynamic, function_to_proto, path_to_proto, schema_to_proto,
+    decode_dynamic, diagnostics_to_proto, encode_dynamic, function_to_proto, identity_schema_to_proto, path_to_proto,
+    schema_to_proto,
 };
+use super::identity::IdentityCodec;
+use super::list::{self as listing, EventStream, ListedType};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ephemeral::{CloseRequest, EphemeralResource, OpenRequest, RenewRequest};
 use crate::function::{Function, FunctionError, Signature};
+use crate::identity::UpgradeIdentityRequest;
+use crate::list::{ListRequest, ListResource};
 use crate::proto::tfplugin5 as pb;
 use crate::proto::tfplugin5::provider_server::Provider as ProviderRpc;
 use crate::provider::{
-    ApplyRequest, ConfigureRequest, DataSource, ImportRequest, PlanRequest, Provider, ReadRequest, Resource,
-    UpgradeRequest,
+    ApplyRequest, ConfigureRequest, DataSource, ImportRequest, MoveRequest, PlanRequest, Provider, ReadRequest,
+    Resource, UpgradeRequest,
 };
 use crate::schema::Block;
 use crate::value::{Type, Value};
@@ -36,6 +41,34 @@ tokio::task_local! {
 struct ResourceEntry {
     resource: Arc<dyn Resource>,
     block: Block,
+    ty: Type,
+    /// The identity's value type, for types with an identity.
+    identity_ty: Option<Type>,
+}
+
+impl ResourceEntry {
+    /// The identity of this type with its value type; `None` when it has none.
+    fn identity(&self) -> Option<IdentityCodec<'_>> {
+        Some(IdentityCodec { identity: self.resource.identity()?, ty: self.identity_ty.as_ref()? })
+    }
+
+    /// An identity Terraform sent; ignored for a type without identity (Terraform sends none for those).
+    fn decode_identity(
+        &self,
+        what: &str,
+        data: Option<&pb::ResourceIdentityData>,
+    ) -> Result<Option<Value>, Diagnostics> {
+        self.identity().map_or(Ok(None), |codec| codec.decode(what, data))
+    }
+
+    /// The identity of a state this type returns, encoded; `None` without identity or for a null state.
+    fn identity_of(&self, state: &Value) -> Result<Option<pb::ResourceIdentityData>, Diagnostics> {
+        self.identity().map_or(Ok(None), |codec| codec.encode_of(state))
+    }
+}
+
+struct ListEntry {
+    list: Arc<dyn ListResource>,
     ty: Type,
 }
 
@@ -64,7 +97,9 @@ pub struct ProviderService {
     data_sources: HashMap<String, DataSourceEntry>,
     ephemeral_resources: HashMap<String, EphemeralEntry>,
     functions: HashMap<String, FunctionEntry>,
+    list_resources: HashMap<String, ListEntry>,
     schema_response: pb::get_provider_schema::Response,
+    identity_schemas: HashMap<String, pb::ResourceIdentitySchema>,
 }
 
 impl ProviderService {
@@ -79,17 +114,38 @@ impl ProviderService {
                 // construction), so Terraform may serve later provider processes of a command from its schema
                 // cache: one round trip less per process, and Terraform starts several per command.
                 get_provider_schema_optional: true,
+                // Set below once a resource says it takes moves.
                 move_resource_state: false,
+                // Terraform writes `-generate-config-out` configuration from the listed objects itself.
+                generate_resource_config: false,
             }),
             ..Default::default()
         };
         let mut resources = HashMap::new();
+        let mut identity_schemas = HashMap::new();
+        let mut accepts_moves = false;
         for resource in provider.resources() {
+            accepts_moves |= resource.accepts_moves();
             let schema = resource.schema();
             let name = resource.type_name().to_string();
             schema_response.resource_schemas.insert(name.clone(), schema_to_proto(&schema));
+            let identity_schema = resource.identity().map(|identity| identity.schema());
+            if let Some(identity_schema) = &identity_schema {
+                identity_schemas.insert(name.clone(), identity_schema_to_proto(identity_schema));
+            }
+            let identity_ty = identity_schema.map(|identity_schema| identity_schema.value_type());
             let ty = schema.block.value_type();
-            resources.insert(name, ResourceEntry { resource, block: schema.block, ty });
+            resources.insert(name, ResourceEntry { resource, block: schema.block, ty, identity_ty });
+        }
+        let mut list_resources = HashMap::new();
+        for list in provider.list_resources() {
+            let schema = list.schema();
+            let name = list.type_name().to_string();
+            schema_response.list_resource_schemas.insert(name.clone(), schema_to_proto(&schema));
+            list_resources.insert(name, ListEntry { list, ty: schema.block.value_type() });
+        }
+        if let Some(capabilities) = schema_response.server_capabilities.as_mut() {
+            capabilities.move_resource_state = accepts_moves;
         }
         let mut data_sources = HashMap::new();
         for data_source in provider.data_sources() {
@@ -121,7 +177,9 @@ impl ProviderService {
             data_sources,
             ephemeral_resources,
             functions,
+            list_resources,
             schema_response,
+            identity_schemas,
         }
     }
 
@@ -140,6 +198,51 @@ impl ProviderService {
             Diagnostic::error("Unknown data source type", format!("This provider has no data source {type_name:?}."))
                 .into()
         })
+    }
+
+    fn list_resource(&self, type_name: &str) -> Result<&ListEntry, Diagnostics> {
+        self.list_resources.get(type_name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown list resource type",
+                format!("This provider has no list resource type {type_name:?}."),
+            )
+            .into()
+        })
+    }
+
+    /// The identity of a resource type, or an error saying the type has none.
+    fn require_identity<'a>(
+        &self,
+        entry: &'a ResourceEntry,
+        type_name: &str,
+    ) -> Result<IdentityCodec<'a>, Diagnostics> {
+        entry.identity().ok_or_else(|| {
+            Diagnostic::error(
+                "Resource type without identity",
+                format!("The resource type {type_name} has no resource identity (it can only be imported by id)."),
+            )
+            .into()
+        })
+    }
+
+    /// Starts a listing; a request that cannot start one answers with a single error event.
+    fn start_listing(&self, req: pb::list_resource::Request) -> Result<EventStream, Diagnostics> {
+        let entry = self.list_resource(&req.type_name)?;
+        let resource = self.resource(&req.type_name)?;
+        let Some(identity_ty) = resource.identity_ty.clone() else {
+            return Err(listing::without_identity(&req.type_name));
+        };
+        let config = decode("list configuration", req.config.as_ref(), &entry.ty)?;
+        let listed = ListedType {
+            resource: resource.resource.clone(),
+            block: resource.block.clone(),
+            ty: resource.ty.clone(),
+            identity_ty,
+        };
+        // Terraform always sends a positive limit; anything else means none.
+        let limit = usize::try_from(req.limit).ok().filter(|limit| *limit > 0);
+        let request = ListRequest { config, include_resource_object: req.include_resource_object, limit };
+        Ok(listing::start(entry.list.clone(), listed, request))
     }
 
     fn ephemeral(&self, type_name: &str) -> Result<&EphemeralEntry, Diagnostics> {
@@ -188,6 +291,32 @@ impl ProviderService {
                 "The result of {name} does not match its return type: {e}. This is a bug in the provider."
             ))
         })
+    }
+}
+
+impl ProviderService {
+    /// The import id an import block's identity stands for, after checking the identity Terraform sent.
+    fn import_id_of_identity(
+        &self,
+        entry: &ResourceEntry,
+        type_name: &str,
+        id: &str,
+        data: &pb::ResourceIdentityData,
+    ) -> Result<String, Diagnostics> {
+        let codec = self.require_identity(entry, type_name)?;
+        if !id.is_empty() {
+            return Err(Diagnostic::error(
+                "Ambiguous import",
+                format!("The import of {type_name} names both an id ({id:?}) and an identity; give one of them."),
+            )
+            .into());
+        }
+        let identity = codec.decode("import identity", Some(data))?.unwrap_or(Value::Null);
+        let missing = codec.identity.schema().missing_for_import(&identity);
+        if missing.has_errors() {
+            return Err(missing);
+        }
+        codec.identity.import_id(&identity)
     }
 }
 
@@ -252,12 +381,16 @@ with_diagnostics!(
     pb::plan_resource_change::Response,
     pb::apply_resource_change::Response,
     pb::import_resource_state::Response,
+    pb::move_resource_state::Response,
     pb::read_data_source::Response,
     pb::validate_ephemeral_resource_config::Response,
     pb::open_ephemeral_resource::Response,
     pb::renew_ephemeral_resource::Response,
     pb::close_ephemeral_resource::Response,
     pb::get_functions::Response,
+    pb::get_resource_identity_schemas::Response,
+    pb::upgrade_resource_identity::Response,
+    pb::validate_list_resource_config::Response,
 );
 
 /// CallFunction answers with a FunctionError instead of diagnostics: a failure outside the function (a panic)
@@ -288,7 +421,7 @@ fn unchanged_private(request: Vec<u8>, response: Vec<u8>) -> Vec<u8> {
     if same { request } else { response }
 }
 
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+pub(super) fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -359,6 +492,12 @@ impl ProviderRpc for ProviderService {
                     .keys()
                     .map(|name| pb::get_metadata::EphemeralMetadata { type_name: name.clone() })
                     .collect(),
+                list_resources: self
+                    .list_resources
+                    .keys()
+                    .map(|name| pb::get_metadata::ListResourceMetadata { type_name: name.clone() })
+                    .collect(),
+                actions: Vec::new(),
                 diagnostics: Vec::new(),
             })
         })
@@ -463,9 +602,14 @@ impl ProviderRpc for ProviderService {
         run("ReadResource", async {
             let entry = self.resource(&req.type_name)?;
             let current_state = decode("current state", req.current_state.as_ref(), &entry.ty)?;
+            let current_identity = entry.decode_identity("current identity", req.current_identity.as_ref())?;
             let prior_private = req.private.clone();
-            let out = entry.resource.read(ReadRequest { current_state, private: req.private }).await;
+            let mut out = entry.resource.read(ReadRequest { current_state, private: req.private }).await;
+            if let Some(codec) = entry.identity() {
+                out.diagnostics.extend(codec.check_unchanged(current_identity.as_ref(), &out.new_state));
+            }
             Ok(pb::read_resource::Response {
+                new_identity: entry.identity_of(&out.new_state)?,
                 new_state: Some(encode("new state", out.new_state, &entry.block, &entry.ty)?),
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
                 private: unchanged_private(prior_private, out.private),
@@ -488,8 +632,15 @@ impl ProviderRpc for ProviderService {
                 config: decode("configuration", req.config.as_ref(), &entry.ty)?,
                 prior_private: req.prior_private,
             };
+            // Refused when undecodable, like every value Terraform sends; the plan derives its identity from the
+            // planned state (a replace may name another object than the prior identity).
+            entry.decode_identity("prior identity", req.prior_identity.as_ref())?;
             let out = entry.resource.plan(plan).await;
+            // A failed plan is never applied; its proposal may not identify anything.
+            let planned_identity =
+                if out.diagnostics.has_errors() { None } else { entry.identity_of(&out.planned_state)? };
             Ok(pb::plan_resource_change::Response {
+                planned_identity,
                 planned_state: Some(encode("planned state", out.planned_state, &entry.block, &entry.ty)?),
                 requires_replace: out.requires_replace.iter().map(path_to_proto).collect(),
                 planned_private: out.planned_private,
@@ -514,8 +665,14 @@ impl ProviderRpc for ProviderService {
                 config: decode("configuration", req.config.as_ref(), &entry.ty)?,
                 planned_private: req.planned_private,
             };
-            let out = entry.resource.apply(apply).await;
+            let planned_identity = entry.decode_identity("planned identity", req.planned_identity.as_ref())?;
+            let updating = !apply.prior_state.is_null() && !apply.planned_state.is_null();
+            let mut out = entry.resource.apply(apply).await;
+            if let Some(codec) = entry.identity().filter(|_| updating && !out.diagnostics.has_errors()) {
+                out.diagnostics.extend(codec.check_unchanged(planned_identity.as_ref(), &out.new_state));
+            }
             Ok(pb::apply_resource_change::Response {
+                new_identity: entry.identity_of(&out.new_state)?,
                 new_state: Some(encode("new state", out.new_state, &entry.block, &entry.ty)?),
                 private: out.private,
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
@@ -532,13 +689,18 @@ impl ProviderRpc for ProviderService {
         let req = request.into_inner();
         run("ImportResourceState", async {
             let entry = self.resource(&req.type_name)?;
-            let out = entry.resource.import(ImportRequest { id: req.id }).await;
+            let id = match req.identity.as_ref().filter(|data| data.identity_data.is_some()) {
+                None => req.id,
+                Some(identity) => self.import_id_of_identity(entry, &req.type_name, &req.id, identity)?,
+            };
+            let out = entry.resource.import(ImportRequest { id }).await;
             // Terraform wants exactly one imported object; with an error and nothing imported, send none.
             let imported_resources = if out.diagnostics.has_errors() && out.state.is_null() {
                 Vec::new()
             } else {
                 vec![pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
+                    identity: entry.identity_of(&out.state)?,
                     state: Some(encode("imported state", out.state, &entry.block, &entry.ty)?),
                     private: out.private,
                 }]
@@ -547,6 +709,61 @@ impl ProviderRpc for ProviderService {
                 imported_resources,
                 diagnostics: diagnostics_to_proto(&out.diagnostics),
                 deferred: None,
+            })
+        })
+        .await
+    }
+
+    async fn move_resource_state(
+        &self,
+        request: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        run("MoveResourceState", async {
+            let entry = self.resource(&req.target_type_name)?;
+            let raw = req.source_state.unwrap_or_default();
+            // Terraform sends the stored JSON (never flatmap since 0.12); without it there is nothing to translate.
+            if raw.json.is_empty() {
+                return Err(Diagnostic::error(
+                    "Unsupported source state",
+                    format!(
+                        "The state of {} has no JSON attributes (pre-0.12 flatmap state cannot be moved).",
+                        req.source_type_name
+                    ),
+                )
+                .into());
+            }
+            let out = entry
+                .resource
+                .move_state(MoveRequest {
+                    source_provider_address: req.source_provider_address,
+                    source_type_name: req.source_type_name,
+                    source_schema_version: req.source_schema_version,
+                    source_state: raw.json,
+                    source_private: req.source_private,
+                })
+                .await;
+            // A failed move leaves the source where it is: no partial target state travels with the error.
+            if out.diagnostics.has_errors() {
+                return Err(out.diagnostics);
+            }
+            // Terraform refuses a null or partly unknown result with a generic message; name the defect here.
+            if out.target_state.is_null() || !out.target_state.is_wholly_known() {
+                return Err(Diagnostic::error(
+                    "Provider produced an invalid value",
+                    format!(
+                        "The moved state of {} is null or not wholly known. This is a bug in the provider.",
+                        req.target_type_name
+                    ),
+                )
+                .into());
+            }
+            Ok(pb::move_resource_state::Response {
+                // Terraform >= 1.12 stores it with the moved state; 1.11 skips the field.
+                target_identity: entry.identity_of(&out.target_state)?,
+                target_state: Some(encode("moved state", out.target_state, &entry.block, &entry.ty)?),
+                diagnostics: diagnostics_to_proto(&out.diagnostics),
+                target_private: out.target_private,
             })
         })
         .await
@@ -638,6 +855,62 @@ impl ProviderRpc for ProviderService {
             Ok(pb::close_ephemeral_resource::Response { diagnostics: diagnostics_to_proto(&diagnostics) })
         })
         .await
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        run("GetResourceIdentitySchemas", async {
+            Ok(pb::get_resource_identity_schemas::Response {
+                identity_schemas: self.identity_schemas.clone(),
+                diagnostics: Vec::new(),
+            })
+        })
+        .await
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        request: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let req = request.into_inner();
+        run("UpgradeResourceIdentity", async {
+            let entry = self.resource(&req.type_name)?;
+            let codec = self.require_identity(entry, &req.type_name)?;
+            let raw = req.raw_identity.unwrap_or_default();
+            let upgraded =
+                codec.identity.upgrade(UpgradeIdentityRequest { version: req.version, raw_identity_json: raw.json });
+            Ok(pb::upgrade_resource_identity::Response {
+                upgraded_identity: codec.encode(&upgraded.upgraded_identity)?,
+                diagnostics: diagnostics_to_proto(&upgraded.diagnostics),
+            })
+        })
+        .await
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        let req = request.into_inner();
+        run("ValidateListResourceConfig", async {
+            let entry = self.list_resource(&req.type_name)?;
+            let config = decode("list configuration", req.config.as_ref(), &entry.ty)?;
+            let diagnostics = entry.list.validate(&config);
+            Ok(pb::validate_list_resource_config::Response { diagnostics: diagnostics_to_proto(&diagnostics) })
+        })
+        .await
+    }
+
+    async fn list_resource(
+        &self,
+        request: Request<pb::list_resource::Request>,
+    ) -> Result<Response<EventStream>, Status> {
+        let req = request.into_inner();
+        tracing::trace!(rpc = "ListResource", "RPC started");
+        let events = self.start_listing(req).unwrap_or_else(|diagnostics| listing::failed(&diagnostics));
+        Ok(Response::new(events))
     }
 
     async fn get_functions(

@@ -11,6 +11,8 @@ pub mod convert;
 pub mod grpc;
 pub mod handshake;
 mod http2;
+mod identity;
+mod list;
 mod routes;
 pub mod tls;
 

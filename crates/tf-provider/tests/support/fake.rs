@@ -1,6 +1,8 @@
-//! A tiny provider used by the tests and by `examples/fake_provider.rs`: one resource (`fake_thing`),
-//! one data source (`fake_info`), one function (`join_name`) and one ephemeral resource (`fake_token`). Planning a
-//! `fake_thing` named "panic" panics on purpose.
+//! A tiny provider used by the tests and by `examples/fake_provider.rs`: one resource (`fake_thing`, with an
+//! identity `{id}` and a list resource), one data source (`fake_info`), one function (`join_name`) and one
+//! ephemeral resource (`fake_token`). Planning a `fake_thing` named "panic" panics on purpose, and so does listing
+//! with the prefix "panic" (after the first result). `fake_thing` takes state moved from `fake_legacy_thing`
+//! (`{"label": ...}`, schema version 1) unless the provider is built `without_moves`.
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -8,11 +10,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use std::time::{Duration, SystemTime};
 
+use futures::stream::{self, BoxStream, StreamExt as _};
 use tf_provider::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, CloseRequest, ConfigureRequest, DataSource,
-    DataSourceReadResponse, Diagnostics, EphemeralResource, Function, FunctionError, ImportRequest, ImportResponse,
-    NestedBlock, OpenRequest, OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
-    RenewRequest, RenewResponse, Resource, Schema, Signature, Type, Value, async_trait,
+    DataSourceReadResponse, Diagnostic, Diagnostics, EphemeralResource, Function, FunctionError, IdentityAttribute,
+    IdentitySchema, ImportRequest, ImportResponse, ListItem, ListRequest, ListResource, ListResult, MoveRequest,
+    MoveResponse, NestedBlock, OpenRequest, OpenResponse, Parameter, PlanRequest, PlanResponse, Provider, ReadRequest,
+    ReadResponse, RenewRequest, RenewResponse, Resource, ResourceIdentity, Schema, Signature, Type, Value, async_trait,
 };
 
 #[derive(Default)]
@@ -21,6 +25,8 @@ pub struct FakeProvider {
     pub stopped: Arc<AtomicBool>,
     /// The private bytes `fake_token` was closed with.
     pub closed_with: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// `fake_thing` does not take moves: the server must not announce the capability.
+    pub without_moves: bool,
 }
 
 #[async_trait]
@@ -45,7 +51,7 @@ impl Provider for FakeProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(FakeThing)]
+        vec![Arc::new(FakeThing { accepts_moves: !self.without_moves })]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
@@ -60,12 +66,18 @@ impl Provider for FakeProvider {
         vec![Arc::new(FakeToken { closed_with: self.closed_with.clone() })]
     }
 
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(FakeThings)]
+    }
+
     fn stop(&self) {
         self.stopped.store(true, Ordering::SeqCst);
     }
 }
 
-pub struct FakeThing;
+pub struct FakeThing {
+    pub accepts_moves: bool,
+}
 
 impl FakeThing {
     pub fn schema_block() -> Block {
@@ -119,6 +131,37 @@ impl Resource for FakeThing {
         ReadResponse { new_state: req.current_state, private: req.private, diagnostics: Diagnostics::new() }
     }
 
+    fn accepts_moves(&self) -> bool {
+        self.accepts_moves
+    }
+
+    async fn move_state(&self, req: MoveRequest) -> MoveResponse {
+        let mut diagnostics = Diagnostics::new();
+        if !self.accepts_moves {
+            diagnostics.error("Move not supported", "fake_thing is built without moves");
+        }
+        if req.source_type_name != "fake_legacy_thing" || req.source_schema_version != 1 {
+            diagnostics.error(
+                "Unsupported move source",
+                format!("{} v{} cannot become a fake_thing", req.source_type_name, req.source_schema_version),
+            );
+        }
+        let label = serde_json::from_slice::<serde_json::Value>(&req.source_state)
+            .ok()
+            .and_then(|state| state.get("label").and_then(|l| l.as_str()).map(str::to_owned));
+        let Some(label) = label.filter(|_| !diagnostics.has_errors()) else {
+            diagnostics.error("Unreadable source state", "expected an object with a string label");
+            return MoveResponse { target_state: Value::Null, target_private: Vec::new(), diagnostics };
+        };
+        let target_state = Value::object([
+            ("id", Value::string(format!("id-{label}"))),
+            ("name", Value::string(label)),
+            ("size", Value::int(1)),
+            ("tags", Value::Null),
+        ]);
+        MoveResponse { target_state, target_private: req.source_private, diagnostics }
+    }
+
     async fn import(&self, req: ImportRequest) -> ImportResponse {
         ImportResponse {
             // The absent "rule" block is left out on purpose: the server fills it in as an empty list.
@@ -126,6 +169,101 @@ impl Resource for FakeThing {
             private: Vec::new(),
             diagnostics: Diagnostics::new(),
         }
+    }
+
+    fn identity(&self) -> Option<&dyn ResourceIdentity> {
+        Some(&FakeThingIdentity)
+    }
+}
+
+/// `fake_thing`'s identity: its `id`.
+pub struct FakeThingIdentity;
+
+impl ResourceIdentity for FakeThingIdentity {
+    fn schema(&self) -> IdentitySchema {
+        IdentitySchema::new(vec![IdentityAttribute::required("id", Type::String).describe("The thing's id.")])
+    }
+
+    fn of_state(&self, state: &Value) -> Value {
+        if state.is_null() {
+            return Value::Null;
+        }
+        Value::object([("id", state.get("id").clone())])
+    }
+
+    fn import_id(&self, identity: &Value) -> Result<String, Diagnostics> {
+        match identity.get("id").as_str() {
+            Some("") => {
+                Err(Diagnostic::error("Empty id", "the identity's id is empty").at(AttributePath::new("id")).into())
+            }
+            Some(id) => Ok(id.to_owned()),
+            None => Err(Diagnostic::error("No id", "the identity has no id").into()),
+        }
+    }
+}
+
+/// `list "fake_thing" { config { prefix = "p", count = 3 } }`: things `p-1` to `p-<count>` (default 3). The
+/// prefix "fail" ends with an error after the first thing; "panic" panics there.
+pub struct FakeThings;
+
+impl FakeThings {
+    pub fn config_block() -> Block {
+        Block::new()
+            .attribute(Attribute::required("prefix", Type::String))
+            .attribute(Attribute::optional("count", Type::Number))
+    }
+
+    /// The state of the listed thing `name`, as a read after its import would have it.
+    pub fn thing(name: &str, size: i64) -> Value {
+        Value::object([
+            ("id", Value::string(format!("id-{name}"))),
+            ("name", Value::string(name)),
+            ("size", Value::int(size)),
+            ("tags", Value::Null),
+            ("rule", Value::list([])),
+        ])
+    }
+}
+
+#[async_trait]
+impl ListResource for FakeThings {
+    fn type_name(&self) -> &'static str {
+        "fake_thing"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(FakeThings::config_block())
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        if config.get("prefix").as_str() == Some("") {
+            diagnostics.error_at(AttributePath::new("prefix"), "Empty prefix", "prefix = \"\": give a prefix");
+        }
+        if config.get("count").as_i64().is_some_and(|count| count < 0) {
+            diagnostics.error_at(AttributePath::new("count"), "Negative count", "count must be 0 or more");
+        }
+        diagnostics
+    }
+
+    async fn list(&self, request: ListRequest) -> BoxStream<'static, ListItem> {
+        let prefix = request.config.get("prefix").as_str().unwrap_or_default().to_owned();
+        let count = request.config.get("count").as_i64().unwrap_or(3);
+        let things = (1..=count).map(move |i| {
+            let name = format!("{prefix}-{i}");
+            if i == 2 && prefix == "panic" {
+                panic!("deliberate panic while listing");
+            }
+            if i == 2 && prefix == "fail" {
+                return Err(Diagnostic::error("Listing failed", "the second thing could not be read").into());
+            }
+            Ok(ListResult {
+                display_name: name.clone(),
+                state: FakeThings::thing(&name, i),
+                diagnostics: Diagnostics::new(),
+            })
+        });
+        stream::iter(things).boxed()
     }
 }
 

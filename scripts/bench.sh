@@ -2,7 +2,8 @@
 # The benchmark of docs/performance.md: what terraform-provider-modelrouter costs on top of Terraform itself.
 # Builds the provider, the emulator and the bench in release mode, then measures side by side in one run:
 # (a) plugin start, (b) apply/plan of N routers vs N terraform_data, (c) provider peak RSS, (d) ARM requests per
-# resource, (e) 20 routers in one account with 1 s operations. Prints a Markdown table; also writes
+# resource, (e) 20 routers in one account with 1 s operations, (f) Azure's template validation at plan with 50 ms per
+# request. Prints a Markdown table; also writes
 # .local/bench/bench.md and bench.json. Extra arguments go to the bench (`scripts/bench.sh --help`).
 #
 #   scripts/bench.sh                      # the full run (about 10 minutes on 2 cores)

@@ -8,6 +8,8 @@ use std::sync::{Arc, RwLock};
 use modelrouter_arm::ArmClient;
 
 use crate::preflight::Preflight;
+use crate::resources::common::field::Field;
+use crate::resources::common::tags::TagMap;
 use modelrouter_catalog::{CatalogDate, CatalogSource, EffectiveCatalog};
 use tf_provider::{Diagnostic, Severity};
 
@@ -28,6 +30,8 @@ pub struct Configured {
     /// Whether this provider process already warned that the region offers a router version newer than the
     /// catalog: it is one fact about the provider release, said once per plan, not once per router.
     pub newer_router_version_reported: AtomicBool,
+    /// The provider's `default_tags`, merged under every resource's `tags`.
+    pub default_tags: Field<TagMap>,
 }
 
 /// Shared between the provider and its resources: filled by `Configure`, read by every CRUD call.

@@ -3,6 +3,10 @@
 //! go through validate → plan → apply → read → plan against the in-process emulator (with its read quirks switched
 //! at random), and every answer is checked the way Terraform core checks it (`support::consistency`).
 //!
+//! Both resources also get generated `tags` (with unknown values at plan), `deployment_state` and `service_tier`,
+//! under provider `default_tags` that change between steps; a third step keeps the resource's configuration and
+//! changes only the default tags.
+//!
 //! Per case: a plan that fails wrote nothing and names an attribute; a plan that succeeds applies, the applied
 //! object is compatible with the plan, the read equals the applied state, and the next plan is a no-op without
 //! warnings. Each case also applies a second, generated configuration to the same deployment (update in place or
@@ -240,6 +244,58 @@ impl ClaudeSpec {
     }
 }
 
+/// What both resources take besides their own settings: tags, deployment state and service tier.
+#[derive(Debug, Clone)]
+struct ServingSpec {
+    tags: Option<Vec<(&'static str, &'static str)>>,
+    deployment_state: Option<&'static str>,
+    service_tier: Option<&'static str>,
+}
+
+/// Tags as users type them: common keys, an empty value, and a name Azure refuses.
+fn tag_pairs() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
+    let key = pick(&[(4, "team"), (3, "env"), (3, "cost-center"), (1, "a/b")]);
+    let value = pick(&[(4, "search"), (3, "prod"), (1, ""), (2, "42")]);
+    prop::collection::vec((key, value), 0..3)
+}
+
+fn serving_spec() -> impl Strategy<Value = ServingSpec> {
+    (
+        prop::option::weighted(0.5, tag_pairs()),
+        prop::option::weighted(0.3, pick(&[(5, "Running"), (4, "Paused"), (1, "paused")])),
+        prop::option::weighted(0.3, pick(&[(5, "Default"), (4, "Priority"), (1, " Priority")])),
+    )
+        .prop_map(|(tags, deployment_state, service_tier)| ServingSpec { tags, deployment_state, service_tier })
+}
+
+/// The provider's `default_tags` for one step (none, or a map).
+fn default_tags() -> impl Strategy<Value = Option<Vec<(&'static str, &'static str)>>> {
+    prop::option::weighted(
+        0.6,
+        tag_pairs().prop_filter("a provider block Azure accepts", |pairs| pairs.iter().all(|(k, _)| *k != "a/b")),
+    )
+}
+
+fn tag_map(pairs: &[(&'static str, &'static str)]) -> Value {
+    Value::map(pairs.iter().map(|(k, v)| (*k, Value::string(*v))))
+}
+
+impl ServingSpec {
+    fn add_to(&self, mut config: Value) -> Value {
+        config.set_attr("tags", self.tags.as_deref().map_or(Value::Null, tag_map));
+        config.set_attr("deployment_state", Value::opt_string(self.deployment_state));
+        config.set_attr("service_tier", Value::opt_string(self.service_tier));
+        config
+    }
+
+    /// Whether a value here must fail at plan.
+    fn is_invalid(&self) -> bool {
+        self.tags.as_ref().is_some_and(|t| t.iter().any(|(k, _)| *k == "a/b"))
+            || self.deployment_state == Some("paused")
+            || self.service_tier == Some(" Priority")
+    }
+}
+
 /// Terraform merges identical blocks of a set before the provider sees them.
 fn dedup(values: impl Iterator<Item = Value>) -> Vec<Value> {
     let mut unique: Vec<Value> = Vec::new();
@@ -275,6 +331,8 @@ enum UnknownAtPlan {
     RouterVersion,
     Subset,
     Name,
+    /// One tag's value (e.g. from another resource's attribute).
+    TagValue,
 }
 
 // ---- The driver ---------------------------------------------------------------------------------------------------
@@ -312,7 +370,12 @@ impl Harness {
     }
 
     /// A configured provider, as Terraform's plan and apply walks have one, and the resource type under test.
-    fn resource(&self, type_name: &str, strict_catalog: bool) -> Arc<dyn Resource> {
+    fn resource(
+        &self,
+        type_name: &str,
+        strict_catalog: bool,
+        default_tags: &Option<Vec<(&'static str, &'static str)>>,
+    ) -> Arc<dyn Resource> {
         let provider = ModelRouterProvider::new();
         let schema = provider.schema();
         let config = complete(
@@ -321,6 +384,7 @@ impl Harness {
                 ("resource_manager_endpoint", Value::string(self.emulator.emulator.base_url())),
                 ("access_token", Value::string(TOKEN)),
                 ("strict_catalog", Value::Bool(strict_catalog)),
+                ("default_tags", default_tags.as_deref().map_or(Value::Null, tag_map)),
             ]),
         );
         let diags =
@@ -387,6 +451,18 @@ fn converge(
         UnknownAtPlan::RouterVersion => hide(config, &["router_version"]),
         UnknownAtPlan::Subset => hide(config, &["routing", "model"]),
         UnknownAtPlan::Name => hide(config, &["name"]),
+        UnknownAtPlan::TagValue => match config.get("tags").entries().and_then(|tags| tags.keys().next()) {
+            Some(key) => {
+                let mut tags = config.get("tags").clone();
+                if let Value::Map(entries) = &mut tags {
+                    entries.insert(key.clone(), Value::unknown());
+                }
+                let mut hidden = config.clone();
+                hidden.set_attr("tags", tags);
+                hidden
+            }
+            None => config.clone(),
+        },
     };
     let validate_diags = resource.validate(&hidden);
     let plan = |prior: &Value, prior_private: &[u8], config: &Value| {
@@ -574,60 +650,76 @@ where
 #[test]
 fn router_configurations_plan_what_they_apply() {
     let harness = Harness::new();
-    let strategy = (router_spec(), router_spec(), any::<bool>(), quirks(), 0..6u8);
-    run(&harness, "modelrouter_deployment", strategy, |(create, update, strict, quirks, unknown)| {
+    let router = || (router_spec(), serving_spec(), default_tags());
+    let strategy = (router(), router(), default_tags(), any::<bool>(), quirks(), 0..7u8);
+    run(&harness, "modelrouter_deployment", strategy, |(create, update, later_defaults, strict, quirks, unknown)| {
         let unknown = match unknown {
             1 => UnknownAtPlan::RouterVersion,
             2 => UnknownAtPlan::Subset,
             3 => UnknownAtPlan::Name,
+            4 => UnknownAtPlan::TagValue,
             _ => UnknownAtPlan::Nothing,
         };
         harness.start_case(&quirks);
-        let resource = harness.resource("modelrouter_deployment", strict);
-        let block = resource.schema().block;
         let name = format!("router-{}", harness.cases.fetch_add(1, Ordering::Relaxed));
         let mut instance = Instance { state: Value::Null, private: Vec::new() };
-        for (step, spec) in [("create", &create), ("update", &update)] {
-            let applied = converge(&harness, &resource, &mut instance, &complete(&block, &spec.sparse(&name)), unknown)
+        // The third step changes only the provider's default tags under the updated resource.
+        let steps = [
+            ("create", &create),
+            ("update", &update),
+            ("default tags change", &(update.0.clone(), update.1.clone(), later_defaults)),
+        ];
+        for (step, (spec, serving, defaults)) in steps {
+            let resource = harness.resource("modelrouter_deployment", strict, defaults);
+            let block = resource.schema().block;
+            let config = complete(&block, &serving.add_to(spec.sparse(&name)));
+            let applied = converge(&harness, &resource, &mut instance, &config, unknown)
                 .map_err(|e| fail(format!("{step}: {e}")))?;
-            if applied && spec.has_stray_whitespace() {
-                return Err(fail(format!("{step}: stray whitespace was accepted: {spec:?}")));
+            if applied && (spec.has_stray_whitespace() || serving.is_invalid()) {
+                return Err(fail(format!("{step}: a bad value was accepted: {spec:?} {serving:?}")));
             }
         }
-        destroy(&harness, &resource, &mut instance)
+        destroy(&harness, &harness.resource("modelrouter_deployment", strict, &None), &mut instance)
     });
 }
 
 #[test]
 fn claude_dependency_configurations_plan_what_they_apply() {
     let harness = Harness::new();
-    let strategy = (claude_spec(), claude_spec(), any::<bool>(), quirks());
-    run(&harness, "modelrouter_claude_dependency", strategy, |(create, update, strict, quirks)| {
-        harness.start_case(&quirks);
-        let resource = harness.resource("modelrouter_claude_dependency", strict);
-        let block = resource.schema().block;
-        let unique = format!("c{}", harness.cases.fetch_add(1, Ordering::Relaxed));
-        let mut instance = Instance { state: Value::Null, private: Vec::new() };
-        // Same deployment across both steps: a defaulted name is the model's, so keep the first step's name.
-        let mut update = update;
-        if create.name.is_none() || update.name.is_none() {
-            update.name = create.name;
-        }
-        for (step, spec) in [("create", &create), ("update", &update)] {
-            let applied = converge(
-                &harness,
-                &resource,
-                &mut instance,
-                &complete(&block, &spec.sparse(&unique)),
-                UnknownAtPlan::Nothing,
-            )
-            .map_err(|e| fail(format!("{step}: {e}")))?;
-            if applied && spec.has_stray_whitespace() {
-                return Err(fail(format!("{step}: stray whitespace was accepted: {spec:?}")));
+    let claude = || (claude_spec(), serving_spec(), default_tags());
+    let strategy = (claude(), claude(), default_tags(), any::<bool>(), quirks(), any::<bool>());
+    run(
+        &harness,
+        "modelrouter_claude_dependency",
+        strategy,
+        |(create, update, later_defaults, strict, quirks, hide_tag)| {
+            harness.start_case(&quirks);
+            let unique = format!("c{}", harness.cases.fetch_add(1, Ordering::Relaxed));
+            let mut instance = Instance { state: Value::Null, private: Vec::new() };
+            // Same deployment across the steps: a defaulted name is the model's, so keep the first step's name.
+            let mut update = update;
+            if create.0.name.is_none() || update.0.name.is_none() {
+                update.0.name = create.0.name;
             }
-        }
-        destroy(&harness, &resource, &mut instance)
-    });
+            let unknown = if hide_tag { UnknownAtPlan::TagValue } else { UnknownAtPlan::Nothing };
+            let steps = [
+                ("create", &create),
+                ("update", &update),
+                ("default tags change", &(update.0.clone(), update.1.clone(), later_defaults)),
+            ];
+            for (step, (spec, serving, defaults)) in steps {
+                let resource = harness.resource("modelrouter_claude_dependency", strict, defaults);
+                let block = resource.schema().block;
+                let config = complete(&block, &serving.add_to(spec.sparse(&unique)));
+                let applied = converge(&harness, &resource, &mut instance, &config, unknown)
+                    .map_err(|e| fail(format!("{step}: {e}")))?;
+                if applied && (spec.has_stray_whitespace() || serving.is_invalid()) {
+                    return Err(fail(format!("{step}: a bad value was accepted: {spec:?} {serving:?}")));
+                }
+            }
+            destroy(&harness, &harness.resource("modelrouter_claude_dependency", strict, &None), &mut instance)
+        },
+    );
 }
 
 /// The checker itself catches the defect this test exists for: a set element whose name the provider trimmed.

@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::json;
-use support::{ACCOUNT, TestEmulator, Workdir};
+use support::{ACCOUNT, REQUIRED_PROVIDERS, TOKEN, TestEmulator, Workdir};
 
 fn workdir(emu: &TestEmulator, resources: &str) -> Workdir {
     let wd = Workdir::new(&format!("{}\n{resources}", emu.provider_block()));
@@ -271,6 +271,9 @@ fn the_drift_guide_commands_work_as_written() {
         ),
         (json!({"sku": {"name": "GlobalStandard", "capacity": 3}}), "capacity"),
         (json!({"properties": {"raiPolicyName": "Microsoft.Nil"}}), "Microsoft.Nil"),
+        (json!({"tags": {"owner": "someone"}}), "tags_all"),
+        (json!({"properties": {"deploymentState": "Paused"}}), "deployment_state"),
+        (json!({"properties": {"provisioningState": "Failed"}}), "provisioning_state"),
     ] {
         assert!(emu.emulator.patch_deployment(&id, change));
         for command in &commands {
@@ -311,4 +314,57 @@ fn ignore_changes_on_sku_capacity_works_as_documented() {
     wd.write("main.tf", &format!("{}\n{}", emu.provider_block(), config.replace("sku.capacity", "sku[0].capacity")));
     let out = wd.plan(&[]);
     assert_eq!(out.code, 1, "{out:?}");
+}
+
+/// The hand-written HCL blocks of a guide section, in order.
+fn hcl_blocks(guide: &str, section: &str) -> Vec<String> {
+    let start = guide.find(section).unwrap_or_else(|| panic!("the guide has no section {section:?}"));
+    let body = &guide[start + section.len()..];
+    let body = &body[..body.find("\n## ").unwrap_or(body.len())];
+    body.split("```hcl\n").skip(1).map(|block| block.split("```").next().unwrap_or_default().to_owned()).collect()
+}
+
+/// The guide's "Tags and cost attribution" configuration and its `check` block, as written (the provider block gets
+/// the emulator's endpoint, the variable the test account): the merge it promises reaches Azure, a portal tag change
+/// is drift that apply repairs, a paused router fails the check and shows as drift.
+#[test]
+fn the_tags_guide_configuration_works_as_written() {
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/guides/drift-detection.md")).unwrap();
+    let tags = hcl_blocks(&guide, "## Tags and cost attribution");
+    let check = hcl_blocks(&guide, "## Two kinds of drift check");
+    assert_eq!((tags.len(), check.len()), (1, 1), "one configuration and one check block");
+    let emu = TestEmulator::start();
+    let endpoint = format!(
+        "provider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n",
+        emu.emulator.base_url()
+    );
+    let config = format!(
+        "{REQUIRED_PROVIDERS}\nvariable \"foundry_account_id\" {{\n  default = \"{ACCOUNT}\"\n}}\n{}\n{}",
+        tags[0].replacen("provider \"modelrouter\" {\n", &endpoint, 1),
+        check[0]
+    );
+    let wd = Workdir::new(&config);
+    wd.init();
+    wd.apply();
+    let stored = emu.stored("router-search").expect("the router exists");
+    assert_eq!(stored["tags"], json!({"cost-center": "cc-0815", "managed-by": "terraform", "product": "search"}));
+    wd.assert_plan_empty();
+
+    let id = TestEmulator::deployment_id("router-search");
+    assert!(emu.emulator.patch_deployment(&id, json!({"tags": {"cost-center": "cc-9999"}})));
+    let out = wd.plan(&["-refresh-only"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.text().contains("tags_all") && out.text().contains("cc-9999"), "{out:?}");
+    wd.apply();
+    assert_eq!(emu.stored("router-search").unwrap()["tags"]["cost-center"], "cc-0815");
+    wd.assert_plan_empty();
+
+    assert!(emu.emulator.patch_deployment(&id, json!({"properties": {"deploymentState": "Paused"}})));
+    let out = wd.plan(&["-refresh-only"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.text().contains("The search router is paused or its last operation failed."), "{out:?}");
+    wd.apply();
+    assert_eq!(emu.stored("router-search").unwrap()["properties"]["deploymentState"], "Running");
+    wd.assert_plan_empty();
 }

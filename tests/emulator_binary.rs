@@ -34,7 +34,7 @@ fn the_emulator_binary_prints_its_base_url_and_serves_the_demo_account_with_the_
     let base = base.trim().to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "the first line is the base URL on loopback: {base:?}");
 
-    let url = format!("{base}{DEMO_ACCOUNT_ID}/deployments?api-version=2025-10-01-preview");
+    let url = format!("{base}{DEMO_ACCOUNT_ID}/deployments?api-version=2026-09-01");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let (with_token, without_token) = runtime.block_on(async {
         let client = reqwest::Client::new();

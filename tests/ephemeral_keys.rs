@@ -37,7 +37,7 @@ resource "modelrouter_deployment" "r" {{
 
 /// The account's keys, asked of the emulator directly.
 fn account_keys(emu: &TestEmulator) -> (String, String) {
-    let url = format!("{}{ACCOUNT}/listKeys?api-version=2025-10-01-preview", emu.emulator.base_url());
+    let url = format!("{}{ACCOUNT}/listKeys?api-version=2026-09-01", emu.emulator.base_url());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let body: serde_json::Value = runtime.block_on(async {
         let response = reqwest::Client::new().post(&url).bearer_auth(TOKEN).send().await.expect("listKeys");

@@ -293,10 +293,12 @@ fn dropped_connections_at_every_phase_are_retried_without_duplicates() {
     assert_eq!(emu.creates_of("router-drop"), 1);
     assert_eq!(assert_state_matches_emulator(&emu, &wd), ["claude-sonnet-4-5", "router-drop"]);
 
-    // Update of the router (no refresh, so the calls are exactly: LIST for the Claude check, GET, PUT, poll,
-    // read-back GET): the LIST, the read-modify-write GET and the read-back GET each lose their connection once.
+    // Update of the router (no refresh and no plan-time checks, so the calls are exactly: LIST for the Claude check,
+    // GET, PUT, poll, read-back GET): the LIST, the read-modify-write GET and the read-back GET each lose their
+    // connection once.
     emu.emulator.clear_requests();
-    set_config(&wd, &emu, &claude_and_router("cost"));
+    let no_plan_time_reads = emu.provider_block_with("  preflight_checks = false\n");
+    wd.write("main.tf", &format!("{no_plan_time_reads}\n{}", claude_and_router("cost")));
     emu.emulator.inject(drop_connection("GET", "/deployments/router-drop", 2));
     emu.emulator.inject(drop_connection("GET", "/foundry-acc/deployments", 1));
     apply_ok(&wd, &["-refresh=false"]);

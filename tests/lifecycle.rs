@@ -77,20 +77,22 @@ fn an_accepted_create_that_fails_is_kept_in_state_and_the_next_plan_sends_the_co
     assert!(unknown_paths(&applied.new_state).is_empty(), "{:?}", unknown_paths(&applied.new_state));
     assert_eq!(applied.new_state.get("id").as_str(), Some(format!("{ACCOUNT}/deployments/life").as_str()));
 
-    // Azure reports the deployment with provisioningState Failed: the read marks it unsettled, and an otherwise
-    // unchanged configuration plans an update that sends it again, with a warning that says why.
+    // Azure reports the deployment with provisioningState Failed: the read shows it in the visible state (never in
+    // private state alone), and an otherwise unchanged configuration plans an update that sends it again, with a
+    // warning that says why.
     rig.emulator.emulator.update_settings(|s| s.operation_outcome = Outcome::Succeeded);
     let read =
         rig.runtime.block_on(rig.router.read(ReadRequest { current_state: applied.new_state, private: Vec::new() }));
     assert!(!read.diagnostics.has_errors(), "{:?}", read.diagnostics);
-    assert!(!read.private.is_empty(), "the failed provisioning state is remembered");
+    assert_eq!(read.new_state.get("provisioning_state").as_str(), Some("Failed"));
+    assert!(PrivateState::parse(&read.private).chosen("provisioning_state").is_none());
     let again = rig.plan(&read.new_state, &read.private);
-    assert!(again.planned_state.get("routed_models").is_unknown(), "the resend marker makes it an update");
+    assert!(again.planned_state.get("provisioning_state").is_unknown(), "the unknown state makes it an update");
     assert!(again.diagnostics.iter().any(|d| d.summary == "Azure reports the last operation did not succeed"));
     let resent = rig.apply(&read.new_state, &again);
     assert!(!resent.diagnostics.has_errors(), "{:?}", resent.diagnostics);
+    assert_eq!(resent.new_state.get("provisioning_state").as_str(), Some("Succeeded"), "a successful write settles it");
     let private = PrivateState::parse(&resent.private);
-    assert_eq!(private.unsettled_provisioning_state, None, "a successful write settles it");
     assert!(private.chosen("rai_policy_name").is_some(), "and remembers the content filter Azure chose");
     let settled = rig.plan(&resent.new_state, &resent.private);
     assert_eq!(settled.planned_state, resent.new_state, "no-op once settled");

@@ -20,6 +20,8 @@ use crate::resources::common::field::Field;
 use crate::resources::common::identity::Identity;
 use crate::resources::common::identity::invalid_account_id;
 use crate::resources::common::lifecycle::ResourceModel;
+use crate::resources::common::state::attr as state_attr;
+use crate::resources::common::tags::attr as tags_attr;
 
 use crate::resources::common::timeouts::Operation;
 use crate::resources::deployment::NotARouter;
@@ -90,6 +92,20 @@ fn schema_block() -> Block {
         )
         .attribute(Attribute::computed_only(attr::ENDPOINT, Type::String).describe("The account's endpoint."))
         .attribute(Attribute::computed_only(attr::SKU, sku_type()).describe("`name` and `capacity`."))
+        .attribute(
+            Attribute::computed_only(state_attr::DEPLOYMENT_STATE, Type::String)
+                .describe("`Running` or `Paused` (a paused router answers HTTP 423)."),
+        )
+        .attribute(
+            Attribute::computed_only(state_attr::SERVICE_TIER, Type::String).describe("`Default` or `Priority`."),
+        )
+        .attribute(Attribute::computed_only(state_attr::PROVISIONING_STATE, Type::String).describe(
+            "Azure's `provisioningState`: `Succeeded` once the last operation completed, e.g. `Failed` otherwise.",
+        ))
+        .attribute(
+            Attribute::computed_only(tags_attr::TAGS, Type::map(Type::String))
+                .describe("The tags Azure holds (default tags included)."),
+        )
         .attribute(Attribute::computed_only(attr::ROUTING, routing_type()).describe(
             "`mode` and the `model` subset (`name`, `format`, `version`); null when the router has no routing \
              settings (balanced over the default set).",
@@ -150,11 +166,16 @@ fn to_data_value(router: &RouterModel) -> Value {
         attr::ROUTED_MODELS,
         attr::ENDPOINT,
         attr::SKU,
+        state_attr::DEPLOYMENT_STATE,
+        state_attr::SERVICE_TIER,
+        state_attr::PROVISIONING_STATE,
     ]
     .into_iter()
     .map(|a| (a, resource.get(a).clone()))
     .collect();
     pairs.push((attr::ROUTING, resource.get(attr::ROUTING).clone()));
+    // What Azure holds: the resource's tags_all.
+    pairs.push((tags_attr::TAGS, resource.get(tags_attr::TAGS_ALL).clone()));
     Value::object(pairs)
 }
 

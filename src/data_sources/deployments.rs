@@ -12,10 +12,9 @@ use tf_provider::{
 };
 
 use super::deployment::{router_object, router_object_type};
-use crate::resources::common::ANTHROPIC;
+use crate::resources::common::deployment_class::DeploymentClass;
 use crate::resources::common::errors::arm_error_diagnostic;
 use crate::resources::common::timeouts::Operation;
-use crate::resources::deployment::model::ROUTER_MODEL_NAME;
 use crate::state::ProviderState;
 
 pub const TYPE_NAME: &str = "modelrouter_deployments";
@@ -81,29 +80,6 @@ fn schema_block() -> Block {
         .attribute(Attribute::computed_only(attr::OTHER_DEPLOYMENTS, Type::list(other_type())).describe(
             "Every other deployment, sorted by name: `id`, `name`, `model_format`, `model_name`, `model_version`.",
         ))
-}
-
-/// Which of the three lists a deployment belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DeploymentClass {
-    Router,
-    Claude,
-    Other,
-}
-
-impl DeploymentClass {
-    pub(crate) fn of(deployment: &Deployment) -> DeploymentClass {
-        let model = deployment.properties.model.as_ref();
-        let name = model.map(|m| m.name.as_str()).unwrap_or_default();
-        let format = model.and_then(|m| m.format.as_deref()).unwrap_or_default();
-        if name.eq_ignore_ascii_case(ROUTER_MODEL_NAME) {
-            DeploymentClass::Router
-        } else if format.eq_ignore_ascii_case(ANTHROPIC) {
-            DeploymentClass::Claude
-        } else {
-            DeploymentClass::Other
-        }
-    }
 }
 
 /// The deployment's tags as a map (empty when it has none).
@@ -243,14 +219,6 @@ mod tests {
         });
         d.sku = Some(Sku { name: "GlobalStandard".into(), capacity: Some(2), extra: Default::default() });
         d
-    }
-
-    #[test]
-    fn the_model_decides_the_list_a_deployment_goes_to() {
-        assert_eq!(DeploymentClass::of(&deployment("r", "OpenAI", "Model-Router")), DeploymentClass::Router);
-        assert_eq!(DeploymentClass::of(&deployment("c", "anthropic", "claude-x")), DeploymentClass::Claude);
-        assert_eq!(DeploymentClass::of(&deployment("g", "OpenAI", "gpt-4o")), DeploymentClass::Other);
-        assert_eq!(DeploymentClass::of(&Deployment::default()), DeploymentClass::Other);
     }
 
     #[test]

@@ -27,6 +27,14 @@ pub enum Target {
     SkuCapacity,
     /// `routing.model` (router only): the subset.
     Subset,
+    /// `routing` (router).
+    Routing,
+    /// `model_provider_data` (Claude).
+    ModelProviderData,
+    /// `rai_policy_name`.
+    RaiPolicy,
+    /// The resource as a whole: no one attribute.
+    Resource,
 }
 
 impl Target {
@@ -40,6 +48,10 @@ impl Target {
             (Target::SkuName, _) => root.attr("sku").attr("name"),
             (Target::SkuCapacity, _) => root.attr("sku").attr("capacity"),
             (Target::Subset, _) => root.attr("routing").attr("model"),
+            (Target::Routing, DeploymentKind::Router) => root.attr("routing"),
+            (Target::ModelProviderData, DeploymentKind::Claude) => root.attr("model_provider_data"),
+            (Target::RaiPolicy, _) => root.attr("rai_policy_name"),
+            (Target::Routing | Target::ModelProviderData | Target::Resource, _) => root,
         }
     }
 
@@ -52,6 +64,10 @@ impl Target {
             (Target::SkuName, _) => "sku.name",
             (Target::SkuCapacity, _) => "sku.capacity",
             (Target::Subset, _) => "routing.model",
+            (Target::Routing, _) => "routing",
+            (Target::ModelProviderData, _) => "model_provider_data",
+            (Target::RaiPolicy, _) => "rai_policy_name",
+            (Target::Resource, _) => "the resource",
         }
     }
 }
@@ -74,6 +90,8 @@ pub enum Rule {
     ClaudeOtherSku,
     /// The Claude deployment on the router's SKU reports a provisioning state other than Succeeded.
     ClaudeNotSucceeded,
+    /// Azure Resource Manager's own template validation refused the body the apply would send.
+    AzureRefused,
     /// A check that could not be made (403, no entry, no usage): the detail says which.
     NotChecked,
 }
@@ -107,7 +125,9 @@ impl Finding {
             Severity::Error => Diagnostic::error(self.summary.clone(), self.detail.clone()),
             Severity::Warning => Diagnostic::warning(self.summary.clone(), self.detail.clone()),
         };
-        diagnostic.at(self.target.path(kind))
+        let path = self.target.path(kind);
+        // An empty path would point at nothing: such a finding is about the resource as a whole.
+        if path == AttributePath::root() { diagnostic } else { diagnostic.at(path) }
     }
 }
 

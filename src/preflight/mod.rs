@@ -11,10 +11,14 @@
 //! - the Claude rule (`claude`): a router's Claude models are deployed in the account with the router's SKU, or
 //!   planned earlier in this provider process; one deployments list per router that adds Claude models.
 //!
+//! Then [`Preflight::ask_azure`] (module `azure`) has Azure Resource Manager validate the exact body the apply
+//! would PUT, for what only Azure knows.
+//!
 //! A check that cannot be made (403, no entry for the model, no usage by that name) is a warning saying what
 //! was not checked. Findings are typed ([`Finding`]); the resource maps them to diagnostics with
 //! [`Finding::to_diagnostic`].
 
+mod azure;
 mod claude;
 mod credentials;
 mod finding;
@@ -30,6 +34,7 @@ use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind};
 
 use crate::resources::common::claude_guard::ClaudeNeed;
 
+pub use azure::{AzureValidation, BOUND as AZURE_VALIDATION_BOUND};
 pub use claude::PlannedClaudeDeployments;
 pub use credentials::NoCredentialError;
 pub use finding::{Finding, Rule, Severity, Target};

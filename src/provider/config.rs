@@ -4,9 +4,11 @@
 //! already deploy Azure need no new secrets. The fallbacks themselves live in the ARM crate
 //! ([`AuthSettings::with_env_fallbacks`]) because they decide which credential is used.
 
+use crate::resources::common::field::Field;
+use crate::resources::common::tags::{self, TagMap};
 use crate::resources::common::text::quoted_list;
-pub use modelrouter_arm::DEFAULT_API_VERSION;
 use modelrouter_arm::{AuthSettings, CloudEnvironment};
+pub use modelrouter_arm::{DEFAULT_API_VERSION, FIRST_GA_WITH_ROUTING};
 use tf_provider::{Attribute, AttributePath, Block, Diagnostics, Schema, Type, Value};
 
 /// The provider block's argument names: the only place they are spelt (schema, checks and reading use these).
@@ -28,6 +30,7 @@ pub mod attr {
     pub const STRICT_CATALOG: &str = "strict_catalog";
     pub const PREFLIGHT_CHECKS: &str = "preflight_checks";
     pub const CATALOG_FILE: &str = "catalog_file";
+    pub use crate::resources::common::tags::attr::DEFAULT_TAGS;
 }
 use attr::*;
 
@@ -38,7 +41,10 @@ pub const ENVIRONMENTS: [&str; 3] = ["public", "usgovernment", "china"];
 #[derive(Debug, Clone)]
 pub struct ProviderConfig {
     pub auth: AuthSettings,
-    pub api_version: String,
+    /// `None`: the default, with a fallback where Azure lacks it; set: pinned.
+    pub api_version: Option<String>,
+    /// Unknown while the configuration is.
+    pub default_tags: Field<TagMap>,
     pub strict_catalog: bool,
     /// A catalog file laid over the embedded table.
     pub catalog_file: Option<String>,
@@ -112,9 +118,14 @@ pub fn schema() -> Schema {
         .attribute(string(
             API_VERSION,
             &format!(
-                "ARM api-version for deployment calls. Default `{DEFAULT_API_VERSION}`, the first that carries routing."
+                "ARM api-version of every call the provider makes (deployments, the account, `listKeys`, the \
+                 location models and usages lists). Default `{DEFAULT_API_VERSION}`, the newest GA version; every \
+                 GA version from `{FIRST_GA_WITH_ROUTING}` on carries routing. Left unset, a cloud that does not \
+                 serve the default yet makes the provider fall back once to the newest GA version Azure lists there \
+                 (logged); set, it is pinned and never changes. A preview version is accepted when set."
             ),
         ))
+        .attribute(tags::default_tags_attribute())
         .attribute(flag(
             STRICT_CATALOG,
             "Default `true`: a model or router version missing from the embedded catalog is an error. `false` \
@@ -124,8 +135,10 @@ pub fn schema() -> Schema {
             PREFLIGHT_CHECKS,
             "Default `true`: at plan time, check each deployment that is created or whose version or SKU changes \
              against the live account (account kind, the region's offer of the model, version and SKU, capacity \
-             limits and remaining quota), so what Azure would refuse after a long apply fails in `plan`. A check \
-             that cannot be made (403, missing data) is a warning saying what was not checked.",
+             limits and remaining quota), and have Azure Resource Manager validate the exact body the apply would \
+             send (template validation; not on no-op plans), so what Azure would refuse after a long apply fails in \
+             `plan` with Azure's own code and message. A check that cannot be made (403, missing data, no answer) is \
+             a warning saying what was not checked.",
         ))
         .attribute(string(
             CATALOG_FILE,
@@ -172,6 +185,7 @@ pub fn validate(config: &Value) -> Diagnostics {
             ),
         );
     }
+    tags::validate(config.get(DEFAULT_TAGS), AttributePath::root().attr(DEFAULT_TAGS), &mut diags);
     diags
 }
 
@@ -197,7 +211,8 @@ pub fn read(config: &Value) -> ProviderConfig {
     };
     ProviderConfig {
         auth,
-        api_version: string(API_VERSION).unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
+        api_version: string(API_VERSION),
+        default_tags: tags::parse_map(config.get(DEFAULT_TAGS)),
         strict_catalog: flag(STRICT_CATALOG).unwrap_or(true),
         catalog_file: string(CATALOG_FILE),
         preflight_checks: flag(PREFLIGHT_CHECKS).unwrap_or(true),
@@ -279,7 +294,8 @@ mod tests {
     #[test]
     fn defaults_when_absent() {
         let cfg = read(&Value::object([("environment", Value::Null)]));
-        assert_eq!(cfg.api_version, DEFAULT_API_VERSION);
+        assert_eq!(cfg.api_version, None, "the default, not pinned");
+        assert_eq!(cfg.default_tags, Field::Null);
         assert!(cfg.strict_catalog);
     }
 }

@@ -80,6 +80,7 @@ impl Provider for ModelRouterProvider {
                 catalog,
                 preflight: settings.preflight_checks.then(Preflight::default),
                 newer_router_version_reported: Default::default(),
+                default_tags: settings.default_tags,
             }),
             Err(error) => match configuration_error_path(&error) {
                 Some(path) => diags.error_at(path, "Invalid provider configuration", error.to_string()),

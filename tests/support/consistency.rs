@@ -289,6 +289,15 @@ fn compatible_value(planned: &Value, actual: &Value, path: &str, errors: &mut Ve
                 compatible_value(pv, a.get(key).unwrap_or(&Value::Null), &join(path, key), errors);
             }
         }
+        // A map with unknown values: the keys are known and stay, each known value stays.
+        (Value::Map(p), Value::Map(a)) if !planned.is_wholly_known() => {
+            if !p.keys().eq(a.keys()) {
+                errors.push(format!("{path}: map keys changed from {planned:?} to {actual:?}"));
+            }
+            for (key, pv) in p {
+                compatible_value(pv, a.get(key).unwrap_or(&Value::Null), &format!("{path}[{key:?}]"), errors);
+            }
+        }
         _ if planned.is_wholly_known() => {
             if !same(planned, actual) {
                 errors.push(format!("{path}: was {planned:?}, but now {actual:?}"));

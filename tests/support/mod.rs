@@ -155,11 +155,34 @@ impl Workdir {
         self.run(&args)
     }
 
+    /// The invariant after every apply: `plan` without and with refresh, and `plan -refresh-only`, are all empty.
+    /// The last one also fails when a read changed only private state (Terraform reports that as a change that
+    /// prints "No changes"), so every test that calls this asserts that a no-op read leaves private state as it was.
     pub fn assert_plan_empty(&self) {
         let out = self.plan(&["-refresh=false"]);
         assert_eq!(out.code, 0, "the non-refresh plan after apply was not empty:\n{out:?}");
         let out = self.plan(&[]);
         assert_eq!(out.code, 0, "the refresh plan after apply was not empty:\n{out:?}");
+        let out = self.plan(&["-refresh-only"]);
+        assert_eq!(out.code, 0, "plan -refresh-only after apply was not empty (a read changed state):\n{out:?}");
+    }
+
+    /// Each resource instance's private state in `terraform.tfstate` (address → base64 bytes).
+    pub fn private_state(&self) -> Vec<(String, String)> {
+        let Ok(text) = std::fs::read_to_string(self.path().join("terraform.tfstate")) else {
+            return Vec::new();
+        };
+        let state: serde_json::Value = serde_json::from_str(&text).expect("terraform.tfstate is JSON");
+        let mut private = Vec::new();
+        for resource in state["resources"].as_array().into_iter().flatten() {
+            let address =
+                format!("{}.{}", resource["type"].as_str().unwrap_or(""), resource["name"].as_str().unwrap_or(""));
+            for instance in resource["instances"].as_array().into_iter().flatten() {
+                let bytes = instance["private"].as_str().unwrap_or("").to_owned();
+                private.push((format!("{address}{}", instance["index_key"]), bytes));
+            }
+        }
+        private
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
@@ -233,12 +256,38 @@ impl TestEmulator {
         })
     }
 
+    /// An initialised working directory holding `resources` under this emulator's provider block.
+    pub fn workdir(&self, resources: &str) -> Workdir {
+        let wd = Workdir::new(&format!("{}\n{resources}", self.provider_block()));
+        wd.init();
+        wd
+    }
+
+    /// Replaces the configuration of `wd` (made by [`TestEmulator::workdir`]) with `resources`.
+    pub fn set_resources(&self, wd: &Workdir, resources: &str) {
+        wd.write("main.tf", &format!("{}\n{resources}", self.provider_block()));
+    }
+
     /// A provider block pointing at this emulator.
     pub fn provider_block(&self) -> String {
+        self.provider_block_with("")
+    }
+
+    /// A provider block pointing at this emulator, with `settings` (HCL lines) besides the endpoint and token.
+    pub fn provider_block_with(&self, settings: &str) -> String {
         format!(
-            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n}}\n",
+            "{REQUIRED_PROVIDERS}\nprovider \"modelrouter\" {{\n  resource_manager_endpoint = \"{}\"\n  access_token              = \"{TOKEN}\"\n{settings}}}\n",
             self.emulator.base_url()
         )
+    }
+
+    /// The api-versions of every ARM request so far (polls of long-running operations included).
+    pub fn api_versions_used(&self) -> std::collections::BTreeSet<String> {
+        self.emulator
+            .requests()
+            .iter()
+            .filter_map(|r| r.query.split('&').find_map(|pair| pair.strip_prefix("api-version=")).map(str::to_owned))
+            .collect()
     }
 
     /// The ARM requests with this method (PUT, GET, DELETE) so far.
@@ -264,13 +313,30 @@ impl TestEmulator {
     }
 }
 
+/// Every acceptance test checks, when its emulator goes away, that no PUT of the whole test carried a field the
+/// published API marks read-only (`id`, `etag`, `systemData`, `provisioningState`, `callRateLimit`, ...).
+impl Drop for TestEmulator {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let offending: Vec<String> = self
+            .emulator
+            .requests()
+            .iter()
+            .filter(|r| !r.read_only_fields.is_empty())
+            .map(|r| format!("{} {} carried {:?}", r.method, r.path, r.read_only_fields))
+            .collect();
+        assert!(offending.is_empty(), "writes carried read-only fields:\n{}", offending.join("\n"));
+    }
+}
+
 // ---- Inference helpers ------------------------------------------------------------------------------------------
 
 impl TestEmulator {
     /// key1 and key2 of the test account, read with listKeys.
     pub fn account_keys(&self) -> (String, String) {
-        let (status, keys) =
-            self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2025-10-01-preview"));
+        let (status, keys) = self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2026-09-01"));
         assert_eq!(status, 200, "listKeys: {keys}");
         let key = |name: &str| keys[name].as_str().unwrap_or_else(|| panic!("{name} in {keys}")).to_owned();
         (key("key1"), key("key2"))
@@ -280,8 +346,7 @@ impl TestEmulator {
     /// deployment as `model` and the account's key1 (read with listKeys, as the ephemeral resource does) as
     /// `api-key`. Returns the response body.
     pub fn chat_as_entry(&self, api_base: &str, deployment: &str, prompt: &str) -> serde_json::Value {
-        let (status, keys) =
-            self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2025-10-01-preview"));
+        let (status, keys) = self.http(reqwest::Method::POST, &format!("{ACCOUNT}/listKeys?api-version=2026-09-01"));
         assert_eq!(status, 200, "listKeys: {keys}");
         let key = keys["key1"].as_str().expect("key1").to_owned();
         let url = format!("{api_base}chat/completions");
@@ -328,8 +393,7 @@ impl TestEmulator {
 
     /// Names of every deployment the account holds, through the ARM LIST route (call it with no fault armed).
     pub fn deployment_names(&self) -> Vec<String> {
-        let (status, body) =
-            self.http(reqwest::Method::GET, &format!("{ACCOUNT}/deployments?api-version=2025-10-01-preview"));
+        let (status, body) = self.http(reqwest::Method::GET, &format!("{ACCOUNT}/deployments?api-version=2026-09-01"));
         assert_eq!(status, 200, "LIST deployments: {body}");
         let mut names: Vec<String> = body["value"]
             .as_array()

@@ -9,24 +9,25 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use url::Url;
 
+use crate::api_version::ApiVersion;
 use crate::auth::{AuthSettings, TokenProvider, token_scope};
 use crate::error::{ArmError, ArmErrorKind, ConfigError};
 use crate::id::{AccountId, DeploymentId};
 use crate::locks::AccountLocks;
 use crate::lro::{self, PollTarget, State, classify_state};
-use crate::model::{Account, Deployment};
+use crate::model::{Account, DEPLOYMENT_PAUSED, Deployment};
 use crate::retry::RetryPolicy;
 use crate::transport::{Intent, Operation, Response, Transport, is_loopback_host, parse_base_url};
+use crate::write::{Precondition, WriteBody};
 
 mod reads;
+mod validate;
 
-pub use reads::{READ_API_VERSION, normalize_location};
-
-/// The ARM api-version used for deployment calls unless configured otherwise (the provider block's `api_version`
-/// defaults to it). `routing` first appears in this version.
-pub const DEFAULT_API_VERSION: &str = "2025-10-01-preview";
-/// The api-version used to read the account.
-pub const ACCOUNT_API_VERSION: &str = "2025-10-01-preview";
+pub use crate::api_version::{DEFAULT_API_VERSION, FIRST_GA_WITH_ROUTING};
+pub use reads::normalize_location;
+pub use validate::{
+    DEPLOYMENT_RESOURCE_TYPE, Refusal, VALIDATE_API_VERSION, Validation, template_name, validation_request,
+};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A list longer than this many pages is a service loop, not data.
 const MAX_PAGES: usize = 10_000;
@@ -41,7 +42,8 @@ pub fn default_user_agent(provider_version: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     pub settings: AuthSettings,
-    pub api_version: String,
+    /// The api-version of every call; `None`: [`DEFAULT_API_VERSION`], with a fallback where a cloud lacks it.
+    pub api_version: Option<String>,
     pub user_agent: String,
     pub retry: RetryPolicy,
 }
@@ -50,7 +52,7 @@ impl ClientConfig {
     pub fn new(settings: AuthSettings) -> ClientConfig {
         ClientConfig {
             settings,
-            api_version: DEFAULT_API_VERSION.to_string(),
+            api_version: None,
             user_agent: default_user_agent(env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),
         }
@@ -84,7 +86,7 @@ pub struct ArmClient {
 
 struct Inner {
     transport: Transport,
-    api_version: String,
+    api_version: ApiVersion,
     locks: AccountLocks,
     cancel: CancellationToken,
     /// One cell per account: concurrent first reads of an account share one GET (Terraform refreshes ten
@@ -100,7 +102,7 @@ impl std::fmt::Debug for ArmClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ArmClient")
             .field("endpoint", &self.inner.transport.base().as_str())
-            .field("api_version", &self.inner.api_version)
+            .field("api_version", &self.inner.api_version.current())
             .finish_non_exhaustive()
     }
 }
@@ -134,12 +136,13 @@ impl ArmClient {
         let http = builder.build().map_err(|e| ConfigError::HttpClient(e.to_string()))?;
         let scope = token_scope(endpoint.trim_end_matches('/'));
         let tokens = TokenProvider::new(settings, scope, http.clone())?;
-        tracing::debug!(endpoint = %base, credential = tokens.kind().name(), api_version = %config.api_version, "ARM client configured");
+        let api_version = ApiVersion::new(config.api_version);
+        tracing::debug!(endpoint = %base, credential = tokens.kind().name(), api_version = %api_version.current(), "ARM client configured");
         let transport = Transport::new(http, base, tokens, &config.user_agent, config.retry.clone())?;
         Ok(ArmClient {
             inner: Arc::new(Inner {
                 transport,
-                api_version: config.api_version,
+                api_version,
                 locks: AccountLocks::default(),
                 cancel: CancellationToken::new(),
                 accounts: Mutex::new(HashMap::new()),
@@ -163,16 +166,41 @@ impl ArmClient {
         &self.inner.credentials_tried
     }
 
-    pub fn api_version(&self) -> &str {
-        &self.inner.api_version
+    /// The api-version requests use now (the default's fallback, once Azure refused it, included).
+    pub fn api_version(&self) -> String {
+        self.inner.api_version.current()
     }
 
     fn operation(&self, deadline: Instant) -> Operation {
         Operation::new(deadline, self.inner.cancel.clone())
     }
 
-    fn url(&self, path: &str) -> Url {
-        self.inner.transport.arm_url(path, &self.inner.api_version)
+    /// Sends one request under the ARM base with the client's api-version. When Azure refuses that version and the
+    /// client is not pinned, retries once with the version it falls back to. Returns the answer and the URL that
+    /// produced it (long-running operations poll it).
+    async fn request(
+        &self,
+        op: &mut Operation,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        intent: Intent,
+        precondition: Option<&Precondition>,
+    ) -> Result<(Response, Url), ArmError> {
+        let headers: Vec<(&str, &str)> = precondition.and_then(Precondition::header).into_iter().collect();
+        let version = self.inner.api_version.current();
+        let url = self.inner.transport.arm_url(path, &version);
+        let response = self.inner.transport.send(op, method.clone(), &url, body, intent, &headers).await?;
+        if response.status != StatusCode::BAD_REQUEST {
+            return Ok((response, url));
+        }
+        let refusal = crate::error::ServiceError::from_body(400, &response.body);
+        let Some(fallback) = self.inner.api_version.fall_back(&version, &refusal.code, &refusal.message) else {
+            return Ok((response, url));
+        };
+        let url = self.inner.transport.arm_url(path, &fallback);
+        let response = self.inner.transport.send(op, method, &url, body, intent, &headers).await?;
+        Ok((response, url))
     }
 
     /// GET a deployment; `None` when it does not exist.
@@ -180,8 +208,7 @@ impl ArmClient {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_get_deployment", id = %id, correlation_id = %op.correlation_id);
         async {
-            let url = self.url(&id.to_string());
-            let response = self.inner.transport.send(&mut op, Method::GET, &url, None, Intent::Read).await?;
+            let (response, _) = self.request(&mut op, Method::GET, &id.to_string(), None, Intent::Read, None).await?;
             match response.status {
                 StatusCode::OK => Ok(Some(response.json("the deployment", &op)?)),
                 StatusCode::NOT_FOUND => Ok(None),
@@ -192,12 +219,24 @@ impl ArmClient {
         .await
     }
 
-    /// Creates or replaces a deployment and waits until the operation is terminal. Returns the deployment as a
-    /// final GET reads it. Holds the account's write lock throughout (re-entrant inside `with_account_lock`).
+    /// Creates or replaces a deployment with no precondition (its writable fields only); see
+    /// [`ArmClient::write_deployment`].
     pub async fn put_deployment(
         &self,
         id: &DeploymentId,
         body: &Deployment,
+        deadline: Instant,
+    ) -> Result<Deployment, ArmError> {
+        self.write_deployment(id, &WriteBody::unconditional(body), deadline).await
+    }
+
+    /// PUTs a deployment under its precondition and waits until the operation is terminal. Returns the deployment
+    /// as a final GET reads it. Holds the account's write lock for the PUT and its polling only (re-entrant inside
+    /// `with_account_lock`). A precondition Azure finds broken is a `412` error ([`ArmError::is_precondition_failed`]).
+    pub async fn write_deployment(
+        &self,
+        id: &DeploymentId,
+        body: &WriteBody,
         deadline: Instant,
     ) -> Result<Deployment, ArmError> {
         let mut op = self.operation(deadline);
@@ -215,18 +254,19 @@ impl ArmClient {
         &self,
         op: &mut Operation,
         id: &DeploymentId,
-        body: &Deployment,
+        body: &WriteBody,
     ) -> Result<Deployment, ArmError> {
         let transport = &self.inner.transport;
-        let url = self.url(&id.to_string());
-        let bytes = serde_json::to_vec(body).map_err(|e| {
+        let bytes = serde_json::to_vec(&body.deployment).map_err(|e| {
             ArmError::new(
                 ArmErrorKind::Decode { what: "the request body".into(), message: e.to_string() },
                 op.correlation_id.clone(),
                 false,
             )
         })?;
-        let first = transport.send(op, Method::PUT, &url, Some(&bytes), Intent::Write).await?;
+        let (first, url) = self
+            .request(op, Method::PUT, &id.to_string(), Some(&bytes), Intent::Write, Some(&body.precondition))
+            .await?;
         if !matches!(first.status, StatusCode::OK | StatusCode::CREATED | StatusCode::ACCEPTED) {
             return Err(first.into_error(op));
         }
@@ -252,7 +292,7 @@ impl ArmClient {
                 }
             }
         }
-        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read, &[]).await?;
         match response.status {
             StatusCode::OK => response.json("the deployment", op),
             _ => Err(response.into_error(op)),
@@ -274,8 +314,8 @@ impl ArmClient {
 
     async fn delete_locked(&self, op: &mut Operation, id: &DeploymentId) -> Result<(), ArmError> {
         let transport = &self.inner.transport;
-        let url = self.url(&id.to_string());
-        let first: Response = transport.send(op, Method::DELETE, &url, None, Intent::Write).await?;
+        let (first, url): (Response, Url) =
+            self.request(op, Method::DELETE, &id.to_string(), None, Intent::Write, None).await?;
         match first.status {
             StatusCode::NOT_FOUND | StatusCode::NO_CONTENT => return Ok(()),
             StatusCode::OK | StatusCode::ACCEPTED => {}
@@ -303,8 +343,7 @@ impl ArmClient {
         let mut op = self.operation(deadline);
         let span =
             tracing::debug_span!("arm_list_deployments", account = %account, correlation_id = %op.correlation_id);
-        let url = self.url(&format!("{account}/deployments"));
-        self.list_pages(&mut op, url, "the deployment list").instrument(span).await
+        self.list_pages(&mut op, &format!("{account}/deployments"), "the deployment list").instrument(span).await
     }
 
     /// Reads the account (location, kind, endpoint). Cached per account for the life of the client.
@@ -324,8 +363,8 @@ impl ArmClient {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_get_account", account = %account, correlation_id = %op.correlation_id);
         async {
-            let url = self.inner.transport.arm_url(&account.to_string(), ACCOUNT_API_VERSION);
-            let response = self.inner.transport.send(&mut op, Method::GET, &url, None, Intent::Read).await?;
+            let (response, _) =
+                self.request(&mut op, Method::GET, &account.to_string(), None, Intent::Read, None).await?;
             match response.status {
                 StatusCode::OK => response.json::<Account>("the account", &op),
                 _ => Err(response.into_error(&op)),
@@ -341,8 +380,8 @@ impl ArmClient {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_list_keys", account = %account, correlation_id = %op.correlation_id);
         async {
-            let url = self.inner.transport.arm_url(&format!("{account}/listKeys"), ACCOUNT_API_VERSION);
-            let response = self.inner.transport.send(&mut op, Method::POST, &url, None, Intent::Read).await?;
+            let path = format!("{account}/listKeys");
+            let (response, _) = self.request(&mut op, Method::POST, &path, None, Intent::Read, None).await?;
             match response.status {
                 StatusCode::OK => response.json::<AccountKeys>("the account keys", &op),
                 _ => Err(response.into_error(&op)),
@@ -350,6 +389,32 @@ impl ArmClient {
         }
         .instrument(span)
         .await
+    }
+
+    /// Pauses (`Paused`) or resumes (any other state) a deployment with Azure's synchronous `pause`/`resume`
+    /// action, holding the account's write lock. Returns the deployment as Azure answers.
+    pub async fn set_deployment_state(
+        &self,
+        id: &DeploymentId,
+        state: &str,
+        deadline: Instant,
+    ) -> Result<Deployment, ArmError> {
+        let action = if state.eq_ignore_ascii_case(DEPLOYMENT_PAUSED) { "pause" } else { "resume" };
+        let mut op = self.operation(deadline);
+        let span = tracing::debug_span!("arm_deployment_action", id = %id, action, correlation_id = %op.correlation_id);
+        let result = async {
+            let _lock = op.guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) }).await?;
+            tracing::info!(id = %id, action, "changing the deployment state");
+            let path = format!("{id}/{action}");
+            let (response, _) = self.request(&mut op, Method::POST, &path, None, Intent::Write, None).await?;
+            match response.status {
+                StatusCode::OK => response.json("the deployment", &op),
+                _ => Err(response.into_error(&op)),
+            }
+        }
+        .instrument(span)
+        .await;
+        result.map_err(|e| e.after_acceptance(op.accepted))
     }
 
     /// Runs a read-check-write sequence holding the account's write lock. `put_deployment`/`delete_deployment`
@@ -408,15 +473,11 @@ mod tests {
     }
 
     #[test]
-    fn urls_carry_the_api_version() {
+    fn every_call_uses_the_one_api_version() {
         let client = ArmClient::new(config("http://127.0.0.1:9/")).unwrap();
-        let id = DeploymentId::parse(
-            "/subscriptions/s/resourcegroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/d",
-        )
-        .unwrap();
-        assert_eq!(
-            client.url(&id.to_string()).as_str(),
-            "http://127.0.0.1:9/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/d?api-version=2025-10-01-preview"
-        );
+        assert_eq!(client.api_version(), "2026-09-01");
+        let mut pinned = config("http://127.0.0.1:9/");
+        pinned.api_version = Some("2026-03-01".into());
+        assert_eq!(ArmClient::new(pinned).unwrap().api_version(), "2026-03-01");
     }
 }

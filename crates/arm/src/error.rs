@@ -171,6 +171,11 @@ impl ArmError {
         }
     }
 
+    /// Azure refused a conditional write (`412`): the deployment changed since it was read, or exists on create.
+    pub fn is_precondition_failed(&self) -> bool {
+        self.status() == Some(412)
+    }
+
     /// The caller lacks permission (HTTP 403): a least-privilege identity, not a broken request.
     pub fn is_forbidden(&self) -> bool {
         self.status() == Some(403)

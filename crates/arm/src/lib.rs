@@ -8,10 +8,13 @@
 //! - `retry`: what is retried and how long to wait;
 //! - `offer`: what a region offers (models list) and the quota left (usages);
 //! - `lro`: long-running operations (Azure-AsyncOperation, Location, provisioningState);
+//! - `api_version`: the one api-version of every call, and an unpinned client's fallback;
+//! - `write`: what a PUT may carry ([`Deployment::writable`]) and its precondition ([`WriteBody`]);
 //! - `locks`: per-account write serialisation;
-//! - `client`: [`ArmClient`];
+//! - `client`: [`ArmClient`] (with `client::validate`: ARM's template validation of a deployment body);
 //! - `decode` (hidden): the response decoders as plain functions, for the fuzz targets.
 
+mod api_version;
 pub mod auth;
 pub mod client;
 #[doc(hidden)]
@@ -25,18 +28,24 @@ pub mod offer;
 mod progress;
 pub mod retry;
 pub mod transport;
+pub mod write;
 
+pub use api_version::newest_usable as newest_usable_api_version;
 pub use auth::{
     AuthError, AuthSettings, CertificateError, CloudEnvironment, CredentialKind, CredentialTried, OidcSource, Secret,
     token_scope,
 };
 pub use client::{
-    ACCOUNT_API_VERSION, AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, READ_API_VERSION,
-    default_user_agent, normalize_location,
+    AccountKeys, ArmClient, ClientConfig, DEFAULT_API_VERSION, FIRST_GA_WITH_ROUTING, Refusal, VALIDATE_API_VERSION,
+    Validation, default_user_agent, normalize_location,
 };
 pub use error::{ArmError, ArmErrorKind, ConfigError, ErrorDetail, UnreachableCause};
 pub use id::{AccountId, DeploymentId, IdError};
-pub use model::{Account, Deployment, DeploymentModel, DeploymentProperties, ModelProviderData, Routing, Sku};
+pub use model::{
+    Account, DEPLOYMENT_PAUSED, DEPLOYMENT_RUNNING, Deployment, DeploymentModel, DeploymentProperties,
+    ModelProviderData, Routing, Sku,
+};
 pub use offer::{CapacityLimits, CapacityViolation, LocationModel, ModelSku, OfferedModel, Usage, UsageName};
 pub use retry::RetryPolicy;
 pub use transport::parse_base_url;
+pub use write::{Precondition, WriteBody, read_only_fields_in};

@@ -105,7 +105,7 @@ pub(crate) async fn follow_async_operation(
 ) -> Result<(), ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read, &[]).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::OK | StatusCode::CREATED => {
@@ -147,7 +147,7 @@ pub(crate) async fn follow_location(
 ) -> Result<(), ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, &url, None, Intent::Read, &[]).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::ACCEPTED => {
@@ -194,7 +194,7 @@ pub(crate) async fn poll_resource_until_terminal(
 ) -> Result<Deployment, ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport.send(op, Method::GET, url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, url, None, Intent::Read, &[]).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::OK => {
@@ -224,7 +224,7 @@ pub(crate) async fn poll_until_gone(
 ) -> Result<(), ArmError> {
     loop {
         op.sleep(wait).await?;
-        let response = transport.send(op, Method::GET, url, None, Intent::Read).await?;
+        let response = transport.send(op, Method::GET, url, None, Intent::Read, &[]).await?;
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::NOT_FOUND => return Ok(()),

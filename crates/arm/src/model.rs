@@ -1,12 +1,20 @@
 //! Wire types of the deployments API.
 //!
 //! Decoding is tolerant: every field the provider does not model is kept in an `extra` map (serde `flatten`), so a
-//! read-modify-write PUT sends back what the service returned (tags, serviceTier, capacitySettings, ...). Enum-like
+//! read-modify-write PUT sends back what the service returned (capacitySettings, spilloverDeploymentName, ...);
+//! [`Deployment::writable`] (in `write`) drops what is read-only. Enum-like
 //! values (`routing.mode`, `provisioningState`, ...) are open strings. `None` fields are not serialised, so the
 //! service fills its own defaults.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+/// `properties.deploymentState` of a deployment that serves requests.
+pub const DEPLOYMENT_RUNNING: &str = "Running";
+/// `properties.deploymentState` of a paused deployment (its endpoint answers HTTP 423).
+pub const DEPLOYMENT_PAUSED: &str = "Paused";
 
 /// A deployment as sent in a PUT body and returned by GET.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -16,6 +24,11 @@ pub struct Deployment {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Read-only: changes with every write (the `If-Match` of an update).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<Sku>,
     #[serde(default)]
@@ -51,6 +64,12 @@ pub struct DeploymentProperties {
     pub routing: Option<Routing>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_provider_data: Option<ModelProviderData>,
+    /// `Running` or `Paused` (absent: running).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_state: Option<String>,
+    /// `Default` or `Priority`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -149,6 +168,16 @@ impl Deployment {
     pub fn provisioning_state(&self) -> Option<&str> {
         self.properties.provisioning_state.as_deref()
     }
+
+    /// `properties.deploymentState`: `Running` when Azure reports none.
+    pub fn deployment_state(&self) -> &str {
+        self.properties.deployment_state.as_deref().unwrap_or(DEPLOYMENT_RUNNING)
+    }
+
+    /// The tags Azure holds (none: empty).
+    pub fn tags_or_empty(&self) -> BTreeMap<String, String> {
+        self.tags.clone().unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -192,8 +221,9 @@ mod tests {
         assert_eq!(routing.models.as_ref().unwrap()[0].name, "gpt-5-mini");
         assert_eq!(routing.extra["future"], json!(1));
         assert_eq!(d.properties.model.as_ref().unwrap().extra["publisher"], json!("OpenAI"));
-        assert_eq!(d.properties.extra["serviceTier"], json!("Default"));
-        assert_eq!(d.extra["tags"], json!({"env": "prod"}));
+        assert_eq!(d.properties.service_tier.as_deref(), Some("Default"));
+        assert_eq!(d.tags.as_ref().unwrap()["env"], "prod");
+        assert_eq!(d.etag.as_deref(), Some("\"abc\""));
         assert_eq!(d.properties.model_provider_data.as_ref().unwrap().industry, "technology");
     }
 

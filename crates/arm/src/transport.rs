@@ -258,7 +258,7 @@ impl Transport {
         Ok(url)
     }
 
-    /// Sends one request, retrying throttling, transient failures and `RequestConflict` within the deadline.
+    /// Sends one request with extra `headers` (preconditions such as `If-Match`), retrying throttling, transient failures and `RequestConflict` within the deadline.
     /// Answers that are not retried (success or not) are returned as they are.
     pub async fn send(
         &self,
@@ -267,6 +267,7 @@ impl Transport {
         url: &Url,
         body: Option<&[u8]>,
         intent: Intent,
+        headers: &[(&str, &str)],
     ) -> Result<Response, ArmError> {
         let mut attempt: u32 = 0;
         // When the current run of unreachable-endpoint failures began.
@@ -274,7 +275,8 @@ impl Transport {
         loop {
             let started = Instant::now();
             let sent = AtomicBool::new(false);
-            let guarded = op.guard(async { Ok(self.attempt(op, method.clone(), url, body, &sent).await) }).await;
+            let guarded =
+                op.guard(async { Ok(self.attempt(op, method.clone(), url, body, headers, &sent).await) }).await;
             let outcome = match guarded {
                 Ok(outcome) => outcome,
                 Err(stopped) => {
@@ -355,6 +357,7 @@ impl Transport {
         method: Method,
         url: &Url,
         body: Option<&[u8]>,
+        headers: &[(&str, &str)],
         sent: &AtomicBool,
     ) -> Result<Response, AttemptError> {
         let token = self.tokens.token().await.map_err(|e| AttemptError::Fatal(op.error(ArmErrorKind::Auth(e))))?;
@@ -376,6 +379,9 @@ impl Transport {
             .header(header::ACCEPT, "application/json")
             .header(CORRELATION_HEADER, op.correlation_id.as_str())
             .header("x-ms-client-request-id", uuid::Uuid::new_v4().to_string());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(body) = body {
             request = request.header(header::CONTENT_TYPE, "application/json").body(body.to_vec());
         }

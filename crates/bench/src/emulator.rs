@@ -1,6 +1,6 @@
 //! The ARM emulator, in this process on its own small runtime, for terraform's provider to talk to.
 
-use modelrouter_emulator::{AccountSpec, Emulator, EmulatorOptions, RecordedRequest, Settings};
+use modelrouter_emulator::{AccountSpec, Emulator, EmulatorOptions, FaultRule, RecordedRequest, Settings};
 
 use crate::config::TOKEN;
 use crate::error::BenchError;
@@ -39,6 +39,11 @@ impl BenchEmulator {
 
     pub fn clear_requests(&self) {
         self.emulator.clear_requests();
+    }
+
+    /// Arms a fault rule (e.g. a delay on every request).
+    pub fn inject(&self, rule: FaultRule) {
+        self.emulator.inject(rule);
     }
 
     /// Deletes every deployment (and the log), keeping the accounts and the start settings.

@@ -2,7 +2,8 @@
 //! side in one run against the ARM emulator (see docs/performance.md; run it with scripts/bench.sh).
 //!
 //! (a) plugin start, (b) apply/plan of N routers against N `terraform_data`, (c) the provider's peak RSS,
-//! (d) ARM requests per resource and lifecycle step, (e) a write-contended account with slow operations.
+//! (d) ARM requests per resource and lifecycle step, (e) a write-contended account with slow operations, (f) Azure's
+//! template validation at plan: calls per plan and the plan time it adds at a fixed request latency.
 
 mod config;
 mod contention;
@@ -16,6 +17,7 @@ mod rss;
 mod scale;
 mod stats;
 mod terraform;
+mod validation;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,7 +37,9 @@ usage: modelrouter-bench --provider PATH [options]
   --request-resources 10 routers for (d)
   --contention 20        routers in one account for (e)
   --operation-ms 1000    how long each emulated operation takes in (e)
-  --only a,b,d,e         run only these parts ((c) comes with (b))
+  --validation-sizes 1,10,50  creates per plan for (f)
+  --latency-ms 50        latency of every ARM request in (f)
+  --only a,b,d,e,f       run only these parts ((c) comes with (b))
   --out DIR              also write DIR/bench.md and DIR/bench.json
 ";
 
@@ -49,6 +53,8 @@ struct Args {
     request_resources: usize,
     contention: usize,
     operation_ms: u64,
+    validation_sizes: Vec<usize>,
+    latency_ms: u64,
     only: String,
     out: Option<PathBuf>,
 }
@@ -73,7 +79,9 @@ impl Args {
             request_resources: 10,
             contention: 20,
             operation_ms: 1000,
-            only: "a,b,d,e".into(),
+            validation_sizes: vec![1, 10, 50],
+            latency_ms: 50,
+            only: "a,b,d,e,f".into(),
             out: None,
         };
         while let Some(flag) = raw.next() {
@@ -91,6 +99,8 @@ impl Args {
                 "--request-resources" => args.request_resources = number(&flag, &value)?,
                 "--contention" => args.contention = number(&flag, &value)?,
                 "--operation-ms" => args.operation_ms = number(&flag, &value)?,
+                "--validation-sizes" => args.validation_sizes = list(&value)?,
+                "--latency-ms" => args.latency_ms = number(&flag, &value)?,
                 "--only" => args.only = value,
                 "--out" => args.out = Some(value.into()),
                 other => return Err(BenchError::Usage(format!("unknown flag {other}"))),
@@ -156,6 +166,7 @@ fn run(args: &Args) -> Result<(), BenchError> {
         scale: Vec::new(),
         requests: Vec::new(),
         contention: None,
+        validation: Vec::new(),
     };
 
     if args.runs("a") {
@@ -174,7 +185,7 @@ fn run(args: &Args) -> Result<(), BenchError> {
         }
     }
 
-    let needs_mirror = args.runs("b") || args.runs("d") || args.runs("e");
+    let needs_mirror = args.runs("b") || args.runs("d") || args.runs("e") || args.runs("f");
     let mirror = if needs_mirror {
         Some(
             terraform::Mirror::new(&provider, env!("CARGO_PKG_VERSION"))
@@ -203,6 +214,16 @@ fn run(args: &Args) -> Result<(), BenchError> {
         if args.runs("e") {
             eprintln!("(e) {} routers in one account, {} ms per operation", args.contention, args.operation_ms);
             report.contention = Some(contention::measure(mirror, args.contention, args.operation_ms)?);
+        }
+        if args.runs("f") {
+            for (index, &size) in args.validation_sizes.iter().enumerate() {
+                let repetitions = args.repetitions_for(index);
+                eprintln!(
+                    "(f) Azure validation, N = {size}, {} ms per request, {repetitions} repetitions",
+                    args.latency_ms
+                );
+                report.validation.push(validation::measure(mirror, &accounts, size, repetitions, args.latency_ms)?);
+            }
         }
     }
 

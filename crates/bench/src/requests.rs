@@ -27,6 +27,8 @@ pub enum RequestKind {
     /// The plan-time checks against the live account (preflight): the region's models list and usages.
     LocationModels,
     LocationUsages,
+    /// Azure Resource Manager's template validation of a body at plan (`POST .../deployments/{name}/validate`).
+    TemplateValidation,
     Other,
 }
 
@@ -34,8 +36,14 @@ impl RequestKind {
     pub fn of(request: &RecordedRequest) -> RequestKind {
         let path = request.path.to_ascii_lowercase();
         let method = request.method.as_str();
-        if path.starts_with("/operations/") || path.starts_with("/operationresults/") {
+        if path.starts_with("/operations/")
+            || path.starts_with("/operationresults/")
+            || path.starts_with("/validateresults/")
+        {
             return RequestKind::OperationPoll;
+        }
+        if method == "POST" && path.ends_with("/validate") {
+            return RequestKind::TemplateValidation;
         }
         if let Some((_, rest)) = path.split_once("/deployments") {
             let named = rest.trim_start_matches('/').split('/').next().is_some_and(|n| !n.is_empty());
@@ -73,6 +81,7 @@ impl RequestKind {
             RequestKind::AccountGet => "account GET",
             RequestKind::LocationModels => "models list",
             RequestKind::LocationUsages => "usages list",
+            RequestKind::TemplateValidation => "validate",
             RequestKind::Other => "other",
         }
     }
@@ -181,6 +190,8 @@ mod tests {
             bearer_token: None,
             correlation_id: None,
             user_agent: None,
+            precondition: None,
+            read_only_fields: Vec::new(),
         }
     }
 

@@ -6,8 +6,8 @@ use crate::Shared;
 use crate::faults::{ActiveFault, FaultRule};
 use crate::ids::{AccountPath, ArmTarget, deployment_key, parse_arm_path};
 use crate::state::{
-    Account, Deployment, RecordedRequest, Settings, Store, TokenGrant, fill_server_fields, merge_patch,
-    set_provisioning_state,
+    Account, Deployment, RecordedRequest, Settings, Store, TokenGrant, edit_out_of_band, fill_server_fields,
+    merge_patch, set_provisioning_state,
 };
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -80,10 +80,15 @@ impl Shared {
         let Some(deployment) = store.deployments.get_mut(&deployment_key(&account, &name)) else {
             return false;
         };
-        merge_patch(&mut deployment.body, merge);
-        if let Some(object) = deployment.body.as_object_mut() {
-            object.insert("etag".into(), json!(format!("\"{}\"", uuid::Uuid::new_v4())));
-        }
+        edit_out_of_band(&mut deployment.body, merge);
+        true
+    }
+
+    pub(crate) fn edit_after_reads(&self, id: &str, merge: Value, reads: u32) -> bool {
+        let Some((account, name)) = parse_deployment_id(id) else {
+            return false;
+        };
+        self.lock().edits_after_read.insert(deployment_key(&account, &name), (merge, reads.max(1)));
         true
     }
 
@@ -131,6 +136,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             "/admin/deployments/{*id}",
             get(get_deployment).put(put_deployment).patch(patch_deployment).delete(delete_deployment),
         )
+        .route("/admin/edit-after-read/{*id}", post(edit_after_read))
         .route("/admin/hold", post(hold))
         .route("/admin/reset", post(reset))
         .route("/admin/tokens", get(list_token_grants))
@@ -219,6 +225,18 @@ async fn patch_deployment(
     match shared.deployment(&id) {
         Some(body) => Json(body).into_response(),
         None => admin_error(StatusCode::NOT_FOUND, format!("no deployment '{id}'")),
+    }
+}
+
+async fn edit_after_read(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Json(merge): Json<Value>,
+) -> Response {
+    if shared.edit_after_reads(&id, merge, 1) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        admin_error(StatusCode::BAD_REQUEST, format!("'{id}' is not a deployment id"))
     }
 }
 

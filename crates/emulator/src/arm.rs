@@ -9,8 +9,8 @@ use crate::faults::{ConnectionKiller, FaultAction, take_matching};
 use crate::ids::{AccountPath, ArmTarget, deployment_key, parse_arm_path};
 use crate::lro;
 use crate::state::{
-    Account, Deployment, LroStyle, OperationKind, Quirks, RecordedRequest, Store, fill_server_fields, is_anthropic,
-    set_provisioning_state,
+    Account, Deployment, LroStyle, OperationKind, Quirks, RecordedRequest, Store, edit_out_of_band, fill_server_fields,
+    is_anthropic, properties_mut, read_only_fields, set_provisioning_state,
 };
 use axum::Extension;
 use axum::body::Bytes;
@@ -30,24 +30,40 @@ pub(crate) const KNOWN_INDUSTRIES: [&str; 9] =
     ["technology", "finance", "healthcare", "education", "retail", "manufacturing", "government", "media", "other"];
 const CORRELATION_HEADER: &str = "x-ms-correlation-request-id";
 
-/// An ARM error answer: `{"error": {"code", "message"}}` with its HTTP status.
+/// An ARM error answer: `{"error": {"code", "message", "target"?}}` with its HTTP status.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{status} {code}: {message}")]
 pub(crate) struct ArmFailure {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
+    /// The property the error concerns (`sku.name`, `properties.routing`), when the rule names one.
+    pub target: Option<String>,
 }
 
 impl ArmFailure {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ArmFailure {
-        ArmFailure { status, code: code.to_string(), message: message.into() }
+        ArmFailure { status, code: code.to_string(), message: message.into(), target: None }
+    }
+
+    pub fn at(mut self, target: &str) -> ArmFailure {
+        self.target = Some(target.to_string());
+        self
+    }
+
+    /// The error object (`{code, message, target?}`), as an answer's `error` or an inner error of `details`.
+    pub fn to_json(&self) -> Value {
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let Some(target) = &self.target {
+            error["target"] = json!(target);
+        }
+        error
     }
 }
 
 impl IntoResponse for ArmFailure {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
+        let body = json!({"error": self.to_json()});
         (self.status, axum::Json(body)).into_response()
     }
 }
@@ -70,15 +86,25 @@ pub(crate) async fn entry(
     let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(String::from);
     let bearer = bearer_token(&headers);
     let correlation_id = header_text(CORRELATION_HEADER);
+    let parsed_body: Option<Value> = serde_json::from_slice(&body).ok();
+    let precondition = ["if-match", "if-none-match"]
+        .into_iter()
+        .find_map(|name| header_text(name).map(|value| format!("{name}: {value}")));
+    let read_only_fields = match (&method, &parsed_body) {
+        (&Method::PUT | &Method::PATCH, Some(sent)) if !path.starts_with("/admin") => read_only_fields(sent),
+        _ => Vec::new(),
+    };
     let recorded = RecordedRequest {
         method: method.to_string(),
         path: path.clone(),
         query: query.clone(),
         status: 0,
-        body: serde_json::from_slice(&body).ok(),
+        body: parsed_body,
         bearer_token: bearer.clone(),
         correlation_id: correlation_id.clone(),
         user_agent: header_text("user-agent"),
+        precondition,
+        read_only_fields,
     };
     let (seq, fault) = {
         let mut store = shared.lock();
@@ -110,9 +136,9 @@ pub(crate) async fn entry(
         }
         Some(FaultAction::Delay { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
-            authorized_dispatch(&shared, &method, &uri, bearer.as_deref(), &body).await
+            authorized_dispatch(&shared, &method, &uri, &headers, bearer.as_deref(), &body).await
         }
-        None => authorized_dispatch(&shared, &method, &uri, bearer.as_deref(), &body).await,
+        None => authorized_dispatch(&shared, &method, &uri, &headers, bearer.as_deref(), &body).await,
     };
     finish(&shared, seq, &method, &path, correlation_id, response)
 }
@@ -170,6 +196,7 @@ async fn authorized_dispatch(
     shared: &Arc<Shared>,
     method: &Method,
     uri: &Uri,
+    headers: &HeaderMap,
     bearer: Option<&str>,
     body: &Bytes,
 ) -> Response {
@@ -180,10 +207,10 @@ async fn authorized_dispatch(
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
         return response;
     }
-    dispatch(shared, method, uri, body).await
+    dispatch(shared, method, uri, headers, body).await
 }
 
-async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, body: &Bytes) -> Response {
+async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Response {
     let path = uri.path();
     if let Some(id) = path.strip_prefix("/operations/") {
         return lro::poll_async_operation(shared, id);
@@ -191,10 +218,19 @@ async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, body: &Bytes
     if let Some(id) = path.strip_prefix("/operationResults/") {
         return lro::poll_location(shared, id);
     }
+    let query: HashMap<String, String> = Query::try_from_uri(uri).map(|Query(q)| q).unwrap_or_default();
+    if let Some(version) = query.get("api-version")
+        && let Err(refusal) = shared.lock().settings.api_versions.check(version)
+    {
+        return refusal.into_response();
+    }
     if let Some(response) = crate::inference::account_action(shared, method, path, uri.query(), body) {
         return response;
     }
-    let query: HashMap<String, String> = Query::try_from_uri(uri).map(|Query(q)| q).unwrap_or_default();
+    let api_version = query.get("api-version").map(String::as_str);
+    if let Some(response) = crate::validate::dispatch(shared, method, path, api_version, body) {
+        return response;
+    }
     if let Some(response) = crate::offers::dispatch(shared, method, path, query.get("api-version").map(String::as_str))
     {
         return response;
@@ -216,7 +252,11 @@ async fn dispatch(shared: &Arc<Shared>, method: &Method, uri: &Uri, body: &Bytes
         }
         (ArmTarget::Deployment(account, name), Method::GET) => get_deployment(shared, &account, &name),
         (ArmTarget::Deployment(account, name), Method::PUT) => {
-            put_deployment(shared, &account, &name, api_version, body).await
+            let precondition = Precondition::from_headers(headers);
+            put_deployment(shared, &account, &name, api_version, precondition, body).await
+        }
+        (ArmTarget::DeploymentAction(account, name, action), Method::POST) => {
+            deployment_action(shared, &account, &name, &action)
         }
         (ArmTarget::Deployment(account, name), Method::DELETE) => {
             delete_deployment(shared, &account, &name, api_version).await
@@ -331,14 +371,62 @@ fn get_account(shared: &Shared, account: &AccountPath) -> Response {
 }
 
 fn get_deployment(shared: &Shared, account: &AccountPath, name: &str) -> Response {
-    let store = shared.lock_advanced();
+    let mut store = shared.lock_advanced();
     if store.account_by_key(&account.key()).is_none() {
         return parent_not_found(account);
     }
-    match store.deployments.get(&deployment_key(account, name)) {
-        Some(deployment) => axum::Json(render_deployment(&deployment.body, &store.settings.quirks)).into_response(),
-        None => deployment_not_found(name),
+    let key = deployment_key(account, name);
+    let Some(deployment) = store.deployments.get(&key) else {
+        return deployment_not_found(name);
+    };
+    let response = axum::Json(render_deployment(&deployment.body, &store.settings.quirks)).into_response();
+    // A portal edit armed to land between this read and the reader's write.
+    if let Some((merge, left)) = store.edits_after_read.remove(&key) {
+        if left > 1 {
+            store.edits_after_read.insert(key.clone(), (merge.clone(), left - 1));
+        }
+        if let Some(deployment) = store.deployments.get_mut(&key) {
+            edit_out_of_band(&mut deployment.body, &merge);
+        }
     }
+    response
+}
+
+/// `POST .../pause` and `.../resume`: synchronous, answer the deployment. Azure offers them for the Standard,
+/// GlobalStandard and DataZoneStandard deployment types only.
+fn deployment_action(shared: &Shared, account: &AccountPath, name: &str, action: &str) -> Response {
+    let state = match action {
+        "pause" => "Paused",
+        "resume" => "Running",
+        _ => {
+            return arm_error(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                format!("The deployment action '{action}' does not exist; use pause or resume."),
+            );
+        }
+    };
+    let now = Instant::now();
+    let mut store = shared.lock_advanced();
+    if store.account_by_key(&account.key()).is_none() {
+        return parent_not_found(account);
+    }
+    if store.account_busy(&account.key(), now) {
+        return conflict(account);
+    }
+    let quirks = store.settings.quirks.clone();
+    let Some(deployment) = store.deployments.get_mut(&deployment_key(account, name)) else {
+        return deployment_not_found(name);
+    };
+    let sku = text_at(&deployment.body, "/sku/name").unwrap_or_default();
+    if !["Standard", "GlobalStandard", "DataZoneStandard"].iter().any(|s| s.eq_ignore_ascii_case(sku)) {
+        return invalid_properties(format!("Deployments of type '{sku}' cannot be paused or resumed.")).into_response();
+    }
+    if let Some(properties) = properties_mut(&mut deployment.body) {
+        properties.insert("deploymentState".into(), json!(state));
+    }
+    edit_out_of_band(&mut deployment.body, &json!({}));
+    axum::Json(render_deployment(&deployment.body, &quirks)).into_response()
 }
 
 fn list_deployments(
@@ -376,6 +464,10 @@ fn invalid_properties(message: impl Into<String>) -> ArmFailure {
     ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidResourceProperties", message)
 }
 
+fn invalid_routing(message: impl Into<String>) -> ArmFailure {
+    invalid_properties(message).at("properties.routing")
+}
+
 fn text_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
     value.pointer(pointer).and_then(Value::as_str)
 }
@@ -388,8 +480,9 @@ fn same_text(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-/// The service's checks on a deployment PUT body. `body` may be completed (router version default).
-fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) -> Result<(), ArmFailure> {
+/// The service's checks on a deployment PUT body, shared by PUT and template validation (which writes nothing).
+/// `body` may be completed (router version default).
+pub(crate) fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) -> Result<(), ArmFailure> {
     if !body.is_object() {
         return Err(ArmFailure::new(
             StatusCode::BAD_REQUEST,
@@ -398,7 +491,7 @@ fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) 
         ));
     }
     if text_at(body, "/sku/name").is_none_or(str::is_empty) {
-        return Err(invalid_properties("The sku of model deployment is not provided."));
+        return Err(invalid_properties("The sku of model deployment is not provided.").at("sku.name"));
     }
     let Some(model) = body.pointer("/properties/model").filter(|m| m.is_object()) else {
         return Err(invalid_properties("The model of the deployment is not provided (properties.model)."));
@@ -435,22 +528,27 @@ fn validate_put(store: &Store, account: &Account, name: &str, body: &mut Value) 
         let version = text_at(body, "/properties/model/version").unwrap_or(DEFAULT_ROUTER_VERSION);
         if let Some(routing) = &routing {
             if version < FIRST_ROUTING_VERSION {
-                return Err(invalid_properties(format!(
+                return Err(invalid_routing(format!(
                     "Routing configuration (properties.routing) requires model-router version {FIRST_ROUTING_VERSION} or later; this deployment uses version '{version}'."
                 )));
             }
             validate_routing(store, account, name, body, routing)?;
         }
     } else if routing.is_some() {
-        return Err(invalid_properties(format!(
+        return Err(invalid_routing(format!(
             "Routing configuration (properties.routing) applies only to model-router deployments, not to model '{model_name}'."
         )));
     }
-    Ok(())
+    match &store.settings.validation.service_rule {
+        Some(rule) => rule.check(body),
+        None => Ok(()),
+    }
 }
 
 fn validate_model_provider_data(data: Option<&Value>) -> Result<(), ArmFailure> {
-    let invalid = |message: String| ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message);
+    let invalid = |message: String| {
+        ArmFailure::new(StatusCode::BAD_REQUEST, "InvalidModelProviderData", message).at("properties.modelProviderData")
+    };
     let Some(data) = data.filter(|d| d.is_object()) else {
         return Err(invalid(
             "ModelProviderData is required for Anthropic model deployments but was not provided. Please provide all required fields: industry, organizationName, and countryCode.".into(),
@@ -489,7 +587,7 @@ fn validate_routing(
         let valid =
             mode.as_str().is_some_and(|m| ["balanced", "quality", "cost"].iter().any(|v| v.eq_ignore_ascii_case(m)));
         if !valid {
-            return Err(invalid_properties(format!(
+            return Err(invalid_routing(format!(
                 "The routing mode {mode} is not supported; use balanced, quality or cost."
             )));
         }
@@ -498,7 +596,7 @@ fn validate_routing(
         return Ok(());
     };
     let Some(models) = models.as_array().filter(|m| !m.is_empty()) else {
-        return Err(invalid_properties("properties.routing.models must hold at least one model."));
+        return Err(invalid_routing("properties.routing.models must hold at least one model."));
     };
     let sku_name = text_at(body, "/sku/name");
     let own_key = deployment_key(&account.path, name);
@@ -515,7 +613,7 @@ fn validate_routing(
                 && text_at(&d.body, "/properties/provisioningState") == Some("Succeeded")
         });
         if !deployed {
-            return Err(invalid_properties(format!(
+            return Err(invalid_routing(format!(
                 "The routing configuration references the Anthropic model '{wanted_name}' version '{}', which must first be deployed in account '{}' with sku '{}' (a succeeded deployment with format 'Anthropic').",
                 wanted_version.unwrap_or("(any)"),
                 account.path.name,
@@ -524,6 +622,44 @@ fn validate_routing(
         }
     }
     Ok(())
+}
+
+/// The precondition of a PUT (`If-Match` / `If-None-Match`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Precondition {
+    None,
+    /// `If-Match: <etag>` (`*`: any existing version).
+    Match(String),
+    /// `If-None-Match: *`.
+    Absent,
+}
+
+impl Precondition {
+    fn from_headers(headers: &HeaderMap) -> Precondition {
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).map(String::from);
+        match (text("if-match"), text("if-none-match")) {
+            (Some(etag), _) => Precondition::Match(etag),
+            (None, Some(any)) if any == "*" => Precondition::Absent,
+            _ => Precondition::None,
+        }
+    }
+
+    /// `412 PreconditionFailed` when the stored deployment (its etag, or none) does not satisfy it.
+    fn check(&self, stored_etag: Option<&str>) -> Result<(), ArmFailure> {
+        let failed = |message: String| ArmFailure::new(StatusCode::PRECONDITION_FAILED, "PreconditionFailed", message);
+        match (self, stored_etag) {
+            (Precondition::None, _) => Ok(()),
+            (Precondition::Absent, None) => Ok(()),
+            (Precondition::Absent, Some(_)) => {
+                Err(failed("The deployment already exists (If-None-Match: * was given).".into()))
+            }
+            (Precondition::Match(wanted), Some(etag)) if wanted == "*" || wanted == etag => Ok(()),
+            (Precondition::Match(wanted), stored) => Err(failed(format!(
+                "The deployment was changed since it was read: If-Match {wanted} does not match the current etag {}.",
+                stored.unwrap_or("(none: the deployment does not exist)")
+            ))),
+        }
+    }
 }
 
 fn conflict(account: &AccountPath) -> Response {
@@ -539,6 +675,7 @@ async fn put_deployment(
     account: &AccountPath,
     name: &str,
     api_version: &str,
+    precondition: Precondition,
     raw_body: &Bytes,
 ) -> Response {
     let Ok(mut body) = serde_json::from_slice::<Value>(raw_body) else {
@@ -550,6 +687,11 @@ async fn put_deployment(
         let Some(found) = store.account_by_key(&account.key()).cloned() else {
             return parent_not_found(account);
         };
+        let stored_etag =
+            store.deployments.get(&deployment_key(&found.path, name)).and_then(|d| text_at(&d.body, "/etag"));
+        if let Err(failure) = precondition.check(stored_etag) {
+            return failure.into_response();
+        }
         if let Err(failure) = validate_put(&store, &found, name, &mut body) {
             return failure.into_response();
         }

@@ -20,6 +20,14 @@ Options:
   --offers-file FILE       JSON of what regions offer: {\"models\": [...], \"quotas\": [...], \"forbid_reads\"}
                            (see README; default: model-router 2025-11-18 and the Claude models everywhere)
   --forbid-reads           answer 403 on the location models and usages lists
+  --refuse-preview-api-versions
+                           answer 400 NoRegisteredProviderFound to every -preview api-version (retired previews)
+  --refuse-api-version V   answer 400 NoRegisteredProviderFound to api-version V too (repeatable; a lagging cloud)
+  --service-rule P=VALUE   refuse deployment bodies whose JSON value at pointer P equals VALUE (PUT and
+                           template validation alike; a rule \"only the service knows\")
+  --validate-long-running  answer template validation with 202 + Location (the poll gives the result)
+  --validate-never-finishes  answer template validation with 202 + Location and never finish
+  --forbid-validate        answer 403 on template validation (no deployments/validate/action)
   --ca-cert-out FILE       write the TLS listener's certificate (PEM) to FILE
   --help                   print this help
 
@@ -88,8 +96,20 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
             parsed.help = true;
             continue;
         }
-        if flag == "--forbid-reads" {
-            parsed.options.settings.offers.forbid_reads = true;
+        let validation = &mut parsed.options.settings.validation;
+        let switch = match flag {
+            "--forbid-reads" => Some(&mut parsed.options.settings.offers.forbid_reads),
+            "--forbid-validate" => Some(&mut validation.forbid),
+            "--validate-long-running" => Some(&mut validation.long_running),
+            "--validate-never-finishes" => Some(&mut validation.never_finishes),
+            _ => None,
+        };
+        if let Some(switch) = switch {
+            *switch = true;
+            continue;
+        }
+        if flag == "--refuse-preview-api-versions" {
+            parsed.options.settings.api_versions.refuse_previews = true;
             continue;
         }
         if !matches!(
@@ -103,6 +123,8 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                 | "--page-size"
                 | "--ca-cert-out"
                 | "--offers-file"
+                | "--refuse-api-version"
+                | "--service-rule"
         ) {
             return Err(CliError::UnknownArgument(arg.clone()));
         }
@@ -121,6 +143,14 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                 parsed.options.accounts.extend(accounts);
             }
             "--token" => parsed.options.static_token = Some(value),
+            "--service-rule" => {
+                let rule = crate::ServiceRule::parse(&value).ok_or_else(|| CliError::InvalidValue {
+                    flag: flag.into(),
+                    value: value.clone(),
+                    reason: "use JSON_POINTER=VALUE, e.g. /properties/raiPolicyName=Blocked".into(),
+                })?;
+                parsed.options.settings.validation.service_rule = Some(rule);
+            }
             "--lro" => parsed.options.settings.lro_style = parse_lro(&value)?,
             "--operation-delay-ms" => parsed.options.settings.operation_delay_ms = parse_number(flag, &value)?,
             "--page-size" => {
@@ -135,6 +165,7 @@ pub(crate) fn parse_args(args: &[String]) -> Result<CliArgs, CliError> {
                 parsed.options.settings.page_size = size;
             }
             "--ca-cert-out" => parsed.ca_cert_out = Some(value),
+            "--refuse-api-version" => parsed.options.settings.api_versions.refused.push(value),
             "--offers-file" => {
                 let text = std::fs::read_to_string(&value)
                     .map_err(|source| CliError::ReadFile { path: value.clone(), source })?;
@@ -296,6 +327,36 @@ mod tests {
         assert_eq!(parsed.options.settings.operation_delay_ms, 250);
         assert_eq!(parsed.options.settings.page_size, 2);
         assert_eq!(parsed.ca_cert_out.as_deref(), Some("/tmp/ca.pem"));
+    }
+
+    #[test]
+    fn api_version_refusals() {
+        let parsed = parse_args(&args(&[
+            "--refuse-preview-api-versions",
+            "--refuse-api-version",
+            "2026-09-01",
+            "--refuse-api-version=2026-07-01",
+        ]))
+        .expect("valid flags");
+        let policy = &parsed.options.settings.api_versions;
+        assert!(policy.refuse_previews);
+        assert_eq!(policy.refused, ["2026-09-01", "2026-07-01"]);
+    }
+
+    #[test]
+    fn validation_switches() {
+        let parsed = parse_args(&args(&[
+            "--forbid-validate",
+            "--validate-long-running",
+            "--validate-never-finishes",
+            "--service-rule=/properties/raiPolicyName=Blocked",
+        ]))
+        .expect("valid flags");
+        let validation = &parsed.options.settings.validation;
+        assert!(validation.forbid && validation.long_running && validation.never_finishes);
+        let rule = validation.service_rule.as_ref().expect("a service rule");
+        assert_eq!((rule.pointer.as_str(), &rule.equals), ("/properties/raiPolicyName", &serde_json::json!("Blocked")));
+        assert!(matches!(parse_args(&args(&["--service-rule", "raiPolicyName"])), Err(CliError::InvalidValue { .. })));
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub enum ArmTarget {
     Account(AccountPath),
     DeploymentList(AccountPath),
     Deployment(AccountPath, String),
+    /// `POST .../deployments/{name}/{action}` (`pause`, `resume`).
+    DeploymentAction(AccountPath, String, String),
 }
 
 /// Lower-cased key of a deployment: `{account key}/deployments/{name lower-cased}`.
@@ -76,6 +78,9 @@ pub fn parse_arm_path(path: &str) -> Option<ArmTarget> {
         8 => Some(ArmTarget::Account(account)),
         9 if literal(8, "deployments") => Some(ArmTarget::DeploymentList(account)),
         10 if literal(8, "deployments") => Some(ArmTarget::Deployment(account, value(9)?.to_string())),
+        11 if literal(8, "deployments") => {
+            Some(ArmTarget::DeploymentAction(account, value(9)?.to_string(), value(10)?.to_ascii_lowercase()))
+        }
         _ => None,
     }
 }

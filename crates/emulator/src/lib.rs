@@ -5,6 +5,7 @@
 //! See `README.md` in this crate for the routes, the long-running-operation styles and the admin API.
 
 mod admin;
+mod api_versions;
 mod arm;
 mod cli;
 mod client_certs;
@@ -18,12 +19,15 @@ mod server;
 mod state;
 mod tls;
 mod tokens;
+mod validate;
 
+pub use api_versions::{ApiVersionPolicy, KNOWN_API_VERSIONS};
 pub use cli::run_cli;
 pub use faults::{FaultAction, FaultRule};
 pub use offers::{ModelOffer, Offers, Quota, SkuOffer};
 pub use state::{LroStyle, Outcome, Quirks, RecordedRequest, Settings, TokenGrant};
 pub use tokens::MSI_IDENTITY_HEADER;
+pub use validate::{ServiceRule, ValidationSettings};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -248,6 +252,17 @@ impl Emulator {
     /// JSON merge-patch of a stored deployment, out of band; false when it does not exist.
     pub fn patch_deployment(&self, id: &str, merge: serde_json::Value) -> bool {
         self.shared.patch_deployment(id, &merge)
+    }
+
+    /// Arms an out-of-band edit (JSON merge patch, new etag) that lands right after the next GET of the deployment:
+    /// a portal edit between a client's read and its write. False when the id is not a deployment id.
+    pub fn edit_after_next_read(&self, id: &str, merge: serde_json::Value) -> bool {
+        self.shared.edit_after_reads(id, merge, 1)
+    }
+
+    /// [`Emulator::edit_after_next_read`] for each of the next `reads` GETs: a writer that keeps changing it.
+    pub fn edit_after_reads(&self, id: &str, merge: serde_json::Value, reads: u32) -> bool {
+        self.shared.edit_after_reads(id, merge, reads)
     }
 
     /// Removes a deployment out of band; false when it did not exist.

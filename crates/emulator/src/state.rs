@@ -87,6 +87,10 @@ pub struct Settings {
     pub quirks: Quirks,
     /// What regions offer, quotas, and the 403 switch of the read APIs (see `offers`).
     pub offers: crate::offers::Offers,
+    /// Which api-versions are refused (see `api_versions`).
+    pub api_versions: crate::api_versions::ApiVersionPolicy,
+    /// How template validation answers, and a rule only the service knows (see `validate`).
+    pub validation: crate::validate::ValidationSettings,
 }
 
 impl Default for Settings {
@@ -98,6 +102,8 @@ impl Default for Settings {
             page_size: 100,
             quirks: Quirks::default(),
             offers: crate::offers::Offers::default(),
+            api_versions: Default::default(),
+            validation: crate::validate::ValidationSettings::default(),
         }
     }
 }
@@ -113,6 +119,13 @@ pub struct RecordedRequest {
     pub bearer_token: Option<String>,
     pub correlation_id: Option<String>,
     pub user_agent: Option<String>,
+    /// The `If-Match` / `If-None-Match` header of the request, as `If-Match: "etag"`.
+    #[serde(default)]
+    pub precondition: Option<String>,
+    /// JSON pointers of the read-only fields a PUT body carried (the published API marks them read-only; Azure
+    /// ignores or refuses them): a client must never send them.
+    #[serde(default)]
+    pub read_only_fields: Vec<String>,
 }
 
 /// Which OAuth2 grant a token request used (never the secret itself).
@@ -184,8 +197,13 @@ pub(crate) struct Store {
     pub faults: Vec<ActiveFault>,
     pub issued_tokens: HashSet<String>,
     pub token_grants: Vec<TokenGrant>,
+    /// Out-of-band edits (JSON merge patches) that land right after the next GETs of a deployment, by key, with how
+    /// many reads are still followed by one: a portal edit between a client's read and its write.
+    pub edits_after_read: HashMap<String, (Value, u32)>,
     /// Certificates registered for client certificate credentials, by `x5t#S256` thumbprint.
     pub client_certificates: HashMap<String, crate::client_certs::RegisteredCertificate>,
+    /// Template validations answered with 202, by poll id.
+    pub validations: HashMap<String, crate::validate::PendingValidation>,
 }
 
 pub(crate) const DEFAULT_RAI_POLICY: &str = "Microsoft.DefaultV2";
@@ -287,6 +305,60 @@ pub(crate) fn format_time(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
+/// Read-only fields of a deployment as the published API marks them, as JSON pointers (`*`: every array element).
+const READ_ONLY_POINTERS: [&str; 11] = [
+    "/id",
+    "/type",
+    "/etag",
+    "/systemData",
+    "/properties/provisioningState",
+    "/properties/capabilities",
+    "/properties/rateLimits",
+    "/properties/callRateLimit",
+    "/properties/dynamicThrottlingEnabled",
+    "/properties/model/callRateLimit",
+    "/properties/routing/models/*/callRateLimit",
+];
+
+/// The read-only fields a PUT body carries (`name` is the URL's and may be repeated).
+pub(crate) fn read_only_fields(body: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    for pointer in READ_ONLY_POINTERS {
+        match pointer.split_once("/*") {
+            None if body.pointer(pointer).is_some() => found.push(pointer.to_string()),
+            None => {}
+            Some((array, field)) => {
+                let len = body.pointer(array).and_then(Value::as_array).map_or(0, Vec::len);
+                found.extend((0..len).map(|i| format!("{array}/{i}{field}")).filter(|p| body.pointer(p).is_some()));
+            }
+        }
+    }
+    found
+}
+
+/// What the service computes on every write and returns on GET (read-only: a client that echoes them is wrong).
+fn fill_read_only_properties(body: &mut Value) {
+    let capacity = body.pointer("/sku/capacity").and_then(Value::as_i64).unwrap_or(1);
+    let limits = json!([
+        {"key": "request", "renewalPeriod": 10, "count": capacity},
+        {"key": "token", "renewalPeriod": 60, "count": capacity * 1000},
+    ]);
+    if let Some(model) = body.pointer_mut("/properties/model").and_then(Value::as_object_mut) {
+        model.insert("callRateLimit".into(), json!({"count": capacity, "renewalPeriod": 10}));
+    }
+    if let Some(models) = body.pointer_mut("/properties/routing/models").and_then(Value::as_array_mut) {
+        for model in models.iter_mut().filter_map(Value::as_object_mut) {
+            model.insert("callRateLimit".into(), json!({"count": capacity, "renewalPeriod": 10}));
+        }
+    }
+    if let Some(properties) = properties_mut(body) {
+        properties.insert("capabilities".into(), json!({"chatCompletion": "true"}));
+        properties.insert("rateLimits".into(), limits);
+        properties.insert("callRateLimit".into(), json!({"count": capacity, "renewalPeriod": 10}));
+        properties.insert("dynamicThrottlingEnabled".into(), json!(false));
+    }
+}
+
 pub(crate) fn set_provisioning_state(body: &mut Value, state: &str) {
     if let Some(properties) = properties_mut(body) {
         properties.insert("provisioningState".into(), json!(state));
@@ -313,7 +385,13 @@ pub(crate) fn fill_server_fields(body: &mut Value, account: &AccountPath, name: 
         .map(String::from)
         .unwrap_or_else(|| now.clone());
     let anthropic = is_anthropic(body.pointer("/properties/model"));
+    // A PUT that does not say keeps the deployment's state (pause/resume are actions of their own).
+    let previous_state = previous.and_then(|p| p.pointer("/properties/deploymentState")).cloned();
+    fill_read_only_properties(body);
     if let Some(properties) = properties_mut(body) {
+        if !properties.contains_key("deploymentState") {
+            properties.insert("deploymentState".into(), previous_state.unwrap_or_else(|| json!("Running")));
+        }
         if !anthropic && !properties.contains_key("raiPolicyName") {
             properties.insert("raiPolicyName".into(), json!(DEFAULT_RAI_POLICY));
         }
@@ -337,6 +415,14 @@ pub(crate) fn fill_server_fields(body: &mut Value, account: &AccountPath, name: 
                 "lastModifiedAt": now,
             }),
         );
+    }
+}
+
+/// An edit made outside any client (the portal): merged into the stored deployment, which gets a new etag.
+pub(crate) fn edit_out_of_band(body: &mut Value, merge: &Value) {
+    merge_patch(body, merge);
+    if let Some(object) = body.as_object_mut() {
+        object.insert("etag".into(), json!(format!("\"{}\"", uuid::Uuid::new_v4())));
     }
 }
 

@@ -28,6 +28,7 @@ pub struct ClaudeDependency;
 impl DeploymentKind for ClaudeDependency {
     type Model = ClaudeModel;
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const PREFLIGHT_KIND: PreflightKind = PreflightKind::Claude;
 
     fn schema(&self) -> Schema {
         schema::schema()

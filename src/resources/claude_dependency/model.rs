@@ -12,6 +12,8 @@ use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::readback;
 use crate::resources::common::sku::SkuModel;
+use crate::resources::common::state::{Content, Serving};
+use crate::resources::common::tags::Tags;
 use crate::resources::common::timeouts::Timeouts;
 
 /// Units of 1,000 tokens per minute.
@@ -30,6 +32,9 @@ pub struct ClaudeModel {
     pub routable_by: Field<Vec<String>>,
     pub sku: SkuModel,
     pub provider_data: Field<ProviderData>,
+    pub content: Content,
+    pub tags: Tags,
+    pub serving: Serving,
     pub timeouts: Field<Timeouts>,
 }
 
@@ -76,6 +81,9 @@ impl ResourceModel for ClaudeModel {
             },
             sku: SkuModel::parse(value.get(SKU)),
             provider_data: Field::parse_nested(value.get(MODEL_PROVIDER_DATA)),
+            content: Content::parse(value),
+            tags: Tags::parse(value),
+            serving: Serving::parse(value),
             timeouts: Field::parse_nested(value.get(TIMEOUTS)),
         }
     }
@@ -98,6 +106,9 @@ impl ResourceModel for ClaudeModel {
             (MODEL_PROVIDER_DATA, self.provider_data.nested_value()),
             (TIMEOUTS, self.timeouts.nested_value()),
         ]);
+        pairs.extend(self.content.attributes());
+        pairs.extend(self.tags.attributes());
+        pairs.extend(self.serving.attributes());
         Value::object(pairs)
     }
 
@@ -110,17 +121,16 @@ impl ResourceModel for ClaudeModel {
     fn timeouts(&self) -> &Field<Timeouts> {
         &self.timeouts
     }
-    fn mark_resend(&mut self) {
-        self.routable_by = Field::Unknown;
+    fn serving(&self) -> &Serving {
+        &self.serving
     }
     fn azure_chosen(&self, catalog: &Catalog) -> Vec<(&'static str, String)> {
-        // Only a version the catalog cannot supply is Azure's to choose.
-        match (self.model.as_deref(), self.version.known()) {
-            (Some(model), Some(version)) if catalog_model(catalog, model).is_none() => {
-                vec![(VERSION, version.clone())]
-            }
-            _ => Vec::new(),
-        }
+        // A version is Azure's to choose only when the catalog cannot supply it.
+        let version = match (self.model.as_deref(), self.version.known()) {
+            (Some(model), Some(version)) if catalog_model(catalog, model).is_none() => Some((VERSION, version.clone())),
+            _ => None,
+        };
+        self.content.azure_chosen().chain(version).chain(self.serving.azure_chosen()).collect()
     }
 }
 
@@ -138,7 +148,6 @@ impl ClaudeModel {
             version: self.version.known().cloned(),
             extra: previous_extra,
         });
-        properties.provisioning_state = None;
         let data = self.provider_data.known().cloned().unwrap_or_default();
         let text = |field: &Field<String>| field.known().cloned().unwrap_or_default();
         properties.model_provider_data = Some(ModelProviderData {
@@ -146,6 +155,9 @@ impl ClaudeModel {
             country_code: text(&data.country_code),
             industry: text(&data.industry).to_ascii_lowercase(),
         });
+        self.content.apply_to_body(body);
+        self.tags.apply_to_body(body);
+        self.serving.apply_to_body(body);
     }
 
     pub fn from_arm(
@@ -162,6 +174,9 @@ impl ClaudeModel {
             state.format = Field::from_option(model.format.clone());
         }
         state.sku = SkuModel::from_arm(&base.sku, deployment.sku.as_ref());
+        state.content = Content::from_arm(deployment);
+        state.tags = Tags::from_arm(&base.tags, deployment);
+        state.serving = Serving::from_arm(deployment);
         // Azure's GET may omit modelProviderData: then the state keeps what was configured, so no diff appears.
         if let Some(data) = &deployment.properties.model_provider_data {
             let prior = base.provider_data.known().cloned().unwrap_or_default();
@@ -220,6 +235,13 @@ pub(crate) mod tests {
                 ]),
             ),
             ("timeouts", Value::Null),
+            ("rai_policy_name", Value::string("Microsoft.DefaultV2")),
+            ("version_upgrade_option", Value::Null),
+            ("tags", Value::Null),
+            ("tags_all", Value::map(Vec::<(String, Value)>::new())),
+            ("deployment_state", Value::string("Running")),
+            ("service_tier", Value::string("Default")),
+            ("provisioning_state", Value::string("Succeeded")),
         ])
     }
 

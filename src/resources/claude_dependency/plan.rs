@@ -9,6 +9,8 @@ use crate::resources::common::ANTHROPIC;
 use crate::resources::common::field::{Field, plan_case_insensitive};
 use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::PlanContext;
+use crate::resources::common::state::{Content, Serving};
+use crate::resources::common::tags::Tags;
 
 /// Paths whose change replaces the deployment.
 pub fn requires_replace() -> Vec<AttributePath> {
@@ -54,6 +56,9 @@ pub fn planned(config: &ClaudeModel, prior: Option<&ClaudeModel>, ctx: &PlanCont
         routable_by: routable,
         sku: config.sku.plan(prior.map(|p| &p.sku), DEFAULT_CAPACITY),
         provider_data: plan_provider_data(&config.provider_data, prior.map(|p| &p.provider_data)),
+        content: Content::plan(&config.content, prior.map(|p| &p.content), remembered),
+        tags: Tags::plan(&config.tags, &ctx.default_tags),
+        serving: Serving::plan(&config.serving, prior.map(|p| &p.serving), remembered),
         timeouts: config.timeouts.clone(),
     }
 }

@@ -3,7 +3,7 @@
 use tf_provider::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
 
 use super::model::{DEFAULT_CAPACITY, INDUSTRIES};
-use crate::resources::common::{sku, timeouts};
+use crate::resources::common::{sku, state, tags, timeouts};
 
 /// The attribute names of `modelrouter_claude_dependency`: the only place they are spelt (the schema below and the
 /// typed model in `model.rs` both use these).
@@ -80,5 +80,6 @@ pub fn schema() -> Schema {
             max_items: 1,
         })
         .block(timeouts::block());
+    let block = tags::add_attributes(state::add_attributes(state::content_attributes(block)));
     Schema { version: 0, block }
 }

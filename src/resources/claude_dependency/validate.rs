@@ -1,6 +1,7 @@
 //! Plan-time rules for `modelrouter_claude_dependency`; each diagnostic sits on its attribute and names the bad
 //! value and the allowed ones. Unknown values are skipped.
 
+use crate::resources::common::tags;
 use modelrouter_catalog::suggest::suggest_among;
 use tf_provider::{AttributePath, Diagnostics};
 
@@ -24,6 +25,9 @@ pub fn check_structure(config: &ClaudeModel, diags: &mut Diagnostics) {
     // A configured name is checked as typed; a defaulted one is the model name, checked below.
     config.identity.validate(true, diags);
     config.sku.validate(diags);
+    config.content.validate(diags);
+    config.serving.validate(diags);
+    tags::validate(&config.tags.tags, path(tags::attr::TAGS), diags);
     for (field, attr) in [(&config.model, attr::MODEL), (&config.version, attr::VERSION)] {
         check_trimmed(field, &path(attr), diags);
     }

@@ -1,8 +1,9 @@
 //! The deployment machinery both resources share: create, read, update, delete and import of a
 //! `Microsoft.CognitiveServices/accounts/deployments` resource, with the guarantees users rely on:
 //!
-//! - writes to one account are serialised (the ARM client's account lock, held from the pre-write checks through
-//!   the PUT or DELETE and its polling), and ARM's retries, long-running operations and deadlines apply;
+//! - writes to one account are serialised (the ARM client's account lock, held through the PUT or DELETE and its
+//!   polling only), ARM's retries, long-running operations and deadlines apply, and an update never overwrites a
+//!   concurrent change (see [`super::conditional_write`]);
 //! - after every write the deployment is read back and compared with what was asked, so a setting the service
 //!   silently dropped fails the apply instead of hiding in state;
 //! - a create that Azure accepted is never forgotten: if it fails or is interrupted afterwards, the resource is
@@ -12,7 +13,6 @@
 //! What differs between a router and a Claude deployment is behind [`DeploymentKind`].
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -23,14 +23,19 @@ use tf_provider::{
     MoveResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, ResourceIdentity, Schema, Value,
 };
 
+use super::conditional_write::{self, WriteFailure, Written};
 use super::errors::arm_error_diagnostic;
 use super::field::Field;
 use super::identity::Identity;
+use super::plan_checks;
 use super::private::PrivateState;
+use super::put_body::put_body;
 use super::resource_identity::DeploymentIdentity;
+use super::state::{SETTLED, Serving};
+use super::tags::TagMap;
 use super::timeouts::{self, Operation, Timeouts};
 use super::values::unknowns_to_null;
-use crate::preflight::{PreflightRequest, Rule as PreflightRule};
+use crate::preflight::{DeploymentKind as PreflightKind, PreflightRequest};
 use crate::state::{Configured, ProviderState};
 
 /// A resource's typed model: parsed once per RPC from a configuration, plan or state value, and written back.
@@ -40,9 +45,8 @@ pub trait ResourceModel: Clone + PartialEq + Default + Send + Sync + 'static {
     fn identity(&self) -> &Identity;
     fn identity_mut(&mut self) -> &mut Identity;
     fn timeouts(&self) -> &Field<Timeouts>;
-    /// Marks unknown the computed attribute that makes Terraform send the configuration again when Azure reports
-    /// that the deployment's last operation did not succeed (see [`PrivateState`]).
-    fn mark_resend(&mut self);
+    /// `deployment_state`, `service_tier`, `provisioning_state`.
+    fn serving(&self) -> &Serving;
 
     /// The optional attributes Azure fills in when the configuration leaves them unset, with this object's value:
     /// remembered in private state so that a later change to them shows as drift.
@@ -59,6 +63,8 @@ pub struct PlanContext<'a> {
     pub catalog: &'a Catalog,
     /// The day date rules (retirements) are judged on.
     pub today: CatalogDate,
+    /// The provider's `default_tags` (unknown while its configuration is).
+    pub default_tags: Field<TagMap>,
 }
 
 impl<'a> PlanContext<'a> {
@@ -70,6 +76,7 @@ impl<'a> PlanContext<'a> {
             private,
             catalog: modelrouter_catalog::catalog(),
             today: CatalogDate::parse("2026-11-28").expect("a date"),
+            default_tags: Field::Null,
         }
     }
 }
@@ -79,6 +86,8 @@ impl<'a> PlanContext<'a> {
 pub trait DeploymentKind: Send + Sync + 'static {
     type Model: ResourceModel;
     const TYPE_NAME: &'static str;
+    /// Which deployment the plan-time checks see (attribute names, account kinds).
+    const PREFLIGHT_KIND: PreflightKind;
     /// Whether the state carries the account's endpoint (costs one cached account GET per account).
     const NEEDS_ACCOUNT: bool = false;
 
@@ -114,12 +123,12 @@ pub trait DeploymentKind: Send + Sync + 'static {
     /// What did not stick after a write, one line per setting.
     fn write_mismatches(&self, asked: &Deployment, got: &Deployment) -> Vec<String>;
 
-    /// Checks against the account's other deployments before a create or update (under the account lock).
+    /// Checks against the account's other deployments before a create or update.
     async fn before_write(&self, _ctx: &WriteContext<'_>, _planned: &Self::Model) -> Result<(), Diagnostics> {
         Ok(())
     }
 
-    /// Checks before a delete (under the account lock).
+    /// Checks before a delete.
     async fn before_delete(&self, _ctx: &WriteContext<'_>, _state: &Self::Model) -> Result<(), Diagnostics> {
         Ok(())
     }
@@ -223,31 +232,32 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             private: &private,
             catalog: &catalog,
             today: self.provider.today(),
+            default_tags: self.provider.configured().map_or(Field::Unknown, |c| c.default_tags.clone()),
         };
-        let mut planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
-        if !diagnostics.has_errors()
-            && let Some(request) = self.kind.preflight_request(&planned, prior.as_ref(), &catalog)
-        {
-            diagnostics.extend(self.preflight(&request).await);
+        let planned = self.kind.plan(&config, prior.as_ref(), &ctx, &mut diagnostics);
+        if !diagnostics.has_errors() {
+            let checks =
+                plan_checks::run(&self.kind, &self.provider, &planned, prior.as_ref(), &request.config, &catalog);
+            diagnostics.extend(checks.await);
         }
-        let unsettled = private.unsettled_provisioning_state.clone().filter(|_| prior.is_some());
-        let planned_state = match (&prior, unsettled) {
-            (Some(prior), Some(state)) => {
-                // Without a difference Terraform would not call apply: the unknown attribute makes it an update.
-                planned.mark_resend();
-                let name = prior.identity().name.as_deref().unwrap_or_default();
-                diagnostics.warning(
-                    "Azure reports the last operation did not succeed",
-                    format!(
-                        "Azure reports the provisioning state {state} for deployment {name:?}: its last operation \
-                         did not complete, so its settings may not be in effect. This plan sends the configuration \
-                         again."
-                    ),
-                );
-                planned.to_value()
-            }
+        if let Some(prior) = &prior
+            && let Some(state) =
+                prior.serving().provisioning_state.as_deref().filter(|s| !s.eq_ignore_ascii_case(SETTLED))
+        {
+            // The plan marks provisioning_state unknown (Serving::plan), so Terraform calls apply.
+            let name = prior.identity().name.as_deref().unwrap_or_default();
+            diagnostics.warning(
+                "Azure reports the last operation did not succeed",
+                format!(
+                    "Azure reports the provisioning state {state} for deployment {name:?}: its last operation did \
+                     not complete (or another writer's is still running), so its settings may not be in effect. \
+                     This plan sends the configuration again."
+                ),
+            );
+        }
+        let planned_state = match &prior {
             // Nothing changed: hand Terraform the prior state itself, so it plans a no-op.
-            (Some(prior), None) if planned == *prior => request.prior_state,
+            Some(prior) if planned == *prior => request.prior_state,
             _ => planned.to_value(),
         };
         PlanResponse {
@@ -277,14 +287,12 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
             },
             Some(planned) => self.write(&configured, prior.as_ref(), &planned).await,
         };
-        // A successful write settles the deployment and remembers what Azure chose; after a failure the next Read
-        // decides again.
+        // A successful write remembers what Azure chose; after a failure the next Read decides again.
         let private = match &new_state {
             Some(state) if !diagnostics.has_errors() => {
                 let mut private = PrivateState::parse(&request.planned_private);
-                private.settle(None);
                 private.remember(state.azure_chosen(&self.provider.catalog()));
-                private.to_bytes()
+                private.to_bytes_like(&request.planned_private)
             }
             _ => request.planned_private,
         };
@@ -299,10 +307,11 @@ impl<K: DeploymentKind> Resource for DeploymentResource<K> {
         let current = K::Model::parse(&request.current_state);
         let (new_state, private, diagnostics) = match self.provider.configured() {
             Ok(configured) => match self.refresh(&configured, &current).await {
-                Ok(Some((state, provisioning_state))) => {
+                Ok(Some(state)) => {
+                    // A read changes private state only to adopt what Azure chose for a state written before this
+                    // provider remembered anything; a deployment Azure reports unsettled shows in
+                    // provisioning_state, in the visible state.
                     let mut private = PrivateState::parse(&request.private);
-                    private.settle(provisioning_state.as_deref());
-                    // A state written before this provider remembered anything adopts what Azure holds now.
                     private.remember(state.azure_chosen(&self.provider.catalog()));
                     (state.to_value(), private.to_bytes_like(&request.private), Diagnostics::new())
                 }
@@ -353,28 +362,6 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         if K::NEEDS_ACCOUNT { client.get_account(&id.account, deadline).await.map(Some) } else { Ok(None) }
     }
 
-    /// The live-account checks for a planned write, as diagnostics on the attributes they concern. Skipped before
-    /// `Configure` (`terraform validate`) and with `preflight_checks = false`.
-    async fn preflight(&self, request: &PreflightRequest) -> Diagnostics {
-        let Ok(configured) = self.provider.configured() else {
-            return Diagnostics::new();
-        };
-        let Some(preflight) = &configured.preflight else {
-            return Diagnostics::new();
-        };
-        preflight
-            .check(&configured.client, request)
-            .await
-            .into_iter()
-            .filter(|finding| {
-                finding.rule != PreflightRule::NewerRouterVersion
-                    || !configured.newer_router_version_reported.swap(true, Ordering::Relaxed)
-            })
-            .inspect(|finding| tracing::info!(resource = K::TYPE_NAME, "preflight: {finding}"))
-            .map(|finding| finding.to_diagnostic(request.kind))
-            .collect()
-    }
-
     /// The model for what Azure holds (its id in the configuration's spelling: `Identity::from_arm`).
     fn state_for(&self, base: &K::Model, deployment: &Deployment, account: Option<&Account>) -> K::Model {
         self.kind.state_from_arm(base, deployment, account, &self.provider.catalog())
@@ -400,26 +387,17 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let catalog = self.provider.catalog();
         let ctx = WriteContext { client, account: &id.account, deployment: &id, deadline, catalog: &catalog };
 
-        let outcome = client
-            .with_account_lock(&id.account, async {
-                self.kind.before_write(&ctx, planned).await.map_err(WriteFailure::Refused)?;
-                let current = client.get_deployment(&id, deadline).await.map_err(WriteFailure::Arm)?;
-                let mut body = match (creating, current) {
-                    (true, None) => Deployment::default(),
-                    (true, Some(_)) => {
-                        return Err(WriteFailure::Refused(already_exists(K::TYPE_NAME, &id).into()));
-                    }
-                    // Read-modify-write: fields this provider does not model survive the full PUT.
-                    (false, current) => current.unwrap_or_default(),
-                };
-                self.kind.apply_to_body(planned, &mut body, &catalog);
-                // The client answers with Azure's own read of the deployment once the operation has ended.
-                let got = client.put_deployment(&id, &body, deadline).await.map_err(WriteFailure::Arm)?;
-                Ok((body, got))
-            })
-            .await;
+        let outcome = match self.kind.before_write(&ctx, planned).await {
+            Err(diags) => Err(WriteFailure::Refused(diags)),
+            Ok(()) => {
+                conditional_write::write(client, &id, K::TYPE_NAME, creating, planned.serving(), deadline, |current| {
+                    put_body(&self.kind, planned, current, &catalog)
+                })
+                .await
+            }
+        };
 
-        let (asked, got) = match outcome {
+        let Written { asked, got } = match outcome {
             Ok(written) => written,
             Err(WriteFailure::Refused(diags)) => return (prior.cloned(), diags),
             Err(WriteFailure::Arm(error)) => {
@@ -467,27 +445,22 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let deadline = deadline(prior, Operation::Delete);
         let catalog = self.provider.catalog();
         let ctx = WriteContext { client, account: &id.account, deployment: &id, deadline, catalog: &catalog };
-        let result = client
-            .with_account_lock(&id.account, async {
-                self.kind.before_delete(&ctx, prior).await?;
-                client
-                    .delete_deployment(&id, deadline)
-                    .await
-                    .map_err(|error| Diagnostics::from(arm_error_diagnostic(&format!("delete {id}"), &error)))
-            })
-            .await;
+        let result = async {
+            self.kind.before_delete(&ctx, prior).await?;
+            client
+                .delete_deployment(&id, deadline)
+                .await
+                .map_err(|error| Diagnostics::from(arm_error_diagnostic(&format!("delete {id}"), &error)))
+        }
+        .await;
         match result {
             Ok(()) => (None, Diagnostics::new()),
             Err(diags) => (Some(prior.clone()), diags),
         }
     }
 
-    /// The model for what Azure holds now (`None`: deleted out of band) with Azure's provisioning state.
-    async fn refresh(
-        &self,
-        configured: &Configured,
-        current: &K::Model,
-    ) -> Result<Option<(K::Model, Option<String>)>, Diagnostics> {
+    /// The model for what Azure holds now (`None`: deleted out of band).
+    async fn refresh(&self, configured: &Configured, current: &K::Model) -> Result<Option<K::Model>, Diagnostics> {
         let id = current.identity().deployment_id()?;
         let client = &configured.client;
         let deadline = deadline(current, Operation::Read);
@@ -499,8 +472,7 @@ impl<K: DeploymentKind> DeploymentResource<K> {
         let account = self.account(client, &id, deadline).await.map_err(|error| {
             Diagnostics::from(arm_error_diagnostic(&format!("read account {}", id.account), &error))
         })?;
-        let provisioning_state = deployment.provisioning_state().map(str::to_owned);
-        Ok(Some((self.state_for(current, &deployment, account.as_ref()), provisioning_state)))
+        Ok(Some(self.state_for(current, &deployment, account.as_ref())))
     }
 
     async fn import_by_id(&self, configured: &Configured, raw_id: &str) -> Result<K::Model, Diagnostic> {
@@ -546,21 +518,6 @@ fn readback_failure(verb: &str, id: &DeploymentId, mismatches: &[String]) -> Dia
              The service accepted the request but did not apply these (for example, routing is known \
              to be dropped for some SKUs and api-versions). The state records what Azure kept.",
             mismatches.join("\n  - ")
-        ),
-    )
-}
-
-enum WriteFailure {
-    Refused(Diagnostics),
-    Arm(ArmError),
-}
-
-fn already_exists(type_name: &str, id: &DeploymentId) -> Diagnostic {
-    Diagnostic::error(
-        "Deployment already exists",
-        format!(
-            "A deployment {id} already exists. To manage it with Terraform, import it: \
-             `terraform import <address> {id}` or an `import {{ to = {type_name}.<name>, id = \"{id}\" }}` block."
         ),
     )
 }

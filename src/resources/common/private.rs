@@ -1,13 +1,12 @@
 //! The resource's private state: bytes Terraform stores beside the state and hands back on every plan, apply and
-//! read, never showing them to users. Two things live there:
-//!
-//! - the values Azure chose for optional attributes the configuration leaves unset (content filter, upgrade policy,
+//! read, never showing them to users. One thing lives there: the values Azure chose for optional attributes the configuration leaves unset (content filter, upgrade policy,
 //!   a Claude version the catalog does not know), remembered when the deployment was created, imported or first
 //!   read, so that a later portal change to them is drift that the plan shows and apply restores, instead of being
-//!   silently adopted as the new "prior";
-//! - the provisioning state of a deployment whose last operation Azure reports as `Failed` or `Canceled` (e.g. an
-//!   update cancelled after Azure stored its settings): what Azure holds is then not a settled configuration, even if
-//!   it looks like the configuration, so the next plan sends it again.
+//!   silently adopted as the new "prior".
+//!
+//! A deployment Azure reports unsettled (a failed last operation) is not marked here but shown in the visible
+//! `provisioning_state`: Terraform reports a change of private bytes alone as drift that says "No changes". Earlier
+//! releases stored an `unsettled_provisioning_state` marker; it is ignored when read.
 
 use std::collections::BTreeMap;
 
@@ -15,8 +14,6 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivateState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsettled_provisioning_state: Option<String>,
     /// Attribute name → the value Azure chose for it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub azure_chosen: BTreeMap<String, String>,
@@ -52,13 +49,6 @@ impl PrivateState {
     pub fn chosen(&self, attribute: &str) -> Option<&str> {
         self.azure_chosen.get(attribute).map(String::as_str)
     }
-
-    /// Sets or clears the failed-operation marker from Azure's provisioning state.
-    pub fn settle(&mut self, provisioning_state: Option<&str>) {
-        self.unsettled_provisioning_state = provisioning_state
-            .filter(|state| state.eq_ignore_ascii_case("Failed") || state.eq_ignore_ascii_case("Canceled"))
-            .map(str::to_owned);
-    }
 }
 
 #[cfg(test)]
@@ -66,10 +56,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn empty_state_is_empty_bytes_and_old_markers_still_parse() {
+    fn empty_state_is_empty_bytes_and_old_markers_are_ignored() {
         assert!(PrivateState::default().to_bytes().is_empty());
-        let old = br#"{"unsettled_provisioning_state":"Failed"}"#;
-        assert_eq!(PrivateState::parse(old).unsettled_provisioning_state.as_deref(), Some("Failed"));
+        let old = br#"{"unsettled_provisioning_state":"Failed","azure_chosen":{"rai_policy_name":"X"}}"#;
+        assert_eq!(PrivateState::parse(old).chosen("rai_policy_name"), Some("X"));
+        // Read back unchanged: the old marker's bytes are kept rather than rewritten (no private-only change).
+        assert_eq!(PrivateState::parse(old).to_bytes_like(old), old.to_vec());
         assert_eq!(PrivateState::parse(b"not json"), PrivateState::default());
     }
 
@@ -82,9 +74,7 @@ mod tests {
         // Same meaning, other spelling of the JSON: the previous bytes are returned untouched.
         let previous = br#"{ "azure_chosen": {"rai_policy_name": "Microsoft.DefaultV2"} }"#;
         assert_eq!(state.to_bytes_like(previous), previous.to_vec());
-        state.settle(Some("Canceled"));
+        state.remember([("service_tier", "Default".to_owned())]);
         assert_ne!(state.to_bytes_like(previous), previous.to_vec());
-        state.settle(Some("Succeeded"));
-        assert_eq!(state.unsettled_provisioning_state, None);
     }
 }

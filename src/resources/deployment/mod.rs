@@ -26,6 +26,7 @@ pub struct Router;
 impl DeploymentKind for Router {
     type Model = RouterModel;
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const PREFLIGHT_KIND: PreflightKind = PreflightKind::Router;
     const NEEDS_ACCOUNT: bool = true;
 
     fn schema(&self) -> Schema {

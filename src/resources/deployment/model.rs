@@ -13,6 +13,8 @@ use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::readback;
 use crate::resources::common::sku::SkuModel;
+use crate::resources::common::state::{Content, Serving};
+use crate::resources::common::tags::Tags;
 use crate::resources::common::timeouts::Timeouts;
 
 /// The model a router deployment deploys.
@@ -26,22 +28,20 @@ pub const DEFAULT_MODE: &str = "balanced";
 /// Units of 1,000 tokens per minute; the portal's default for a new router.
 pub const DEFAULT_CAPACITY: i64 = 10;
 
-pub const VERSION_UPGRADE_OPTIONS: [&str; 3] =
-    ["OnceNewDefaultVersionAvailable", "OnceCurrentVersionExpired", "NoAutoUpgrade"];
-
 /// A `modelrouter_deployment` object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RouterModel {
     pub identity: Identity,
     pub router_version: Field<String>,
-    pub rai_policy_name: Field<String>,
-    pub version_upgrade_option: Field<String>,
+    pub content: Content,
     pub min_context_window: Field<Num>,
     pub effective_context_window: Field<Num>,
     pub routed_models: Field<Vec<RoutedModel>>,
     pub endpoint: Field<String>,
     pub sku: SkuModel,
     pub routing: Field<Routing>,
+    pub tags: Tags,
+    pub serving: Serving,
     pub timeouts: Field<Timeouts>,
 }
 
@@ -76,14 +76,15 @@ impl ResourceModel for RouterModel {
         RouterModel {
             identity: Identity::parse(value),
             router_version: Field::parse(value.get(ROUTER_VERSION)),
-            rai_policy_name: Field::parse(value.get(RAI_POLICY_NAME)),
-            version_upgrade_option: Field::parse(value.get(VERSION_UPGRADE_OPTION)),
+            content: Content::parse(value),
             min_context_window: Field::parse(value.get(MIN_CONTEXT_WINDOW)),
             effective_context_window: Field::parse(value.get(EFFECTIVE_CONTEXT_WINDOW)),
             routed_models: parse_elements(value.get(ROUTED_MODELS)),
             endpoint: Field::parse(value.get(ENDPOINT)),
             sku: SkuModel::parse(value.get(SKU)),
             routing: Field::parse_nested(value.get(ROUTING)),
+            tags: Tags::parse(value),
+            serving: Serving::parse(value),
             timeouts: Field::parse_nested(value.get(TIMEOUTS)),
         }
     }
@@ -92,8 +93,6 @@ impl ResourceModel for RouterModel {
         let mut pairs: Vec<(&str, Value)> = self.identity.attributes().into();
         pairs.extend([
             (ROUTER_VERSION, self.router_version.to_value()),
-            (RAI_POLICY_NAME, self.rai_policy_name.to_value()),
-            (VERSION_UPGRADE_OPTION, self.version_upgrade_option.to_value()),
             (MIN_CONTEXT_WINDOW, self.min_context_window.to_value()),
             (EFFECTIVE_CONTEXT_WINDOW, self.effective_context_window.to_value()),
             (ROUTED_MODELS, set_value(&self.routed_models)),
@@ -102,6 +101,9 @@ impl ResourceModel for RouterModel {
             (ROUTING, self.routing.nested_value()),
             (TIMEOUTS, self.timeouts.nested_value()),
         ]);
+        pairs.extend(self.content.attributes());
+        pairs.extend(self.tags.attributes());
+        pairs.extend(self.serving.attributes());
         Value::object(pairs)
     }
 
@@ -114,14 +116,11 @@ impl ResourceModel for RouterModel {
     fn timeouts(&self) -> &Field<Timeouts> {
         &self.timeouts
     }
-    fn mark_resend(&mut self) {
-        self.routed_models = Field::Unknown;
+    fn serving(&self) -> &Serving {
+        &self.serving
     }
     fn azure_chosen(&self, _catalog: &Catalog) -> Vec<(&'static str, String)> {
-        [(RAI_POLICY_NAME, &self.rai_policy_name), (VERSION_UPGRADE_OPTION, &self.version_upgrade_option)]
-            .into_iter()
-            .filter_map(|(attribute, field)| Some((attribute, field.known()?.clone())))
-            .collect()
+        self.content.azure_chosen().chain(self.serving.azure_chosen()).collect()
     }
 }
 
@@ -236,14 +235,6 @@ impl RouterModel {
             version: router_version,
             extra: previous_model_extra,
         });
-        // Read-only on the wire: never echo it back.
-        properties.provisioning_state = None;
-        if let Some(policy) = self.rai_policy_name.known() {
-            properties.rai_policy_name = Some(policy.clone());
-        }
-        if let Some(option) = self.version_upgrade_option.known() {
-            properties.version_upgrade_option = Some(option.clone());
-        }
         properties.routing = match &self.routing {
             Field::Known(routing) => {
                 let router = catalog_router(catalog, &self.router_version);
@@ -274,6 +265,9 @@ impl RouterModel {
             }
             _ => None,
         };
+        self.content.apply_to_body(body);
+        self.tags.apply_to_body(body);
+        self.serving.apply_to_body(body);
     }
 
     /// The model for what Azure holds. `base` is the prior state (or the plan, after a write): it supplies what Azure
@@ -289,8 +283,7 @@ impl RouterModel {
         let mut state = RouterModel {
             identity: Identity::from_arm(&base.identity, deployment.name.as_deref()),
             router_version: Field::from_option(properties.model.as_ref().and_then(|m| m.version.clone())),
-            rai_policy_name: Field::from_option(properties.rai_policy_name.clone()),
-            version_upgrade_option: Field::from_option(properties.version_upgrade_option.clone()),
+            content: Content::from_arm(deployment),
             min_context_window: base.min_context_window.clone(),
             effective_context_window: Field::Null,
             routed_models: Field::Null,
@@ -301,6 +294,8 @@ impl RouterModel {
             },
             sku: SkuModel::from_arm(&base.sku, deployment.sku.as_ref()),
             routing: routing_from_arm(&base.routing, properties.routing.as_ref()),
+            tags: Tags::from_arm(&base.tags, deployment),
+            serving: Serving::from_arm(deployment),
             timeouts: base.timeouts.clone(),
         };
         let (routed, effective) = super::plan::routed_set(catalog, &state.router_version, &state.routing);
@@ -431,6 +426,11 @@ mod tests {
                 ]),
             ),
             ("timeouts", Value::Null),
+            ("tags", Value::map([("team", Value::unknown())])),
+            ("tags_all", Value::unknown()),
+            ("deployment_state", Value::string("Paused")),
+            ("service_tier", Value::Null),
+            ("provisioning_state", Value::string("Failed")),
         ]);
         assert_eq!(RouterModel::parse(&value).to_value(), value);
     }

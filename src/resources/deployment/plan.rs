@@ -17,6 +17,8 @@ use super::schema::attr;
 use crate::resources::common::field::{Field, Num, same_ignoring_case};
 use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::PlanContext;
+use crate::resources::common::state::{Content, Serving};
+use crate::resources::common::tags::Tags;
 
 /// Paths whose change replaces the deployment (Terraform keeps only those that actually changed).
 pub fn requires_replace() -> Vec<AttributePath> {
@@ -37,27 +39,10 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, ctx: &PlanCont
     let identity =
         Identity::plan(&config.identity.account_id, config.identity.name.clone(), prior.map(|p| &p.identity));
     let same_account = prior.is_some_and(|p| same_ignoring_case(&p.identity.account_id, &identity.account_id));
-    // Server-filled values: unknown until Azure answers on create; then what Azure chose, so that a later change
-    // in the portal is drift (a state from before this was remembered falls back to the prior value).
-    let server_filled = |configured: &Field<String>, attribute: &str, prior: Option<&Field<String>>| {
-        configured.clone().or_else(|| match (remembered.chosen(attribute), prior) {
-            (Some(chosen), Some(_)) => Field::string(chosen),
-            (_, prior) => prior.cloned().unwrap_or(Field::Unknown),
-        })
-    };
     RouterModel {
         identity,
         router_version,
-        rai_policy_name: server_filled(
-            &config.rai_policy_name,
-            attr::RAI_POLICY_NAME,
-            prior.map(|p| &p.rai_policy_name),
-        ),
-        version_upgrade_option: server_filled(
-            &config.version_upgrade_option,
-            attr::VERSION_UPGRADE_OPTION,
-            prior.map(|p| &p.version_upgrade_option),
-        ),
+        content: Content::plan(&config.content, prior.map(|p| &p.content), remembered),
         min_context_window: config.min_context_window.clone(),
         effective_context_window,
         routed_models,
@@ -67,6 +52,8 @@ pub fn planned(config: &RouterModel, prior: Option<&RouterModel>, ctx: &PlanCont
         },
         sku: config.sku.plan(prior.map(|p| &p.sku), DEFAULT_CAPACITY),
         routing,
+        tags: Tags::plan(&config.tags, &ctx.default_tags),
+        serving: Serving::plan(&config.serving, prior.map(|p| &p.serving), remembered),
         timeouts: config.timeouts.clone(),
     }
 }
@@ -237,7 +224,7 @@ mod tests {
         assert_eq!(model.name.as_deref(), Some("GPT-5-mini"), "the configuration's spelling is kept");
         assert_eq!(model.format.as_deref(), Some("OpenAI"));
         assert_eq!(model.version.as_deref(), Some("2025-08-07"));
-        assert!(planned.rai_policy_name.is_unknown());
+        assert!(planned.content.rai_policy_name.is_unknown());
         assert!(planned.endpoint.is_unknown());
         let routed = planned.routed_models.known().expect("known at plan");
         assert_eq!(routed.len(), 1);
@@ -249,8 +236,8 @@ mod tests {
         let mut prior =
             planned(&config(&["gpt-5-mini", "gpt-5"]), None, &PlanContext::for_tests(true, &PrivateState::default()));
         prior.identity.id = Field::string(format!("{ACCOUNT}/deployments/router"));
-        prior.rai_policy_name = Field::string("Microsoft.DefaultV2");
-        prior.version_upgrade_option = Field::string("OnceNewDefaultVersionAvailable");
+        prior.content.rai_policy_name = Field::string("Microsoft.DefaultV2");
+        prior.content.version_upgrade_option = Field::string("OnceNewDefaultVersionAvailable");
         prior.endpoint = Field::string("https://a.openai.azure.com/");
         assert_eq!(
             planned(

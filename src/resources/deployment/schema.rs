@@ -3,17 +3,16 @@
 use tf_provider::{Attribute, Block, NestedBlock, Nesting, Schema, Type};
 
 use super::model::{DEFAULT_CAPACITY, routed_model_type};
-use crate::resources::common::{sku, timeouts};
+use crate::resources::common::{sku, state, tags, timeouts};
 
 /// The attribute names of `modelrouter_deployment`: the only place they are spelt (the schema below and the typed
 /// model in `model.rs` both use these).
 pub mod attr {
     pub use crate::resources::common::identity::attr::{ACCOUNT_ID, ID, NAME};
     pub use crate::resources::common::sku::attr::SKU;
+    pub use crate::resources::common::state::attr::{RAI_POLICY_NAME, VERSION_UPGRADE_OPTION};
     pub use crate::resources::common::timeouts::ATTRIBUTE as TIMEOUTS;
     pub const ROUTER_VERSION: &str = "router_version";
-    pub const RAI_POLICY_NAME: &str = "rai_policy_name";
-    pub const VERSION_UPGRADE_OPTION: &str = "version_upgrade_option";
     pub const MIN_CONTEXT_WINDOW: &str = "min_context_window";
     pub const EFFECTIVE_CONTEXT_WINDOW: &str = "effective_context_window";
     pub const ROUTED_MODELS: &str = "routed_models";
@@ -85,13 +84,6 @@ pub fn schema() -> Schema {
                 "Model router version, e.g. `2025-11-18`. Default: the newest in the catalog. Updated in place.",
             ),
         )
-        .attribute(Attribute::optional(RAI_POLICY_NAME, Type::String).computed().describe(
-            "Content filter (RAI policy), e.g. `Microsoft.DefaultV2`. Default: the service's. Updated in place.",
-        ))
-        .attribute(Attribute::optional(VERSION_UPGRADE_OPTION, Type::String).computed().describe(
-            "`OnceNewDefaultVersionAvailable`, `OnceCurrentVersionExpired` or `NoAutoUpgrade`. Default: the \
-             service's. Updated in place.",
-        ))
         .attribute(
             Attribute::optional(MIN_CONTEXT_WINDOW, Type::Number).describe(
                 "Guardrail: the plan fails when the effective context window of the routed models is smaller.",
@@ -122,5 +114,6 @@ pub fn schema() -> Schema {
             max_items: 0,
         })
         .block(timeouts::block());
+    let block = tags::add_attributes(state::add_attributes(state::content_attributes(block)));
     Schema { version: 0, block }
 }

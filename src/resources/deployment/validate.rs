@@ -12,10 +12,11 @@ use std::collections::BTreeSet;
 use modelrouter_catalog::{Catalog, ModelEntry, RETIREMENT_WARNING_DAYS, RouterVersion, effective_context_window};
 use tf_provider::{AttributePath, Diagnostics};
 
-use super::model::{MODES, ModelRef, RouterModel, VERSION_UPGRADE_OPTIONS, catalog_entry, catalog_router};
+use super::model::{MODES, ModelRef, RouterModel, catalog_entry, catalog_router};
 use super::schema::attr;
 use crate::resources::common::field::Field;
 use crate::resources::common::lifecycle::PlanContext;
+use crate::resources::common::tags;
 use crate::resources::common::text::{check_one_of, check_trimmed, quoted_list};
 
 fn path(attr: &str) -> AttributePath {
@@ -35,25 +36,9 @@ pub fn check_structure(config: &RouterModel, diags: &mut Diagnostics) {
     config.identity.validate(true, diags);
     config.sku.validate(diags);
     check_trimmed(&config.router_version, &path(attr::ROUTER_VERSION), diags);
-    if check_trimmed(&config.version_upgrade_option, &path(attr::VERSION_UPGRADE_OPTION), diags) {
-        check_one_of(
-            &config.version_upgrade_option,
-            &path(attr::VERSION_UPGRADE_OPTION),
-            "version_upgrade_option",
-            &VERSION_UPGRADE_OPTIONS,
-            diags,
-        );
-    }
-    if check_trimmed(&config.rai_policy_name, &path(attr::RAI_POLICY_NAME), diags)
-        && config.rai_policy_name.as_deref().is_some_and(str::is_empty)
-    {
-        diags.error_at(
-            path(attr::RAI_POLICY_NAME),
-            "Empty rai_policy_name",
-            "rai_policy_name must name a content filter such as \"Microsoft.DefaultV2\"; omit it to keep the \
-             service's default.",
-        );
-    }
+    config.content.validate(diags);
+    config.serving.validate(diags);
+    tags::validate(&config.tags.tags, path(tags::attr::TAGS), diags);
     match (&config.min_context_window, config.min_context_window.whole()) {
         (_, Some(min)) if min >= 1 => {}
         (Field::Known(min), _) => diags.error_at(
@@ -560,7 +545,7 @@ mod tests {
                 "router_version",
             ),
             (
-                Box::new(|c: &mut RouterModel| c.rai_policy_name = Field::string(" Microsoft.DefaultV2 ")),
+                Box::new(|c: &mut RouterModel| c.content.rai_policy_name = Field::string(" Microsoft.DefaultV2 ")),
                 "rai_policy_name",
             ),
             (Box::new(|c: &mut RouterModel| *c = config(&[" gpt-5-mini", "gpt-5"])), "routing.model"),

@@ -13,14 +13,13 @@ use modelrouter_arm::{Account, AccountId, Deployment, DeploymentId};
 use modelrouter_catalog::Catalog;
 use tf_provider::{Diagnostic, Diagnostics, MoveRequest, MoveResponse, Value};
 
-use super::common::ANTHROPIC;
+use super::common::deployment_class::DeploymentClass;
 use super::common::field::Field;
 use super::common::identity::Identity;
 use super::common::lifecycle::{DeploymentKind, ResourceModel};
 use super::common::private::PrivateState;
 use super::common::timeouts::Operation;
 use super::common::values::unknowns_to_null;
-use super::deployment::model::ROUTER_MODEL_NAME;
 use crate::state::ProviderState;
 
 /// The deployment a source provider's state describes.
@@ -166,12 +165,10 @@ fn wrong_target(target: &'static str, source_type: &str, id: &DeploymentId, depl
     let name = model.map(|m| m.name.as_str()).unwrap_or_default();
     let format = model.and_then(|m| m.format.as_deref()).unwrap_or("unknown format");
     let version = model.and_then(|m| m.version.as_deref()).unwrap_or("unknown version");
-    let right_target = if name.eq_ignore_ascii_case(ROUTER_MODEL_NAME) {
-        Some(super::deployment::TYPE_NAME)
-    } else if format.eq_ignore_ascii_case(ANTHROPIC) {
-        Some(super::claude_dependency::TYPE_NAME)
-    } else {
-        None
+    let right_target = match DeploymentClass::of(deployment) {
+        DeploymentClass::Router => Some(super::deployment::TYPE_NAME),
+        DeploymentClass::Claude => Some(super::claude_dependency::TYPE_NAME),
+        DeploymentClass::Other => None,
     };
     let advice = match right_target {
         Some(right) => format!("Point the `moved` block's `to` at a {right} resource instead."),

@@ -212,7 +212,7 @@ fn azurerm_4_and_3_states_become_routers() {
     let (router, private) = moved_router(&request(AZURERM, "azurerm_cognitive_deployment", 0, &rm4));
     assert_eq!(router.identity.name.as_deref(), Some("router-b"));
     assert_eq!(router.sku.capacity.whole(), Some(10));
-    assert_eq!(router.rai_policy_name, Field::Null, "\"\" is azurerm's unset");
+    assert_eq!(router.content.rai_policy_name, Field::Null, "\"\" is azurerm's unset");
     assert!(router.routing.is_null(), "azurerm has no routing");
     assert_eq!(private.chosen("version_upgrade_option"), Some("OnceNewDefaultVersionAvailable"));
 
@@ -229,7 +229,7 @@ fn azurerm_4_and_3_states_become_routers() {
     });
     let (router3, _) = moved_router(&request(AZURERM, "azurerm_cognitive_deployment", 0, &rm3));
     assert_eq!(router3.sku, router.sku);
-    assert_eq!(router3.rai_policy_name.as_deref(), Some("Microsoft.DefaultV2"));
+    assert_eq!(router3.content.rai_policy_name.as_deref(), Some("Microsoft.DefaultV2"));
 }
 
 #[test]

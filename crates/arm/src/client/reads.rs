@@ -12,15 +12,12 @@ use tokio::sync::OnceCell;
 use tracing::Instrument;
 use url::Url;
 
-use super::{ACCOUNT_API_VERSION, ArmClient, MAX_PAGES};
+use super::{ArmClient, MAX_PAGES};
 use crate::error::{ArmError, ArmErrorKind};
 use crate::id::AccountId;
 use crate::model::Page;
 use crate::offer::{LocationModel, Usage};
 use crate::transport::{Intent, Operation};
-
-/// The api-version of the models and usages lists (present in every version since 2023-05-01).
-pub const READ_API_VERSION: &str = ACCOUNT_API_VERSION;
 
 type Cells<T> = Mutex<HashMap<String, Arc<OnceCell<Arc<Vec<T>>>>>>;
 
@@ -96,22 +93,26 @@ impl ArmClient {
     ) -> Result<Arc<Vec<T>>, ArmError> {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_read_list", path = %path, correlation_id = %op.correlation_id);
-        let url = self.inner.transport.arm_url(&path, READ_API_VERSION);
-        async { self.list_pages(&mut op, url, what).await.map(Arc::new) }.instrument(span).await
+        async { self.list_pages(&mut op, &path, what).await.map(Arc::new) }.instrument(span).await
     }
 
-    /// GETs `url` and every `nextLink` after it (same origin only), concatenating the `value` arrays.
+    /// GETs `path` and every `nextLink` after it (same origin only), concatenating the `value` arrays.
     pub(super) async fn list_pages<T: DeserializeOwned>(
         &self,
         op: &mut Operation,
-        mut url: Url,
+        path: &str,
         what: &str,
     ) -> Result<Vec<T>, ArmError> {
         let transport = &self.inner.transport;
         let mut all = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let mut next: Option<Url> = None;
         for _ in 0..MAX_PAGES {
-            let response = transport.send(op, Method::GET, &url, None, Intent::Read).await?;
+            let response = match &next {
+                // The first page: the client's api-version (with its fallback); the next ones as Azure links them.
+                None => self.request(op, Method::GET, path, None, Intent::Read, None).await?.0,
+                Some(url) => transport.send(op, Method::GET, url, None, Intent::Read, &[]).await?,
+            };
             if response.status != StatusCode::OK {
                 return Err(response.into_error(op));
             }
@@ -119,14 +120,14 @@ impl ArmClient {
             all.extend(page.value);
             match page.next_link.filter(|l| !l.trim().is_empty()) {
                 None => return Ok(all),
-                Some(next) => {
-                    if !seen.insert(next.clone()) {
+                Some(link) => {
+                    if !seen.insert(link.clone()) {
                         return Err(op.error(ArmErrorKind::Decode {
                             what: what.to_string(),
                             message: "nextLink repeats a page already read".into(),
                         }));
                     }
-                    url = transport.vet_service_url(&next)?;
+                    next = Some(transport.vet_service_url(&link)?);
                 }
             }
         }

@@ -5,7 +5,7 @@ use modelrouter_emulator::{AccountSpec, Emulator, EmulatorOptions, Settings};
 use serde_json::{Value, json};
 
 pub const ACCOUNT: &str = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-test/providers/Microsoft.CognitiveServices/accounts/acct1";
-pub const API: &str = "api-version=2025-10-01-preview";
+pub const API: &str = "api-version=2026-09-01";
 pub const TOKEN: &str = "test-token";
 
 pub async fn start(settings: Settings) -> Emulator {

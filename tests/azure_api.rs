@@ -123,7 +123,14 @@ fn with_every_preview_retired_the_default_creates_plans_updates_and_destroys() {
     wd.destroy();
     assert!(emu.deployment_names().is_empty());
 
-    let refused: Vec<_> = emu.emulator.requests().into_iter().filter(|r| r.status == 400).collect();
+    // Azure's validation of the router at plan may refuse it while its Claude dependency is only planned (a
+    // warning); nothing else may be refused.
+    let refused: Vec<_> = emu
+        .emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.status == 400 && !support::is_template_validation(r))
+        .collect();
     assert!(refused.is_empty(), "requests refused: {refused:?}");
     assert_eq!(emu.api_versions_used(), ["2026-09-01".to_owned()].into(), "one GA version for every call");
     // What the default reached: deployments, the account, listKeys, and the plan-time models and usages lists.
@@ -153,9 +160,10 @@ fn a_pinned_api_version_is_used_for_every_request() {
     let pinned_requests: Vec<_> =
         emu.emulator.requests().into_iter().filter(|r| r.bearer_token.as_deref() == Some(TOKEN)).collect();
     assert!(!pinned_requests.is_empty());
+    assert!(pinned_requests.iter().any(support::is_template_validation), "Azure's validation at plan");
     for request in &pinned_requests {
         assert!(
-            request.query.contains("api-version=2026-03-01"),
+            support::cognitive_services_api_version(request).as_deref() == Some("2026-03-01"),
             "{} {}?{}",
             request.method,
             request.path,
@@ -337,7 +345,8 @@ fn a_portal_edit_between_the_providers_read_and_write_survives_a_saved_plan_upda
     // The portal sets fields the provider does not manage right after the provider's read, before its PUT.
     let edit = json!({"properties": {"spilloverDeploymentName": "router-overflow",
                                      "capacitySettings": {"designatedCapacity": 5, "priority": 1}}});
-    assert!(emu.emulator.edit_after_next_read(&TestEmulator::deployment_id("router"), edit));
+    // Twice: the apply plans the resource again (Azure's validation reads the deployment) before it writes.
+    assert!(emu.emulator.edit_after_reads(&TestEmulator::deployment_id("router"), edit, 2));
     emu.emulator.clear_requests();
     wd.ok(&["apply", "-no-color", "-input=false", "update.tfplan"]);
 
@@ -347,7 +356,11 @@ fn a_portal_edit_between_the_providers_read_and_write_survives_a_saved_plan_upda
     assert_eq!(stored["properties"]["capacitySettings"]["designatedCapacity"], 5);
     let puts = emu.requests("PUT");
     let statuses: Vec<u16> = puts.iter().map(|r| r.status).collect();
-    assert_eq!(statuses, [412, 200], "the stale write was refused, the re-applied one went through");
+    let (last, stale) = statuses.split_last().expect("PUTs");
+    assert!(
+        *last == 200 && !stale.is_empty() && stale.iter().all(|s| *s == 412),
+        "stale writes refused, the re-applied one went through: {statuses:?}"
+    );
     assert!(puts.iter().all(|r| r.precondition.as_deref().is_some_and(|p| p.starts_with("if-match: \""))), "{puts:?}");
     wd.assert_plan_empty();
 }

@@ -283,11 +283,7 @@ impl TestEmulator {
 
     /// The api-versions of every ARM request so far (polls of long-running operations included).
     pub fn api_versions_used(&self) -> std::collections::BTreeSet<String> {
-        self.emulator
-            .requests()
-            .iter()
-            .filter_map(|r| r.query.split('&').find_map(|pair| pair.strip_prefix("api-version=")).map(str::to_owned))
-            .collect()
+        self.emulator.requests().iter().filter_map(cognitive_services_api_version).collect()
     }
 
     /// The ARM requests with this method (PUT, GET, DELETE) so far.
@@ -550,4 +546,21 @@ pub fn router_config_value(block: &tf_provider::Block, name: &str) -> tf_provide
             ),
         ]),
     )
+}
+
+/// Whether the request is Azure Resource Manager's template validation (`Microsoft.Resources/deployments/.../validate`),
+/// which the provider sends at plan with ARM's own api-version.
+pub fn is_template_validation(request: &modelrouter_emulator::RecordedRequest) -> bool {
+    request.path.contains("/providers/Microsoft.Resources/deployments/") && request.path.ends_with("/validate")
+}
+
+/// The Microsoft.CognitiveServices api-version a request used: its query's, or for a template validation the
+/// `apiVersion` of the deployment resource inside the template (the validate call itself is a Microsoft.Resources
+/// call with ARM's api-version).
+pub fn cognitive_services_api_version(request: &modelrouter_emulator::RecordedRequest) -> Option<String> {
+    if is_template_validation(request) {
+        let resource = request.body.as_ref()?.pointer("/properties/template/resources/0/apiVersion")?;
+        return resource.as_str().map(str::to_owned);
+    }
+    request.query.split('&').find_map(|pair| pair.strip_prefix("api-version=")).map(str::to_owned)
 }

@@ -267,6 +267,13 @@ impl Resource for Echo {
             return plan;
         }
         let planned = &mut plan.planned_state;
+        // What azurerm reads back from Azure for a deployment left without a content filter: Azure gives Claude
+        // deployments none, so azurerm stores its empty string for them.
+        let anthropic = matches!(planned.get("model"), Value::List(models)
+            if models.iter().any(|m| m.get("format") == &Value::string("Anthropic")));
+        if anthropic && planned.get("rai_policy_name").is_null() {
+            planned.set_attr("rai_policy_name", Value::string(""));
+        }
         for (attribute, default) in self.defaults() {
             if planned.get(attribute).is_null() {
                 planned.set_attr(attribute, default);

@@ -10,7 +10,14 @@ cd "$root"
 command -v terraform >/dev/null || { echo "error: terraform is not on PATH" >&2; exit 1; }
 command -v curl >/dev/null || { echo "error: curl is not on PATH" >&2; exit 1; }
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Bold step titles on a terminal only: piped or logged output (CI, `| tee`) stays free of escape codes; NO_COLOR
+# (no-color.org) turns them off on a terminal too.
+if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then
+  bold=$'\033[1m' green=$'\033[1;32m' plain=$'\033[0m'
+else
+  bold="" green="" plain=""
+fi
+step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
 
 step "Build the provider and install it into a local filesystem mirror"
 export TF_CLI_CONFIG_FILE="$(scripts/install-local.sh)"
@@ -78,4 +85,5 @@ tf destroy -input=false -no-color -auto-approve | tail -n 1
 
 cleanup
 trap - EXIT
-printf '\n\033[1;32mDemo succeeded:\033[0m router created, drift detected and repaired, everything destroyed, emulator stopped.\n'
+printf '\n%sDemo succeeded:%s router created, drift detected and repaired, everything destroyed, emulator stopped.\n' \
+  "$green" "$plain"

@@ -63,7 +63,8 @@ fn router_and_its_claude_dependency_apply_in_one_run_in_order() {
         router_routing_to_sonnet("GlobalStandard", "depends_on = [modelrouter_claude_dependency.sonnet]")
     );
     let wd = workdir(&emu, &config);
-    wd.apply();
+    let out = wd.apply();
+    assert!(!out.text().contains("not deployed in the account"), "depends_on: planned first, counts: {out:?}");
 
     let puts = emu.requests("PUT");
     assert_eq!(puts.len(), 2, "{puts:?}");
@@ -102,7 +103,7 @@ fn router_and_its_claude_dependency_apply_in_one_run_in_order() {
 }
 
 #[test]
-fn sku_mismatch_fails_before_the_router_put_naming_both_skus() {
+fn sku_mismatch_fails_at_plan_and_before_the_router_put_naming_both_skus() {
     let emu = TestEmulator::start();
     let wd = workdir(&emu, &claude("sonnet", "claude-sonnet-4-5", ""));
     wd.apply();
@@ -116,11 +117,78 @@ fn sku_mismatch_fails_before_the_router_put_naming_both_skus() {
             router_routing_to_sonnet("DataZoneStandard", "depends_on = [modelrouter_claude_dependency.sonnet]")
         ),
     );
+    // At plan: an error with its own title, and nothing written.
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = out.text();
+    assert!(text.contains("Error: Claude deployment on another SKU than the router"), "{out:?}");
+    assert!(text.contains("DataZoneStandard") && text.contains("GlobalStandard"), "{out:?}");
+    assert!(!text.contains("not deployed in the account"), "not the missing-model title: {out:?}");
+    assert!(emu.writes().is_empty(), "no write at plan: {:?}", emu.writes());
+
+    // Without the plan-time checks, the router's pre-write check refuses it under the same title.
+    let without_preflight = emu.provider_block().replace("access_token", "preflight_checks = false\n  access_token");
+    wd.write("main.tf", &format!("{without_preflight}\n{}", wd_resources(&wd)));
     let out = wd.run(&["apply", "-no-color", "-auto-approve"]);
     assert_eq!(out.code, 1, "{out:?}");
     let text = out.text();
+    assert!(text.contains("Error: Claude deployment on another SKU than the router"), "{out:?}");
     assert!(text.contains("DataZoneStandard") && text.contains("GlobalStandard"), "{out:?}");
     assert!(emu.requests("PUT").is_empty(), "no router PUT: {:?}", emu.requests("PUT"));
+}
+
+/// The resources of `wd`'s main.tf, after its provider block.
+fn wd_resources(wd: &Workdir) -> String {
+    let main = std::fs::read_to_string(wd.path().join("main.tf")).expect("main.tf");
+    main.find("resource ").map(|start| main[start..].to_owned()).unwrap_or_default()
+}
+
+fn router_routing_to(model: &str) -> String {
+    format!(
+        r#"
+resource "modelrouter_deployment" "router" {{
+  name                 = "router-with-claude"
+  cognitive_account_id = "{ACCOUNT}"
+  routing {{
+    mode = "quality"
+    model {{ name = {model} }}
+    model {{ name = "gpt-5" }}
+  }}
+}}
+"#
+    )
+}
+
+#[test]
+fn a_claude_model_without_a_dependency_warns_at_plan_and_a_referenced_one_counts_as_present() {
+    let emu = TestEmulator::start();
+    let wd = workdir(&emu, &router_routing_to("\"claude-opus-4-8\""));
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 2, "a warning, not an error: the same configuration may create it\n{out:?}");
+    let text = out.text();
+    assert!(text.contains("Warning: Claude model claude-opus-4-8 not deployed in the account"), "{out:?}");
+    assert!(text.contains("resource \"modelrouter_claude_dependency\" \"claude_opus_4_8\""), "{out:?}");
+    assert!(emu.writes().is_empty(), "no write at plan: {:?}", emu.writes());
+
+    // Declared and referenced: Terraform plans the dependency first in the same provider process.
+    set_config(
+        &wd,
+        &emu,
+        &format!(
+            "{}{}",
+            claude("opus", "claude-opus-4-8", ""),
+            router_routing_to("modelrouter_claude_dependency.opus.model")
+        ),
+    );
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(!out.text().contains("not deployed in the account"), "the planned dependency counts: {out:?}");
+    assert!(emu.writes().is_empty(), "no write at plan: {:?}", emu.writes());
+    let out = wd.apply();
+    assert!(!out.text().contains("not deployed in the account"), "{out:?}");
+    let puts = emu.requests("PUT");
+    assert!(puts[0].path.ends_with("/deployments/claude-opus-4-8"), "the Claude deployment first: {puts:?}");
+    wd.assert_plan_empty();
 }
 
 #[test]

@@ -167,6 +167,29 @@ fn settings_update_in_place_and_identity_changes_replace() {
 
 /// Each invalid configuration fails `terraform plan` with the diagnostic on the attribute, naming the bad value,
 /// and the emulator receives no write.
+/// A malformed account id: the value, the reason and the expected form each once, in plain English.
+#[test]
+fn an_invalid_account_id_is_said_once_with_the_expected_form() {
+    let emu = TestEmulator::start();
+    let bad = "/subscriptions/x/resourceGroups/rg";
+    let wd = workdir(
+        &emu,
+        &format!(
+            "resource \"modelrouter_deployment\" \"r\" {{\n  name = \"r\"\n  cognitive_account_id = \"{bad}\"\n}}\n"
+        ),
+    );
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = out.text();
+    assert!(text.contains("Error: Invalid cognitive_account_id"), "{out:?}");
+    assert!(!text.contains("a account"), "{out:?}");
+    // Once in the configuration line Terraform quotes, once in the message.
+    assert_eq!(text.matches(bad).count(), 2, "{out:?}");
+    assert_eq!(text.matches("/providers/Microsoft.CognitiveServices/accounts/{account}").count(), 1, "{out:?}");
+    assert!(text.contains("it has 4 path segments, an account id has 8"), "{out:?}");
+    assert!(emu.writes().is_empty());
+}
+
 #[test]
 fn every_validation_rule_fails_plan_on_its_attribute_without_writes() {
     let emu = TestEmulator::start();

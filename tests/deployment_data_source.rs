@@ -101,6 +101,28 @@ fn a_deployment_that_is_not_a_router_is_refused_saying_what_it_is() {
     assert_eq!(out.code, 1, "{out:?}");
     let text = out.text();
     assert!(text.contains("Not a model router") && text.contains("\"gpt-4o\""), "{out:?}");
+    assert!(text.contains("This data source reads model router deployments only"), "{out:?}");
+    assert!(!text.to_lowercase().contains("import"), "a data source cannot import: {out:?}");
+
+    // A Claude deployment: says which resource manages it, still without telling a data source to import.
+    emu.emulator.seed_deployment(
+        &TestEmulator::deployment_id("claude-sonnet-4-5"),
+        json!({"sku": {"name": "GlobalStandard", "capacity": 1},
+               "properties": {"model": {"format": "Anthropic", "name": "claude-sonnet-4-5", "version": "20250929"}}}),
+    );
+    wd.write(
+        "main.tf",
+        &format!(
+            "{}\ndata \"modelrouter_deployment\" \"x\" {{\n  id = \"{}\"\n}}\n",
+            emu.provider_block(),
+            TestEmulator::deployment_id("claude-sonnet-4-5")
+        ),
+    );
+    let out = wd.plan(&[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = out.text();
+    assert!(text.contains("managed with the resource modelrouter_claude_dependency"), "{out:?}");
+    assert!(!text.to_lowercase().contains("import"), "{out:?}");
 
     let wd = workdir(
         &emu,

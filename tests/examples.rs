@@ -37,18 +37,30 @@ fn example_dirs() -> Vec<PathBuf> {
     found
 }
 
-/// A working directory holding a copy of an example's files.
+/// A working directory in a copy of the examples tree, at the example `dir` (its modules may refer to siblings).
 fn copy_of(dir: &Path) -> Workdir {
-    let wd = Workdir::new("");
-    std::fs::remove_file(wd.path().join("main.tf")).expect("start empty");
-    for entry in std::fs::read_dir(dir).expect("read example") {
-        let path = entry.expect("directory entry").path();
-        if path.is_file() {
-            let name = path.file_name().and_then(|n| n.to_str()).expect("file name");
-            wd.write(name, &std::fs::read_to_string(&path).expect("read example file"));
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("create directory");
+        for entry in std::fs::read_dir(from).expect("read examples") {
+            let path = entry.expect("directory entry").path();
+            let name = path.file_name().expect("file name");
+            // Left behind by a local `terraform init` in the examples (.terraform, its lock file): not the example.
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let target = to.join(name);
+            if path.is_dir() {
+                copy_tree(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).expect("copy example file");
+            }
         }
     }
-    wd
+    let wd = Workdir::new("");
+    std::fs::remove_file(wd.path().join("main.tf")).expect("start empty");
+    copy_tree(&examples(), &wd.path().join("examples"));
+    let relative = dir.strip_prefix(repo()).expect("an example under the repository");
+    wd.in_subdirectory(relative)
 }
 
 fn read(path: &Path) -> String {
@@ -75,6 +87,10 @@ fn every_example_validates_against_the_built_provider() {
         "data-sources/modelrouter_supported_models",
         "quickstart",
         "litellm",
+        "functions/litellm_model_list",
+        "functions/effective_context_window",
+        "ephemeral-resources/modelrouter_account_keys",
+        "emulator",
     ] {
         assert!(relative.iter().any(|r| r == expected), "examples/{expected} is missing (found {relative:?})");
     }
@@ -116,6 +132,30 @@ fn every_object_has_examples_in_the_scaffolding_layout() {
     for data_source in provider.data_sources() {
         assert!(examples().join("data-sources").join(data_source.type_name()).join("data-source.tf").is_file());
     }
+    for function in provider.functions() {
+        let file = examples().join("functions").join(function.name()).join("function.tf");
+        assert!(read(&file).contains(&format!("provider::modelrouter::{}(", function.name())), "{}", file.display());
+    }
+    for ephemeral in provider.ephemeral_resources() {
+        let file = examples().join("ephemeral-resources").join(ephemeral.type_name()).join("ephemeral-resource.tf");
+        assert!(read(&file).contains(&format!("ephemeral \"{}\"", ephemeral.type_name())), "{}", file.display());
+    }
+}
+
+/// docs/index.md is where the registry starts: it links every page of every object and every guide.
+#[test]
+fn docs_index_links_every_page() {
+    let index = read(&repo().join("docs/index.md"));
+    let mut missing = Vec::new();
+    for section in ["resources", "data-sources", "ephemeral-resources", "functions", "guides"] {
+        for entry in std::fs::read_dir(repo().join("docs").join(section)).expect("docs section") {
+            let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md") && !index.contains(&format!("]({section}/{name})")) {
+                missing.push(format!("{section}/{name}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "docs/index.md does not link {missing:?}");
 }
 
 /// The examples in the docs are the validated example files, not copies that can rot.
@@ -132,6 +172,17 @@ fn docs_show_the_example_files_verbatim() {
         (
             "docs/data-sources/supported_models.md",
             "examples/data-sources/modelrouter_supported_models/data-source.tf",
+            "terraform",
+        ),
+        ("docs/functions/litellm_model_list.md", "examples/functions/litellm_model_list/function.tf", "terraform"),
+        (
+            "docs/functions/effective_context_window.md",
+            "examples/functions/effective_context_window/function.tf",
+            "terraform",
+        ),
+        (
+            "docs/ephemeral-resources/account_keys.md",
+            "examples/ephemeral-resources/modelrouter_account_keys/ephemeral-resource.tf",
             "terraform",
         ),
         ("docs/guides/litellm-gateway.md", "examples/litellm/log_served_model.py", "python"),
@@ -187,6 +238,54 @@ fn quickstart_applies_a_router_with_its_claude_dependency() {
     args[0] = "destroy";
     wd.ok(&args);
     assert!(emu.stored("model-router-quality").is_none() && emu.stored("claude-sonnet-4-5").is_none());
+}
+
+/// The emulator-only variant applies the quickstart and the LiteLLM example, unchanged, with nothing but the
+/// emulator's URL and token (and, as here, an account it serves).
+#[test]
+fn emulator_example_applies_the_key_examples_offline() {
+    let emu = TestEmulator::start();
+    let wd = copy_of(&examples().join("emulator"));
+    wd.init();
+    let vars = [
+        format!("emulator_url={}", emu.emulator.base_url()),
+        format!("emulator_token={TOKEN}"),
+        format!("cognitive_account_id={ACCOUNT}"),
+    ];
+    let mut args = with_vars(&["apply", "-no-color", "-auto-approve", "-input=false"], &vars);
+    wd.ok(&args);
+    for name in ["model-router-quality", "claude-sonnet-4-5", "model-router-gateway"] {
+        assert!(emu.stored(name).is_some(), "{name} was not created");
+    }
+    assert!(wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout.contains("azure_ai/model_router/"));
+    let plan = wd.run(&with_vars(&["plan", "-detailed-exitcode", "-no-color", "-input=false"], &vars));
+    assert_eq!(plan.code, 0, "{plan:?}");
+    args[0] = "destroy";
+    wd.ok(&args);
+    assert!(emu.stored("model-router-quality").is_none() && emu.stored("model-router-gateway").is_none());
+}
+
+/// The LiteLLM guide's hand-written config and the provider function use the one model pattern the guide
+/// recommends: its first snippet, applied with a router named `gateway`, renders the function's `model`.
+#[test]
+fn litellm_guide_snippet_uses_the_pattern_the_function_renders() {
+    let guide = read(&repo().join("docs/guides/litellm-gateway.md"));
+    assert!(guide.contains("use `azure_ai/model_router/<deployment>`"), "the guide says which pattern to use");
+    let start = guide.find("```terraform\n").expect("a terraform snippet") + "```terraform\n".len();
+    let snippet = &guide[start..start + guide[start..].find("```").expect("closed block")];
+    let emu = TestEmulator::start();
+    let config = format!(
+        "{}\nresource \"modelrouter_deployment\" \"gateway\" {{\n  name                 = \"gw\"\n  cognitive_account_id = \"{ACCOUNT}\"\n}}\n{snippet}\n\
+         output \"function_model\" {{\n  value = provider::modelrouter::litellm_model_list([modelrouter_deployment.gateway], {{}})[0].litellm_params.model\n}}\n",
+        emu.provider_block()
+    );
+    let wd = Workdir::new(&config);
+    wd.init();
+    wd.apply();
+    let yaml = wd.ok(&["output", "-raw", "litellm_config_yaml"]).stdout;
+    let function_model = wd.outputs()["function_model"]["value"].as_str().expect("the function's model").to_owned();
+    assert_eq!(function_model, "azure_ai/model_router/gw");
+    assert!(yaml.contains(&format!("\"model\": \"{function_model}\"")), "the guide's config:\n{yaml}");
 }
 
 /// The README starts the emulator with a token and applies with the same token (a mismatch was a 401).
@@ -253,6 +352,9 @@ fn litellm_example_answers_as_the_rendered_entry_says() {
 fn data_source_example_builds_a_subset_from_the_catalog() {
     let emu = TestEmulator::start();
     let wd = apply_with_emulator_provider(&emu, "data-sources/modelrouter_supported_models", false);
+    let plan = wd.plan(&[]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert!(!plan.combined().contains("Warning"), "the example selects no retired or retiring model: {plan:?}");
     let stored = emu.stored("model-router-large-context").expect("the router was created");
     let models = stored["properties"]["routing"]["models"].as_array().expect("a subset").clone();
     assert!(models.len() >= 2, "{models:?}");
@@ -327,6 +429,16 @@ fn pipelines_have_oidc_plan_apply_and_drift_jobs() {
     assert_eq!(stages, ["Plan", "Apply", "Drift"]);
     let text = devops.to_string();
     assert!(text.contains("ARM_OIDC_TOKEN=\\\"$idToken\\\"") && text.contains("-detailed-exitcode"));
+
+    // The README names the drift command both drift jobs run.
+    let readme = read(&examples().join("pipelines/README.md"));
+    let drift_row = readme.lines().find(|l| l.starts_with("| drift |")).expect("a drift row in the README's table");
+    let command = drift_row.rsplit('`').nth(1).expect("the drift command in backticks");
+    assert!(command.starts_with("terraform plan "), "{command}");
+    let devops_drift = devops["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "Drift").unwrap().to_string();
+    for (platform, job) in [("GitHub", jobs["drift"].to_string()), ("Azure DevOps", devops_drift)] {
+        assert!(job.contains(command), "the {platform} drift job does not run `{command}`: {job}");
+    }
 }
 
 /// The README's configuration is self-contained, `terraform fmt`-clean, and applies as written (the provider pointed

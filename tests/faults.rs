@@ -219,12 +219,16 @@ fn a_server_error_that_is_not_transient_fails_at_once_naming_it() {
 fn a_refused_list_blocks_the_claude_checks_naming_the_cause_and_loses_nothing() {
     let emu = TestEmulator::start();
     let wd = workdir(&emu, &claude_and_router("quality"));
-    let list_refused = || status(Some("GET"), Some("/foundry-acc/deployments"), 1, 403, "AuthorizationFailed", None);
+    let list_refused =
+        |times| status(Some("GET"), Some("/foundry-acc/deployments"), times, 403, "AuthorizationFailed", None);
 
-    // Apply the Claude deployment, then the router whose pre-write check (a LIST, its first call) is refused.
+    // Apply the Claude deployment, then the router whose checks are refused: the plan-time one, run by the plan and
+    // again by the apply's own plan (a warning that it could not check), and the pre-write one under the account
+    // lock (an error: no write without it).
     apply_ok(&wd, &["-target=modelrouter_claude_dependency.sonnet"]);
-    emu.emulator.inject(list_refused());
+    emu.emulator.inject(list_refused(3));
     let out = apply_fails(&wd, &["-refresh=false"]);
+    assert!(out.text().contains("Warning: Claude deployments not checked"), "{out:?}");
     assert!(out.text().contains("list the deployments of"), "{out:?}");
     assert!(out.text().contains("AuthorizationFailed"), "{out:?}");
     assert_eq!(emu.creates_of("router-drop"), 0, "no write without the check");
@@ -237,7 +241,7 @@ fn a_refused_list_blocks_the_claude_checks_naming_the_cause_and_loses_nothing() 
     let claude_only = &claude_only[..claude_only.find("resource \"modelrouter_deployment\"").unwrap()];
     set_config(&wd, &emu, claude_only);
     apply_ok(&wd, &[]);
-    emu.emulator.inject(list_refused());
+    emu.emulator.inject(list_refused(1));
     let out = wd.run(&["destroy", "-no-color", "-auto-approve", "-input=false", "-refresh=false"]);
     assert_ne!(out.code, 0, "{out:?}");
     assert!(out.text().contains("AuthorizationFailed"), "{out:?}");

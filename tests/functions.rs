@@ -87,6 +87,13 @@ fn the_schema_lists_both_functions_the_ephemeral_resource_and_the_router_data_so
     for attribute in ["id", "cognitive_account_id", "name", "routed_models", "effective_context_window", "endpoint"] {
         assert!(router["attributes"][attribute]["description"].as_str().is_some_and(|d| !d.is_empty()), "{attribute}");
     }
+
+    // The descriptions are Markdown (`code` spans), and say so, so that tools render them.
+    let resource = &provider["resource_schemas"]["modelrouter_deployment"]["block"];
+    assert!(resource["attributes"]["router_version"]["description"].as_str().is_some_and(|d| d.contains('`')));
+    assert_eq!(resource["attributes"]["router_version"]["description_kind"], "markdown", "{resource}");
+    assert_eq!(resource["description_kind"], "markdown");
+    assert_eq!(resource["block_types"]["routing"]["block"]["description_kind"], "markdown");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use modelrouter_arm::{Account, AccountId, Deployment, DeploymentId};
+use modelrouter_arm::{Account, AccountId, Deployment, DeploymentId, IdError};
 use modelrouter_catalog::Catalog;
 use tf_provider::{
     Attribute, AttributePath, Block, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Schema, Type, Value,
@@ -18,12 +18,13 @@ use tf_provider::{
 use crate::resources::common::errors::arm_error_diagnostic;
 use crate::resources::common::field::Field;
 use crate::resources::common::identity::Identity;
-use crate::resources::common::lifecycle::{DeploymentKind, ResourceModel};
+use crate::resources::common::identity::invalid_account_id;
+use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::state::attr as state_attr;
 use crate::resources::common::tags::attr as tags_attr;
 
 use crate::resources::common::timeouts::Operation;
-use crate::resources::deployment::Router;
+use crate::resources::deployment::NotARouter;
 use crate::resources::deployment::model::{RouterModel, routed_model_type};
 use crate::resources::deployment::schema::attr;
 use crate::state::ProviderState;
@@ -86,7 +87,7 @@ fn schema_block() -> Block {
              documents none of them.",
         ))
         .attribute(
-            Attribute::computed_only(attr::ROUTED_MODELS, Type::List(Box::new(routed_model_type())))
+            Attribute::computed_only(attr::ROUTED_MODELS, Type::Set(Box::new(routed_model_type())))
                 .describe("The models the router routes to, as on the resource."),
         )
         .attribute(Attribute::computed_only(attr::ENDPOINT, Type::String).describe("The account's endpoint."))
@@ -120,17 +121,14 @@ fn requested(config: &Value) -> Result<DeploymentId, Diagnostic> {
             Diagnostic::error(
                 "Invalid id",
                 format!(
-                    "id = {id:?} is not the ARM id of a deployment ({error}). Expected \
-                     /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{account}}/deployments/{{name}}."
+                    "id = {id:?} is not the ARM id of a deployment: {error}. Expected {}.",
+                    IdError::expected_form(true)
                 ),
             )
             .at(path(attr::ID))
         }),
         (None, Some(account), Some(name)) => {
-            let account = AccountId::parse(account).map_err(|error| {
-                Diagnostic::error("Invalid cognitive_account_id", format!("cognitive_account_id = {account:?}: {error}"))
-                    .at(path(attr::ACCOUNT_ID))
-            })?;
+            let account = AccountId::parse(account).map_err(|error| invalid_account_id(account, &error))?;
             Ok(DeploymentId { account, name: name.to_owned() })
         }
         _ => Err(Diagnostic::error(
@@ -224,8 +222,16 @@ impl DataSource for DeploymentDataSource {
             }
             Err(error) => return failed(arm_error_diagnostic(&format!("read {id}"), &error)),
         };
-        if let Err(reason) = Router.check_import(&id, &deployment) {
-            return failed(Diagnostic::error("Not a model router", reason));
+        if let Some(other) = NotARouter::of(&id, &deployment) {
+            let instead = if other.is_claude() {
+                " Claude deployments are managed with the resource modelrouter_claude_dependency."
+            } else {
+                ""
+            };
+            return failed(Diagnostic::error(
+                "Not a model router",
+                format!("{other} This data source reads model router deployments only.{instead}"),
+            ));
         }
         let account = match client.get_account(&id.account, deadline).await {
             Ok(account) => account,

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use modelrouter_arm::AccountId;
+
+use crate::resources::common::identity::invalid_account_id;
 use tf_provider::{
     Attribute, AttributePath, Block, Diagnostic, Diagnostics, EphemeralResource, OpenRequest, OpenResponse, Schema,
     Type, Value,
@@ -36,16 +38,7 @@ fn account_id(config: &Value) -> Result<Option<AccountId>, Diagnostic> {
     let Some(id) = config.get(ACCOUNT_ID).as_str() else {
         return Ok(None);
     };
-    AccountId::parse(id).map(Some).map_err(|error| {
-        Diagnostic::error(
-            "Invalid cognitive_account_id",
-            format!(
-                "cognitive_account_id = {id:?} is not the ARM id of an Azure AI Foundry account ({error}). Expected \
-                 /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{name}}."
-            ),
-        )
-        .at(AttributePath::new(ACCOUNT_ID))
-    })
+    AccountId::parse(id).map(Some).map_err(|error| invalid_account_id(id, &error))
 }
 
 #[async_trait]

@@ -17,7 +17,7 @@ use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind, Deployment, DeploymentI
 use super::Preflight;
 use super::finding::{Finding, Rule, Target};
 use crate::resources::common::ANTHROPIC;
-use crate::resources::common::claude_guard::{check_deployed, is_claude_deployment_of};
+use crate::resources::common::claude_guard::{ClaudeGuardError, ClaudeNeed, check_deployed};
 
 /// How long Azure's validation of one body may take, its retries and polls included.
 pub const BOUND: Duration = Duration::from_secs(30);
@@ -126,14 +126,19 @@ async fn claude_not_yet_deployed(
     let mut absent = Vec::new();
     let mut unusable = Vec::new();
     for model in claude {
-        let version = model.version.as_deref().unwrap_or_default();
-        let Err(advice) = check_deployed(&deployments, &request.id.name, account, &model.name, version, sku) else {
-            continue;
+        let need = ClaudeNeed {
+            router: request.id.name.clone(),
+            account: account.to_string(),
+            model: model.name.clone(),
+            version: model.version.clone().unwrap_or_default(),
+            sku: sku.to_owned(),
         };
-        if deployments.iter().any(|d| is_claude_deployment_of(d, &model.name, version)) {
-            unusable.push(advice);
-        } else {
-            absent.push(format!("{} (version {})", model.name, model.version.as_deref().unwrap_or("any")));
+        match check_deployed(&deployments, &need).map_err(|e| *e) {
+            Ok(()) => {}
+            Err(ClaudeGuardError::NotDeployed(_)) => {
+                absent.push(format!("{} (version {})", model.name, model.version.as_deref().unwrap_or("any")));
+            }
+            Err(cannot_serve) => unusable.push(cannot_serve.to_string()),
         }
     }
     let azure: Vec<String> = refusal.reasons().iter().map(|r| format!("{}: {}", r.code, r.message)).collect();

@@ -25,6 +25,8 @@ pub enum Target {
     SkuName,
     /// `sku.capacity`.
     SkuCapacity,
+    /// `routing.model` (router only): the subset.
+    Subset,
     /// `routing` (router).
     Routing,
     /// `model_provider_data` (Claude).
@@ -45,6 +47,7 @@ impl Target {
             (Target::Version, DeploymentKind::Claude) => root.attr("version"),
             (Target::SkuName, _) => root.attr("sku").attr("name"),
             (Target::SkuCapacity, _) => root.attr("sku").attr("capacity"),
+            (Target::Subset, _) => root.attr("routing").attr("model"),
             (Target::Routing, DeploymentKind::Router) => root.attr("routing"),
             (Target::ModelProviderData, DeploymentKind::Claude) => root.attr("model_provider_data"),
             (Target::RaiPolicy, _) => root.attr("rai_policy_name"),
@@ -60,6 +63,7 @@ impl Target {
             (Target::Version, DeploymentKind::Claude) => "version",
             (Target::SkuName, _) => "sku.name",
             (Target::SkuCapacity, _) => "sku.capacity",
+            (Target::Subset, _) => "routing.model",
             (Target::Routing, _) => "routing",
             (Target::ModelProviderData, _) => "model_provider_data",
             (Target::RaiPolicy, _) => "rai_policy_name",
@@ -80,6 +84,12 @@ pub enum Rule {
     CapacityLimits,
     Quota,
     NewerRouterVersion,
+    /// A Claude model of the subset has no deployment in the account, nor one planned in this process.
+    ClaudeNotDeployed,
+    /// The account deploys a Claude model of the subset on another SKU than the router's.
+    ClaudeOtherSku,
+    /// The Claude deployment on the router's SKU reports a provisioning state other than Succeeded.
+    ClaudeNotSucceeded,
     /// Azure Resource Manager's own template validation refused the body the apply would send.
     AzureRefused,
     /// A check that could not be made (403, no entry, no usage): the detail says which.

@@ -8,6 +8,9 @@
 //!   SKU's limits, and (router) whether the region lists a router version newer than the embedded catalog;
 //! - the region's usages: the SKU's `usageName` has room for the capacity the write adds.
 //!
+//! - the Claude rule (`claude`): a router's Claude models are deployed in the account with the router's SKU, or
+//!   planned earlier in this provider process; one deployments list per router that adds Claude models.
+//!
 //! Then [`Preflight::ask_azure`] (module `azure`) has Azure Resource Manager validate the exact body the apply
 //! would PUT, for what only Azure knows.
 //!
@@ -16,6 +19,7 @@
 //! [`Finding::to_diagnostic`].
 
 mod azure;
+mod claude;
 mod credentials;
 mod finding;
 mod request;
@@ -23,36 +27,45 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use modelrouter_arm::{ArmClient, ArmError, ArmErrorKind};
 
+use crate::resources::common::claude_guard::ClaudeNeed;
+
 pub use azure::{AzureValidation, BOUND as AZURE_VALIDATION_BOUND};
+pub use claude::PlannedClaudeDeployments;
 pub use credentials::NoCredentialError;
 pub use finding::{Finding, Rule, Severity, Target};
-pub use request::{DeploymentKind, PreflightRequest};
+pub use request::{ClaudePlan, DeploymentKind, PlannedClaude, PreflightRequest};
 
-/// Runs the checks. Holds no state of its own: the read caches live in the [`ArmClient`] the provider shares.
+/// Runs the checks. The read caches live in the [`ArmClient`] the provider shares; the one state of its own is what
+/// Claude dependencies this provider process has planned.
 #[derive(Debug, Clone)]
 pub struct Preflight {
     /// Bound on all reads of one check (each read is retried within it).
     pub timeout: Duration,
+    planned_claude: Arc<PlannedClaudeDeployments>,
 }
 
 impl Default for Preflight {
     fn default() -> Preflight {
-        Preflight { timeout: Duration::from_secs(120) }
+        Preflight::new(Duration::from_secs(120))
     }
 }
 
 impl Preflight {
     pub fn new(timeout: Duration) -> Preflight {
-        Preflight { timeout }
+        Preflight { timeout, planned_claude: Arc::default() }
     }
 
     /// Every finding for `request`, errors first where they stop further checks.
     pub async fn check(&self, client: &ArmClient, request: &PreflightRequest) -> Vec<Finding> {
         let deadline = Instant::now() + self.timeout;
+        if let ClaudePlan::Provides(planned) = &request.claude {
+            self.planned_claude.remember(&request.account, planned);
+        }
         let account = match client.get_account(&request.account, deadline).await {
             Ok(account) => account,
             Err(error) => return vec![account_failure(client, request, &error)],
@@ -60,21 +73,31 @@ impl Preflight {
         if let Some(finding) = rules::account_kind(request, account.kind.as_deref()) {
             return vec![finding];
         }
+        let mut findings = match &request.claude {
+            ClaudePlan::Needs(needs) if !needs.is_empty() => self.claude(client, request, needs, deadline).await,
+            _ => Vec::new(),
+        };
+        if !request.check_offer {
+            return findings;
+        }
         let Some(location) = account.location.as_deref().filter(|l| !l.is_empty()) else {
-            return vec![not_checked(request, "the account reports no location", "the region offer and quota")];
+            findings.push(not_checked(request, "the account reports no location", "the region offer and quota"));
+            return findings;
         };
         let subscription = &request.account.subscription;
         let models = match client.list_location_models(subscription, location, deadline).await {
             Ok(models) => models,
             Err(error) => {
-                return vec![not_checked(
+                findings.push(not_checked(
                     request,
                     &read_failure("the models list of region", location, &error),
                     "the version, sku.name, sku.capacity limits and quota",
-                )];
+                ));
+                return findings;
             }
         };
-        let (mut findings, sku) = rules::offer(request, location, account.kind.as_deref(), &models);
+        let (offer_findings, sku) = rules::offer(request, location, account.kind.as_deref(), &models);
+        findings.extend(offer_findings);
         let Some(sku) = sku else {
             return findings;
         };
@@ -94,6 +117,29 @@ impl Preflight {
             )),
         }
         findings
+    }
+
+    /// The Claude rule for a router's needs, against the account's deployments and the dependencies planned so far.
+    async fn claude(
+        &self,
+        client: &ArmClient,
+        request: &PreflightRequest,
+        needs: &[ClaudeNeed],
+        deadline: Instant,
+    ) -> Vec<Finding> {
+        match client.list_deployments(&request.account, deadline).await {
+            Ok(deployments) => claude::findings(needs, &deployments, &self.planned_claude.in_account(&request.account)),
+            Err(error) => vec![Finding::warning(
+                Target::Subset,
+                Rule::NotChecked,
+                "Claude deployments not checked",
+                format!(
+                    "Reading the deployments of {} failed ({error}), so whether the account deploys the Claude \
+                     models of the subset with SKU {} was not checked before the write.",
+                    request.account, request.sku_name
+                ),
+            )],
+        }
     }
 }
 

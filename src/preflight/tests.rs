@@ -61,6 +61,8 @@ fn router(account: &str, version: &str, sku: &str, capacity: i64) -> PreflightRe
         capacity,
         held_capacity: 0,
         newest_catalog_version: Some("2025-11-18".into()),
+        check_offer: true,
+        claude: ClaudePlan::None,
     }
 }
 

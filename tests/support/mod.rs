@@ -72,20 +72,30 @@ impl std::fmt::Debug for TfOutput {
 /// One Terraform working directory.
 pub struct Workdir {
     dir: tempfile::TempDir,
+    /// Where terraform runs: the temporary directory or a directory under it.
+    cwd: PathBuf,
     env: Vec<(String, String)>,
 }
 
 impl Workdir {
     pub fn new(main_tf: &str) -> Self {
-        Workdir { dir: tf_harness::workdir(main_tf).expect("temp workdir with main.tf"), env: Vec::new() }
+        let dir = tf_harness::workdir(main_tf).expect("temp workdir with main.tf");
+        Workdir { cwd: dir.path().to_owned(), dir, env: Vec::new() }
+    }
+
+    /// Runs terraform in `sub`, a directory under the temporary one (e.g. a copied tree whose modules refer to
+    /// their siblings).
+    pub fn in_subdirectory(mut self, sub: &Path) -> Self {
+        self.cwd = self.dir.path().join(sub);
+        self
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.cwd
     }
 
     pub fn write(&self, name: &str, content: &str) {
-        std::fs::write(self.dir.path().join(name), content).expect("write file");
+        std::fs::write(self.cwd.join(name), content).expect("write file");
     }
 
     pub fn set_env(&mut self, key: &str, value: &str) {
@@ -94,7 +104,7 @@ impl Workdir {
 
     /// A terraform command in this directory, with the test mirror and none of the host's TF_/ARM_ settings.
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = tf_harness::terraform(self.dir.path(), &mirror().cli_config(), args);
+        let mut command = tf_harness::terraform(&self.cwd, &mirror().cli_config(), args);
         for (key, value) in &self.env {
             command.env(key, value);
         }

@@ -275,8 +275,7 @@ impl ArmClient {
         if !matches!(first.status, StatusCode::OK | StatusCode::CREATED | StatusCode::ACCEPTED) {
             return Err(first.into_error(op));
         }
-        op.accepted = true;
-        tracing::debug!(correlation_id = %op.correlation_id, status = first.status.as_u16(), "PUT accepted");
+        op.accepted_long_running(format!("PUT of {id}"), first.status.as_u16());
         let wait = lro::first_wait(transport, &first);
         match lro::poll_target(transport, &first, &url)? {
             PollTarget::AsyncOperation(poll) => lro::follow_async_operation(transport, op, poll, wait).await?,
@@ -328,8 +327,7 @@ impl ArmClient {
             StatusCode::OK | StatusCode::ACCEPTED => {}
             _ => return Err(first.into_error(op)),
         }
-        op.accepted = true;
-        tracing::debug!(correlation_id = %op.correlation_id, status = first.status.as_u16(), "DELETE accepted");
+        op.accepted_long_running(format!("DELETE of {id}"), first.status.as_u16());
         let wait = lro::first_wait(transport, &first);
         let confirm_wait = match lro::poll_target(transport, &first, &url)? {
             PollTarget::AsyncOperation(poll) => {

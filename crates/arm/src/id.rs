@@ -17,11 +17,21 @@ const MAX_RESOURCE_GROUP_NAME: usize = 90;
 pub enum IdError {
     #[error("the id is empty")]
     Empty,
-    #[error(
-        "`{id}` is not a {expected} id: {reason}; expected `/subscriptions/{{subscription}}/resourceGroups/{{group}}/providers/Microsoft.CognitiveServices/accounts/{{account}}{suffix}`",
-        suffix = if *.expected == "deployment" { "/deployments/{deployment}" } else { "" }
-    )]
+    /// Says why only: callers name the value (the user typed it, often on the line Terraform shows) and the
+    /// expected form ([`IdError::expected_form`]) once each.
+    #[error("{reason}")]
     Malformed { id: String, expected: &'static str, reason: String },
+}
+
+impl IdError {
+    /// The form of an account id, or of a deployment id, for messages.
+    pub fn expected_form(deployment: bool) -> &'static str {
+        if deployment {
+            "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.CognitiveServices/accounts/{account}/deployments/{deployment}"
+        } else {
+            "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.CognitiveServices/accounts/{account}"
+        }
+    }
 }
 
 /// A `Microsoft.CognitiveServices/accounts` resource id.
@@ -277,7 +287,9 @@ mod tests {
                 .unwrap_err(),
         );
         assert!(msg.contains("not a subscription id"), "{msg}");
-        // The error message shows the expected shape.
-        assert!(msg.contains("/providers/Microsoft.CognitiveServices/accounts/{account}"), "{msg}");
+        // The message says why only; callers name the value and the expected form once each.
+        assert!(!msg.contains("expected") && !msg.contains("/providers/"), "{msg}");
+        assert!(IdError::expected_form(false).ends_with("/accounts/{account}"));
+        assert!(IdError::expected_form(true).ends_with("/accounts/{account}/deployments/{deployment}"));
     }
 }

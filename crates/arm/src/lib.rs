@@ -25,6 +25,7 @@ pub mod locks;
 pub mod lro;
 pub mod model;
 pub mod offer;
+mod progress;
 pub mod retry;
 pub mod transport;
 pub mod write;

@@ -47,12 +47,16 @@ impl AccountLocks {
         if Self::held_by_current_task(key) {
             return AccountGuard { _guard: None };
         }
-        let started = std::time::Instant::now();
-        let guard = self.mutex(key).lock_owned().await;
-        let waited_ms = started.elapsed().as_millis() as u64;
-        if waited_ms > 0 {
-            tracing::debug!(account = key, waited_ms, "acquired the account write lock");
-        }
+        let mutex = self.mutex(key);
+        let guard = match mutex.clone().try_lock_owned() {
+            Ok(guard) => guard,
+            Err(_) => {
+                let waiting = crate::progress::waiting_for_account(key);
+                let guard = mutex.lock_owned().await;
+                waiting.done();
+                guard
+            }
+        };
         AccountGuard { _guard: Some(guard) }
     }
 

@@ -119,6 +119,7 @@ pub(crate) async fn follow_async_operation(
                     State::Succeeded => return Ok(()),
                     State::Running => {
                         tracing::debug!(correlation_id = %op.correlation_id, status = state.as_deref().unwrap_or(""), "operation still running");
+                        op.still_running();
                     }
                     State::Failed(s) => {
                         return Err(operation_failed(op, s, body.error(), "the operation reported no error details"));
@@ -127,6 +128,7 @@ pub(crate) async fn follow_async_operation(
             }
             // In progress (GAS treats a not-yet-visible operation as running too).
             StatusCode::ACCEPTED | StatusCode::NOT_FOUND => {
+                op.still_running();
                 if let Some(next) = response.header("azure-asyncoperation") {
                     url = transport.vet_service_url(next)?;
                 }
@@ -149,6 +151,7 @@ pub(crate) async fn follow_location(
         wait = transport.policy().poll_delay(hint(&response));
         match response.status {
             StatusCode::ACCEPTED => {
+                op.still_running();
                 if let Some(next) = response.header("location") {
                     url = transport.vet_service_url(next)?;
                 }
@@ -198,7 +201,7 @@ pub(crate) async fn poll_resource_until_terminal(
                 let deployment: Deployment = response.json("the deployment", op)?;
                 match classify_state(deployment.provisioning_state()) {
                     State::Succeeded => return Ok(deployment),
-                    State::Running => {}
+                    State::Running => op.still_running(),
                     State::Failed(s) => {
                         let error = deployment.properties.extra.get("error").and_then(ServiceError::from_object);
                         let msg = format!("the deployment's provisioningState is {s}");
@@ -206,7 +209,7 @@ pub(crate) async fn poll_resource_until_terminal(
                     }
                 }
             }
-            StatusCode::NOT_FOUND => {}
+            StatusCode::NOT_FOUND => op.still_running(),
             _ => return Err(response.into_error(op)),
         }
     }
@@ -231,6 +234,7 @@ pub(crate) async fn poll_until_gone(
                     let msg = format!("the deployment is still there with provisioningState {s} after the delete");
                     return Err(operation_failed(op, s, None, &msg));
                 }
+                op.still_running();
             }
             _ => return Err(response.into_error(op)),
         }

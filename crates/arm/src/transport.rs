@@ -90,6 +90,8 @@ pub(crate) struct Operation {
     pub accepted: bool,
     /// The last retried failure, for the timeout message.
     pub last_error: Option<String>,
+    /// The long-running operation Azure accepted, reported while it runs.
+    pub running: Option<crate::progress::RunningOperation>,
 }
 
 impl Operation {
@@ -100,6 +102,20 @@ impl Operation {
             cancel,
             accepted: false,
             last_error: None,
+            running: None,
+        }
+    }
+
+    /// Azure accepted the write `what` and runs it: says so (INFO), and from then on while it runs.
+    pub fn accepted_long_running(&mut self, what: String, status: u16) {
+        self.accepted = true;
+        self.running = Some(crate::progress::RunningOperation::accepted(what, &self.correlation_id, status));
+    }
+
+    /// A poll found the accepted operation still running.
+    pub fn still_running(&mut self) {
+        if let Some(running) = &mut self.running {
+            running.still_running();
         }
     }
 

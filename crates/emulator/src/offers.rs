@@ -106,40 +106,49 @@ const ROUTER_SKUS: [(&str, &str); 2] = [
     ("GlobalStandard", "OpenAI.GlobalStandard.model-router"),
     ("DataZoneStandard", "OpenAI.DataZoneStandard.model-router"),
 ];
-/// Claude models and versions, as the embedded catalog lists them.
-const CLAUDE_MODELS: [(&str, &str); 5] = [
-    ("claude-haiku-4-5", "20251001"),
-    ("claude-sonnet-4-5", "20250929"),
-    ("claude-opus-4-1", "20250805"),
-    ("claude-opus-4-6", "1"),
-    ("claude-opus-4-7", "1"),
-];
+/// The Claude models (name, version) the embedded catalog's router versions route to today: the one source of truth
+/// for what the provider plans against, so a current model is offered and a retired one is not.
+fn catalog_claude_models() -> Vec<(String, String)> {
+    let catalog = modelrouter_catalog::catalog();
+    let today = modelrouter_catalog::CatalogDate::from_system_time(std::time::SystemTime::now());
+    let mut models: Vec<(String, String)> = catalog
+        .router_versions()
+        .iter()
+        .flat_map(|router| router.models.iter())
+        .filter(|m| m.format.eq_ignore_ascii_case("Anthropic"))
+        .filter(|m| m.retirement_date.is_none_or(|date| today < date))
+        .map(|m| (m.name.clone(), m.version.clone()))
+        .collect();
+    models.sort();
+    models.dedup();
+    models
+}
 
 impl Default for Offers {
-    /// Every region offers model-router 2025-11-18 (GlobalStandard, DataZoneStandard) and the Claude models
-    /// (GlobalStandard), each usage name with a limit of 1000.
+    /// Every region offers the catalog's default model-router version (GlobalStandard, DataZoneStandard) and the
+    /// catalog's current Claude models (GlobalStandard), each usage name with a limit of 1000.
     fn default() -> Offers {
         let mut models = vec![ModelOffer {
             name: "model-router".into(),
-            version: "2025-11-18".into(),
+            version: modelrouter_catalog::catalog().default_router_version().version.clone(),
             skus: ROUTER_SKUS
                 .iter()
                 .map(|(sku, usage)| SkuOffer { name: (*sku).into(), usage_name: (*usage).into(), ..Default::default() })
                 .collect(),
             ..Default::default()
         }];
-        for (name, version) in CLAUDE_MODELS {
+        for (name, version) in catalog_claude_models() {
             models.push(ModelOffer {
                 // Claude is served by Foundry (AIServices) resources only.
                 kinds: vec!["AIServices".into()],
                 format: "Anthropic".into(),
-                name: name.into(),
-                version: version.into(),
                 skus: vec![SkuOffer {
                     usage_name: format!("AIServices.GlobalStandard.{name}"),
                     maximum: Some(5000),
                     ..Default::default()
                 }],
+                name,
+                version,
                 ..Default::default()
             });
         }
@@ -391,5 +400,31 @@ mod tests {
         assert_eq!(router.skus.len(), 2);
         assert!(offers.models.iter().any(|m| m.name == "claude-sonnet-4-5" && m.format == "Anthropic"));
         assert!(offers.quotas.iter().any(|q| q.usage_name == "OpenAI.GlobalStandard.model-router"));
+    }
+
+    /// The offers follow the catalog: every current Claude model of every router version, at the catalog's version,
+    /// and no retired one.
+    #[test]
+    fn default_claude_offers_are_the_catalogs_current_claude_models() {
+        let offers = Offers::default();
+        let offered: Vec<(&str, &str)> = offers
+            .models
+            .iter()
+            .filter(|m| m.format == "Anthropic")
+            .map(|m| (m.name.as_str(), m.version.as_str()))
+            .collect();
+        for current in
+            [("claude-sonnet-5", "1"), ("claude-opus-5", "1"), ("claude-opus-4-8", "1"), ("claude-fable-5-1", "1")]
+        {
+            assert!(offered.contains(&current), "{current:?} not in {offered:?}");
+        }
+        assert!(!offered.iter().any(|(name, _)| *name == "claude-opus-4-1"), "retired: {offered:?}");
+        let catalog = modelrouter_catalog::catalog();
+        let router = catalog.default_router_version();
+        for entry in router.models.iter().filter(|m| m.format == "Anthropic") {
+            assert!(offered.contains(&(entry.name.as_str(), entry.version.as_str())), "{} missing", entry.name);
+        }
+        let model_router = offers.models.iter().find(|m| m.name == "model-router").unwrap();
+        assert_eq!(model_router.version, router.version);
     }
 }

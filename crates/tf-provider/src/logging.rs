@@ -95,25 +95,37 @@ struct FieldCollector {
     fields: Map<String, J>,
 }
 
+/// Fields the `log`-crate bridge adds to events of dependencies that log through `log` (reqwest): the source file
+/// is an absolute path on the machine that built the provider, which says nothing to a user and leaks build paths.
+const DROPPED_FIELDS: [&str; 2] = ["log.file", "log.line"];
+
+impl FieldCollector {
+    fn insert(&mut self, field: &Field, value: J) {
+        if !DROPPED_FIELDS.contains(&field.name()) {
+            self.fields.insert(field.name().to_string(), value);
+        }
+    }
+}
+
 impl Visit for FieldCollector {
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "message" {
             self.message = value.to_string();
         } else {
-            self.fields.insert(field.name().to_string(), J::from(value));
+            self.insert(field, J::from(value));
         }
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.fields.insert(field.name().to_string(), J::from(value));
+        self.insert(field, J::from(value));
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.fields.insert(field.name().to_string(), J::from(value));
+        self.insert(field, J::from(value));
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.fields.insert(field.name().to_string(), J::from(value));
+        self.insert(field, J::from(value));
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
@@ -122,7 +134,7 @@ impl Visit for FieldCollector {
         if field.name() == "message" {
             self.message = text;
         } else {
-            self.fields.insert(field.name().to_string(), J::from(text));
+            self.insert(field, J::from(text));
         }
     }
 }

@@ -13,7 +13,7 @@ use modelrouter_arm::{Account, AccountId, Deployment, DeploymentId};
 use modelrouter_catalog::Catalog;
 use tf_provider::{AttributePath, Diagnostics, Schema};
 
-use crate::preflight::{DeploymentKind as PreflightKind, PreflightRequest};
+use crate::preflight::{ClaudePlan, DeploymentKind as PreflightKind, PlannedClaude, PreflightRequest};
 use crate::resources::common::ANTHROPIC;
 use crate::resources::common::claude_guard::routers_routing_to;
 use crate::resources::common::lifecycle::{DeploymentKind, PlanContext, WriteContext};
@@ -124,17 +124,30 @@ impl DeploymentKind for ClaudeDependency {
             return None;
         }
         let model = planned.model.known()?;
+        // The region lists the model in the catalog's spelling.
+        let model_name = catalog_model(catalog, model).map_or_else(|| model.clone(), |(name, _)| name.to_owned());
+        let sku_name = planned.sku.name.known()?.clone();
+        // Remembered for the routers planned after it; a version unknown at plan cannot satisfy them.
+        let claude = planned.version.known().map_or(ClaudePlan::None, |version| {
+            ClaudePlan::Provides(PlannedClaude {
+                deployment: planned.identity.name.known().cloned(),
+                model: model_name.clone(),
+                version: version.clone(),
+                sku: sku_name.clone(),
+            })
+        });
         Some(PreflightRequest {
             kind: PreflightKind::Claude,
             account: AccountId::parse(planned.identity.account_id.known()?).ok()?,
-            // The region lists the model in the catalog's spelling.
-            model_name: catalog_model(catalog, model).map_or_else(|| model.clone(), |(name, _)| name.to_owned()),
+            model_name,
             format: ANTHROPIC.to_owned(),
             version: planned.version.known().cloned(),
-            sku_name: planned.sku.name.known()?.clone(),
+            sku_name,
             capacity: planned.sku.capacity.whole()?,
             held_capacity: held_capacity(prior.map(|p| (&p.identity, &p.sku)), (&planned.identity, &planned.sku)),
             newest_catalog_version: None,
+            check_offer: true,
+            claude,
         })
     }
 }

@@ -1,7 +1,7 @@
 //! What identifies a deployment — its id, name and account — as a typed part of both resources' models, and the
 //! rules both apply to them (Azure applies one name pattern to every deployment).
 
-use modelrouter_arm::{AccountId, DeploymentId};
+use modelrouter_arm::{AccountId, DeploymentId, IdError};
 use tf_provider::{AttributePath, Diagnostic, Diagnostics, Value};
 
 use super::field::{Field, keep_prior_spelling, plan_case_insensitive};
@@ -53,10 +53,7 @@ impl Identity {
     /// The deployment this identity names.
     pub fn deployment_id(&self) -> Result<DeploymentId, Diagnostic> {
         let account = self.account_id.as_deref().unwrap_or_default();
-        let account = AccountId::parse(account).map_err(|error| {
-            Diagnostic::error("Invalid cognitive_account_id", format!("{account:?}: {error}"))
-                .at(AttributePath::root().attr(attr::ACCOUNT_ID))
-        })?;
+        let account = AccountId::parse(account).map_err(|error| invalid_account_id(account, &error))?;
         Ok(DeploymentId { account, name: self.name.as_deref().unwrap_or_default().to_owned() })
     }
 
@@ -107,16 +104,22 @@ impl Identity {
         if let Some(id) = self.account_id.as_deref()
             && let Err(error) = AccountId::parse(id)
         {
-            diags.error_at(
-                    account_path,
-                    "Invalid cognitive_account_id",
-                    format!(
-                        "cognitive_account_id = {id:?} is not the ARM id of an Azure AI Foundry account ({error}). \
-                         Expected /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{name}}."
-                    ),
-                );
+            diags.push(invalid_account_id(id, &error));
         }
     }
+}
+
+/// The diagnostic for a `cognitive_account_id` that is not an account id: the value, why, and the expected form,
+/// each once.
+pub fn invalid_account_id(id: &str, error: &IdError) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid cognitive_account_id",
+        format!(
+            "cognitive_account_id = {id:?} is not the ARM id of an Azure AI Foundry account: {error}. Expected {}.",
+            IdError::expected_form(false)
+        ),
+    )
+    .at(AttributePath::root().attr(attr::ACCOUNT_ID))
 }
 
 /// `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`, at most 64 characters.

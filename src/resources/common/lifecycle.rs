@@ -481,8 +481,8 @@ impl<K: DeploymentKind> DeploymentResource<K> {
             Diagnostic::error(
                 "Invalid import id",
                 format!(
-                    "{raw_id:?} is not the ARM id of a deployment ({error}). Expected \
-                     /subscriptions/{{id}}/resourceGroups/{{rg}}/providers/Microsoft.CognitiveServices/accounts/{{account}}/deployments/{{name}}."
+                    "{raw_id:?} is not the ARM id of a deployment: {error}. Expected {}.",
+                    modelrouter_arm::IdError::expected_form(true)
                 ),
             )
         })?;

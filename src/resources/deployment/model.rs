@@ -8,7 +8,7 @@ use modelrouter_catalog::{Catalog, ModelEntry, RouterVersion};
 use tf_provider::{Type, Value};
 
 use super::schema::attr::*;
-use crate::resources::common::field::{Field, Nested, Num, list_value, parse_elements, set_value};
+use crate::resources::common::field::{Field, Nested, Num, parse_elements, set_value};
 use crate::resources::common::identity::Identity;
 use crate::resources::common::lifecycle::ResourceModel;
 use crate::resources::common::readback;
@@ -95,7 +95,7 @@ impl ResourceModel for RouterModel {
             (ROUTER_VERSION, self.router_version.to_value()),
             (MIN_CONTEXT_WINDOW, self.min_context_window.to_value()),
             (EFFECTIVE_CONTEXT_WINDOW, self.effective_context_window.to_value()),
-            (ROUTED_MODELS, list_value(&self.routed_models)),
+            (ROUTED_MODELS, set_value(&self.routed_models)),
             (ENDPOINT, self.endpoint.to_value()),
             (SKU, self.sku.to_value()),
             (ROUTING, self.routing.nested_value()),

@@ -93,9 +93,10 @@ pub fn schema() -> Schema {
             "Smallest documented context window (tokens) among the routed models, known at plan time from the \
              catalog; null when the catalog documents none of them.",
         ))
-        .attribute(Attribute::computed_only(ROUTED_MODELS, Type::List(Box::new(routed_model_type()))).describe(
+        .attribute(Attribute::computed_only(ROUTED_MODELS, Type::Set(Box::new(routed_model_type()))).describe(
             "The models the router routes to (the subset, or the default set of the version without one), with \
-             `format`, `name`, `version`, `preview` and `context_window`, in catalog order.",
+             `format`, `name`, `version`, `preview` and `context_window`. A set: a change of one model shows as that \
+             model in a plan, not as a shift of every model after it.",
         ))
         .attribute(Attribute::computed_only(ENDPOINT, Type::String).describe(
             "The account's endpoint (`properties.endpoint`), for inference clients such as a LiteLLM gateway.",

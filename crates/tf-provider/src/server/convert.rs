@@ -62,7 +62,8 @@ fn block_to_proto(block: &Block) -> pb::schema::Block {
         attributes: block.attributes.iter().map(attribute_to_proto).collect(),
         block_types: block.blocks.iter().map(nested_block_to_proto).collect(),
         description: block.description.clone(),
-        description_kind: pb::StringKind::Plain as i32,
+        // Descriptions are Markdown (`code`, links): registry docs and language servers render them.
+        description_kind: pb::StringKind::Markdown as i32,
         deprecated: block.deprecated,
     }
 }
@@ -76,7 +77,8 @@ fn attribute_to_proto(attribute: &Attribute) -> pb::schema::Attribute {
         optional: attribute.optional,
         computed: attribute.computed,
         sensitive: attribute.sensitive,
-        description_kind: pb::StringKind::Plain as i32,
+        // Descriptions are Markdown (`code`, links): registry docs and language servers render them.
+        description_kind: pb::StringKind::Markdown as i32,
         deprecated: attribute.deprecated,
         write_only: false,
     }

@@ -70,7 +70,19 @@ where
                 tokio::spawn(serve_stream(request, respond, service.clone()));
             }
             Some(Err(e)) => {
-                if !e.is_go_away() || !e.is_remote() {
+                // Terraform closes its end when it is done with the plugin: after a shutdown, or as a plain closed
+                // socket, that is the normal end of the connection, not an error worth a log line.
+                let closed_by_peer = e.get_io().is_some_and(|io| {
+                    matches!(
+                        io.kind(),
+                        std::io::ErrorKind::BrokenPipe
+                            | std::io::ErrorKind::ConnectionReset
+                            | std::io::ErrorKind::UnexpectedEof
+                    )
+                });
+                if (e.is_go_away() && e.is_remote()) || shutting_down || shutdown.is_cancelled() || closed_by_peer {
+                    tracing::trace!(error = %e, "HTTP/2 connection closed");
+                } else {
                     tracing::debug!(error = %e, "HTTP/2 connection error");
                 }
                 return;

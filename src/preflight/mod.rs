@@ -127,7 +127,7 @@ impl Preflight {
         needs: &[ClaudeNeed],
         deadline: Instant,
     ) -> Vec<Finding> {
-        match client.list_deployments(&request.account, deadline).await {
+        match client.read_account_deployments(&request.account, deadline).await {
             Ok(deployments) => claude::findings(needs, &deployments, &self.planned_claude.in_account(&request.account)),
             Err(error) => vec![Finding::warning(
                 Target::Subset,

@@ -322,6 +322,12 @@ fn a_failed_router_is_visible_drift_and_the_next_apply_repairs_it() {
     let out = wd.plan(&[]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.text().contains("Azure reports the last operation did not succeed"), "{out:?}");
+    // Only provisioning_state is left to the apply: the catalog still knows what the router routes to.
+    assert!(out.stdout.contains("provisioning_state"), "{out:?}");
+    assert!(
+        !out.stdout.lines().any(|l| l.contains("routed_models") && l.contains("known after apply")),
+        "routed_models stays known at plan: {out:?}"
+    );
     emu.emulator.clear_requests();
     wd.apply();
     assert_eq!(emu.requests("PUT").len(), 1, "the configuration is sent again");

@@ -30,6 +30,13 @@ pub use validate::{
     DEPLOYMENT_RESOURCE_TYPE, Refusal, VALIDATE_API_VERSION, Validation, template_name, validation_request,
 };
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How a PUT's operation ended: with Azure's read of the deployment in hand (the resource poll), or with the URL to
+/// read it back from once the account's lock is released.
+enum Written {
+    Read(Deployment),
+    ReadBackAt(Url),
+}
+
 /// A list longer than this many pages is a service loop, not data.
 const MAX_PAGES: usize = 10_000;
 
@@ -246,8 +253,15 @@ impl ArmClient {
         let mut op = self.operation(deadline);
         let span = tracing::debug_span!("arm_put_deployment", id = %id, correlation_id = %op.correlation_id);
         let result = async {
-            let _lock = op.guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) }).await?;
-            self.put_locked(&mut op, id, body).await
+            // The account's lock covers what Azure serialises, the PUT and its polling; the read-back runs after it.
+            let written = {
+                let _lock = op.guard(async { Ok(self.inner.locks.acquire(&id.account.lock_key()).await) }).await?;
+                self.put_locked(&mut op, id, body).await?
+            };
+            match written {
+                Written::Read(deployment) => Ok(deployment),
+                Written::ReadBackAt(url) => self.read_back(&mut op, &url).await,
+            }
         }
         .instrument(span)
         .await;
@@ -255,12 +269,8 @@ impl ArmClient {
         result.map_err(|e| e.after_acceptance(op.accepted))
     }
 
-    async fn put_locked(
-        &self,
-        op: &mut Operation,
-        id: &DeploymentId,
-        body: &WriteBody,
-    ) -> Result<Deployment, ArmError> {
+    /// PUTs and polls until the operation is terminal (the caller holds the account's lock).
+    async fn put_locked(&self, op: &mut Operation, id: &DeploymentId, body: &WriteBody) -> Result<Written, ArmError> {
         let transport = &self.inner.transport;
         let bytes = serde_json::to_vec(&body.deployment).map_err(|e| {
             ArmError::new(
@@ -292,12 +302,17 @@ impl ArmClient {
                     State::Running | State::Failed(_) => {
                         // A failed state in the PUT answer is confirmed (with any error) by the poll itself.
                         let wait = if matches!(state, State::Failed(_)) { Duration::ZERO } else { wait };
-                        return lro::poll_resource_until_terminal(transport, op, &url, wait).await;
+                        return lro::poll_resource_until_terminal(transport, op, &url, wait).await.map(Written::Read);
                     }
                 }
             }
         }
-        let response = transport.send(op, Method::GET, &url, None, Intent::Read, &[]).await?;
+        Ok(Written::ReadBackAt(url))
+    }
+
+    /// Azure's own read of a deployment once its write ended.
+    async fn read_back(&self, op: &mut Operation, url: &Url) -> Result<Deployment, ArmError> {
+        let response = self.inner.transport.send(op, Method::GET, url, None, Intent::Read, &[]).await?;
         match response.status {
             StatusCode::OK => response.json("the deployment", op),
             _ => Err(response.into_error(op)),

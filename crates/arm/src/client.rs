@@ -33,7 +33,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How a PUT's operation ended: with Azure's read of the deployment in hand (the resource poll), or with the URL to
 /// read it back from once the account's lock is released.
 enum Written {
-    Read(Deployment),
+    Read(Box<Deployment>),
     ReadBackAt(Url),
 }
 
@@ -259,7 +259,7 @@ impl ArmClient {
                 self.put_locked(&mut op, id, body).await?
             };
             match written {
-                Written::Read(deployment) => Ok(deployment),
+                Written::Read(deployment) => Ok(*deployment),
                 Written::ReadBackAt(url) => self.read_back(&mut op, &url).await,
             }
         }
@@ -302,7 +302,9 @@ impl ArmClient {
                     State::Running | State::Failed(_) => {
                         // A failed state in the PUT answer is confirmed (with any error) by the poll itself.
                         let wait = if matches!(state, State::Failed(_)) { Duration::ZERO } else { wait };
-                        return lro::poll_resource_until_terminal(transport, op, &url, wait).await.map(Written::Read);
+                        return lro::poll_resource_until_terminal(transport, op, &url, wait)
+                            .await
+                            .map(|d| Written::Read(Box::new(d)));
                     }
                 }
             }
